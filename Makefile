@@ -1,0 +1,36 @@
+# Two commands set everything up on a fresh machine:
+#   make run    runs the default scenario (baseline) from its start season to 2028Q4
+#   make test   runs the test suite
+# Both create .venv with a Python >= 3.12 interpreter found by tools/find-python.sh.
+
+VENV      ?= .venv
+PY        := $(VENV)/bin/python
+SCENARIO  ?= baseline
+SEED      ?= 1
+
+.PHONY: run test venv play assets bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	@interp=$$(tools/find-python.sh) || exit 1; \
+	 echo "Using $$interp"; \
+	 $$interp -m venv $(VENV) && \
+	 $(PY) -m pip install --quiet --upgrade pip && \
+	 $(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(VENV)/bin/wargame run $(SCENARIO) --seed $(SEED)
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/bench_model.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,288 @@
+"""Python API: run or load a batch from a notebook or a script and get pandas DataFrames.
+
+Example (works as-is in Jupyter and in a script without an ``if __name__ == "__main__"`` guard, because
+the worker function lives in :mod:`wargame.batch.runner` and the fork server does not import ``__main__``)::
+
+    from wargame.batch import run_batch
+
+    res = run_batch(["baseline"], replications=200, grid={"parameters.enmity": [0.3, 1.2]})
+    res.outcomes()          # P(S1), P(S2), P(contested) with Wilson 95% intervals per scenario x sample
+    res.runs()              # one row per run: design columns + status + outcome metrics
+    res.timeseries(["lead_months"])
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from wargame.batch import design as dsg
+from wargame.batch.runner import (
+    ChunkResult,
+    ChunkTask,
+    Engine,
+    RunFn,
+    default_chunk_size,
+    default_workers,
+    iter_chunks,
+    make_executor,
+    run_model,
+    run_tasks,
+)
+from wargame.batch.store import ResultsStore
+
+DEFAULT_SCENARIO = "baseline"
+DEFAULT_REPLICATIONS = 100
+DEFAULT_SEED = 1
+
+
+@dataclass
+class BatchPlan:
+    """Everything needed to run (or resume) a batch, built by :func:`plan_batch`.
+
+    Attributes:
+        scenarios: Scenario objects by name, in batch order.
+        samples: The parameter samples.
+        design: The design table.
+        manifest: Identity of the batch (written to ``manifest.json``).
+    """
+
+    scenarios: dict[str, Any]
+    samples: dsg.SampleSet
+    design: pd.DataFrame
+    manifest: dict[str, Any]
+
+    @property
+    def default_out(self) -> Path:
+        """``results/batch-<first 12 hex of the batch identity>``: the same command maps to the same folder."""
+        import hashlib
+        import json
+
+        ident = json.dumps({k: self.manifest[k] for k in ("scenarios", "design_hash", "master_seed",
+                                                          "code_version")}, sort_keys=True)
+        return Path("results") / f"batch-{hashlib.sha256(ident.encode()).hexdigest()[:12]}"
+
+
+def _load_scenarios(scenarios: Iterable[Any]) -> dict[str, Any]:
+    from wargame.scenario import load_scenario
+
+    out: dict[str, Any] = {}
+    for s in scenarios:
+        obj = load_scenario(s) if isinstance(s, str | Path) else s
+        key = str(s) if isinstance(s, str | Path) else obj.name
+        out[key] = obj
+    return out
+
+
+def plan_batch(
+    scenarios: str | Sequence[Any] = DEFAULT_SCENARIO,
+    *,
+    replications: int = DEFAULT_REPLICATIONS,
+    seed: int = DEFAULT_SEED,
+    grid: Mapping[str, Sequence[Any] | Any] | None = None,
+    sweep: str | Path | dsg.SweepFile | None = None,
+    method: dsg.Method | None = None,
+    n: int | None = None,
+    seed_scope: dsg.SeedScope = "sample",
+    timeseries: bool = True,
+) -> BatchPlan:
+    """Load scenarios, build and validate the samples and the design. Nothing runs.
+
+    Args:
+        scenarios: Scenario names or paths (or Scenario objects); one or several.
+        replications: Runs per scenario and sample.
+        seed: Master seed.
+        grid: Full-factorial levels ``{dotted key: [values]}``; a scalar is a fixed override.
+        sweep: Sweep file (path or loaded) with ranges and/or levels.
+        method: ``"lhs"``, ``"sobol"`` or ``"morris"`` for the sweep's ranges.
+        n: Sample size of the method (see :func:`wargame.batch.design.make_samples`).
+        seed_scope: ``"sample"`` (seed from (sample, replication)) or ``"replication"``.
+        timeseries: Store the long time series.
+
+    Raises:
+        wargame.scenario.ScenarioError: On an unknown or invalid scenario.
+        wargame.batch.design.SweepError: On an invalid sweep or ``--set``.
+    """
+    import wargame
+
+    if isinstance(scenarios, str | Path):
+        scenarios = [scenarios]
+    objs = _load_scenarios(scenarios)
+    grid = {k: (list(v) if isinstance(v, list | tuple) else [v]) for k, v in (grid or {}).items()}
+    sweep_obj = dsg.load_sweep(sweep) if isinstance(sweep, str | Path) else sweep
+    samples = dsg.make_samples(grid=grid, sweep=sweep_obj, method=method, n=n, sampler_seed=seed)
+    for obj in objs.values():
+        dsg.validate_overrides(obj, samples, source=str(sweep) if sweep else "--set")
+    design = dsg.build_design(list(objs), samples, replications, seed, seed_scope)
+    manifest = {
+        "code_version": wargame.__version__,
+        "master_seed": int(seed),
+        "scenarios": {name: obj.content_hash() for name, obj in objs.items()},
+        "design_hash": dsg.design_hash(design),
+        "timeseries": bool(timeseries),
+        "n_runs": len(design),
+        "n_samples": len(samples.table),
+        "replications": int(replications),
+        "seed_scope": seed_scope,
+        "method": samples.method,
+        "method_options": samples.options,
+        "problem": samples.problem,
+        "grid": grid,
+        "sweep": (sweep_obj.model_dump() if sweep_obj else None),
+        "sweep_path": str(sweep) if isinstance(sweep, str | Path) else None,
+    }
+    return BatchPlan(objs, samples, design, manifest)
+
+
+def execute_plan(
+    plan: BatchPlan,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    engine: Engine = "local",
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    progress: bool | None = False,
+    run_fn: RunFn = run_model,
+) -> ResultsStore:
+    """Run the missing runs of a plan into a results folder (creating or resuming it).
+
+    Args:
+        plan: From :func:`plan_batch`.
+        out: Results folder.
+        workers: Processes (local) or LocalCluster workers (dask); default: cores.
+        engine: ``"local"`` or ``"dask"``.
+        scheduler: Dask scheduler address (with ``engine="dask"``).
+        chunk_size: Runs per task; default from :func:`wargame.batch.runner.default_chunk_size`.
+        progress: ``True`` for a tqdm bar on stderr, ``None`` for a bar only on a terminal, ``False`` none.
+        run_fn: Importable run function (tests use this to inject failures).
+
+    Returns:
+        The store.
+    """
+    from tqdm.auto import tqdm
+
+    store = ResultsStore.create_or_resume(out, plan.design, plan.manifest)
+    done = store.completed_run_ids()
+    todo = plan.design[~plan.design["run_id"].isin(done)]
+    if todo.empty:
+        return store
+    n_workers = workers or default_workers()
+    size = chunk_size or default_chunk_size(len(todo), n_workers)
+    tasks = iter_chunks(todo, plan.scenarios, size, run_fn=run_fn, timeseries=plan.manifest["timeseries"])
+    disable = None if progress is None else not progress  # None: tqdm shows a bar only on a terminal
+    with tqdm(total=len(plan.design), initial=len(done), unit="run", dynamic_ncols=True, smoothing=0.1,
+              disable=disable, desc="batch") as bar:
+
+        def on_result(task: ChunkTask, result: ChunkResult) -> None:
+            store.write_chunk(result)
+            bar.update(len(task))
+
+        with make_executor(engine, n_workers, scheduler) as (executor, slots):
+            run_tasks(executor, tasks, on_result, window=2 * slots)
+    return store
+
+
+def run_batch(
+    scenarios: str | Sequence[Any] = DEFAULT_SCENARIO,
+    *,
+    replications: int = DEFAULT_REPLICATIONS,
+    seed: int = DEFAULT_SEED,
+    grid: Mapping[str, Sequence[Any] | Any] | None = None,
+    sweep: str | Path | dsg.SweepFile | None = None,
+    method: dsg.Method | None = None,
+    n: int | None = None,
+    seed_scope: dsg.SeedScope = "sample",
+    timeseries: bool = True,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    engine: Engine = "local",
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    progress: bool | None = False,
+    run_fn: RunFn = run_model,
+) -> BatchResult:
+    """Plan and run a batch (or resume it), then return its results.
+
+    Arguments are those of :func:`plan_batch` and :func:`execute_plan`. With ``out=None`` results go to a
+    new temporary folder (kept; its path is ``result.path``).
+
+    Returns:
+        A :class:`BatchResult` reading the results folder.
+    """
+    plan = plan_batch(scenarios, replications=replications, seed=seed, grid=grid, sweep=sweep, method=method,
+                      n=n, seed_scope=seed_scope, timeseries=timeseries)
+    if out is None:
+        out = tempfile.mkdtemp(prefix="wargame-batch-")
+    store = execute_plan(plan, out, workers=workers, engine=engine, scheduler=scheduler,
+                         chunk_size=chunk_size, progress=progress, run_fn=run_fn)
+    return BatchResult(store)
+
+
+def load_results(path: str | Path) -> BatchResult:
+    """Open a results folder written by ``wargame batch`` or :func:`run_batch`."""
+    return BatchResult(ResultsStore.open(path))
+
+
+class BatchResult:
+    """Read access to a results folder as pandas DataFrames.
+
+    Args:
+        store: The results store.
+    """
+
+    def __init__(self, store: ResultsStore):
+        self.store = store
+
+    @property
+    def path(self) -> Path:
+        """The results folder."""
+        return self.store.path
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The batch's manifest."""
+        return self.store.manifest()
+
+    def design(self) -> pd.DataFrame:
+        """The design: one row per planned run."""
+        return self.store.design()
+
+    def runs(self) -> pd.DataFrame:
+        """Completed runs: design columns joined with status, error and the outcome metrics."""
+        summary = self.store.summary().drop(columns=["scenario", "sample_id", "replication", "seed"])
+        return self.design().merge(summary, on="run_id", how="inner").sort_values("run_id", ignore_index=True)
+
+    def timeseries(self, variables: Iterable[str] | None = None) -> pd.DataFrame:
+        """Tidy long time series ``(run_id, season, variable, value)``, optionally only some variables."""
+        return self.store.timeseries(variables)
+
+    def outcomes(self) -> pd.DataFrame:
+        """P(S1), P(S2), P(contested) with Wilson 95% intervals per scenario x sample."""
+        from wargame.batch.report import outcome_table
+
+        return outcome_table(self.runs(), self.design())
+
+    def lead_bands(self) -> pd.DataFrame:
+        """Median and 5-95% bands of the lead (months) per scenario x sample x season."""
+        from wargame.batch.report import lead_bands
+
+        return lead_bands(self.timeseries(["lead_months"]), self.design())
+
+    def report(self, out: str | Path | None = None) -> dict[str, Path]:
+        """Write the report (CSV + fan charts) to ``out`` (default ``DIR/report``); return the paths."""
+        from wargame.batch.report import write_report
+
+        return write_report(self, out)
+
+    def sensitivity(self, outcome: str = "final_lead_months", parameters: Sequence[str] | None = None,
+                    scenario: str | None = None) -> pd.DataFrame:
+        """Sobol or Morris indices of a Sobol/Morris batch (see :mod:`wargame.batch.sensitivity`)."""
+        from wargame.batch.sensitivity import analyze
+
+        return analyze(self, outcome=outcome, parameters=parameters, scenario=scenario)

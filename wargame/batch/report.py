@@ -1,0 +1,288 @@
+"""Reports of a batch: outcome probabilities with Wilson intervals, lead bands and fan charts.
+
+``wargame report DIR`` writes, into ``DIR/report/`` (or ``--out``):
+
+* ``summary.csv``: per scenario x sample, the parameter values, run counts (``n_runs``, ``n_ok``,
+  ``n_error``) and ``p_S1``, ``p_S2``, ``p_contested`` with Wilson 95% bounds (``*_lo``, ``*_hi``), plus
+  the median final lead (months) and the mean incidents and safety share;
+* ``lead_bands.csv``: per scenario x sample x season, the median and 5/25/75/95% quantiles of the lead
+  (months), with ``n`` the runs behind each season;
+* ``fan_<scenario>.png``: fan charts of the lead (one panel per sample when there are at most six, else
+  pooled over samples), and ``fan_compare.png`` overlaying scenarios when there are several.
+
+Probabilities are over the runs that completed (``status == "ok"``); failed runs are counted apart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from wargame.batch.design import parameter_columns
+
+if TYPE_CHECKING:
+    from wargame.batch.api import BatchResult
+
+#: Outcome classes of a run, as in ``model.summary()["outcome"]``.
+OUTCOMES = ("S1", "S2", "contested")
+#: Two-sided 95% standard-normal quantile, Phi^-1(0.975).
+Z95 = 1.959963984540054
+#: Quantiles of the lead bands.
+BAND_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+#: Most samples drawn as separate fan-chart panels.
+MAX_PANELS = 6
+
+
+def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion.
+
+    ``centre = (p + z^2/2n) / (1 + z^2/n)``, ``half = z / (1 + z^2/n) * sqrt(p(1-p)/n + z^2/4n^2)``
+    with ``p = successes / n``. Unlike the Wald interval it stays inside [0, 1] and keeps close to its
+    nominal coverage for small n and p near 0 or 1.
+
+    Sources: E. B. Wilson (1927), "Probable inference, the law of succession, and statistical
+    inference", JASA 22(158):209-212; R. G. Newcombe (1998), "Two-sided confidence intervals for the
+    single proportion", Statistics in Medicine 17:857-872 (method 3); L. D. Brown, T. T. Cai and
+    A. DasGupta (2001), "Interval estimation for a binomial proportion", Statistical Science 16(2).
+
+    Args:
+        successes: Number of successes k (0 <= k <= n).
+        n: Number of trials.
+        z: Standard-normal quantile (default: 95% two-sided).
+
+    Returns:
+        ``(low, high)`` as probabilities; ``(nan, nan)`` when ``n == 0``.
+    """
+    if n <= 0:
+        return (math.nan, math.nan)
+    if not 0 <= successes <= n:
+        raise ValueError(f"successes must be in [0, n] (got {successes} of {n})")
+    p = successes / n
+    z2 = z * z
+    denom = 1.0 + z2 / n
+    centre = (p + z2 / (2 * n)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def outcome_table(runs: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
+    """Outcome probabilities per scenario x sample.
+
+    Args:
+        runs: Completed runs (design columns, ``status``, ``outcome`` and metrics), e.g.
+            :meth:`wargame.batch.api.BatchResult.runs`.
+        design: The design table (for the parameter values and the planned run counts).
+
+    Returns:
+        One row per scenario x sample with parameter values, ``n_planned``, ``n_runs``, ``n_ok``,
+        ``n_error`` and ``p_<outcome>``, ``p_<outcome>_lo``, ``p_<outcome>_hi`` for S1, S2, contested,
+        plus ``final_lead_median`` (months), ``incidents_mean`` and ``mean_safety_share_mean``.
+    """
+    params = parameter_columns(design)
+    keys = ["scenario", "sample_id"]
+    planned = design.groupby(keys, sort=True).size().rename("n_planned")
+    samples = design.drop_duplicates(keys).set_index(keys)[params]
+    rows = []
+    grouped = {k: g for k, g in runs.groupby(keys, sort=True)} if not runs.empty else {}
+    for key in planned.index:
+        g = grouped.get(key)
+        ok = g[g["status"] == "ok"] if g is not None else runs.iloc[0:0]
+        n_ok = len(ok)
+        row: dict[str, Any] = {"scenario": key[0], "sample_id": int(key[1]), **samples.loc[key].to_dict(),
+                               "n_planned": int(planned.loc[key]),
+                               "n_runs": 0 if g is None else len(g), "n_ok": n_ok,
+                               "n_error": 0 if g is None else int((g["status"] != "ok").sum())}
+        for o in OUTCOMES:
+            k = int((ok["outcome"] == o).sum())
+            lo, hi = wilson_interval(k, n_ok)
+            row[f"p_{o}"] = k / n_ok if n_ok else math.nan
+            row[f"p_{o}_lo"] = lo
+            row[f"p_{o}_hi"] = hi
+        row["final_lead_median"] = float(ok["final_lead_months"].median()) if n_ok else math.nan
+        row["incidents_mean"] = float(ok["incidents"].mean()) if n_ok else math.nan
+        row["mean_safety_share_mean"] = float(ok["mean_safety_share"].mean()) if n_ok else math.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def lead_bands(lead_ts: pd.DataFrame, design: pd.DataFrame, by_sample: bool = True) -> pd.DataFrame:
+    """Quantile bands of the lead per season.
+
+    Args:
+        lead_ts: Long time series rows with ``variable == "lead_months"`` (others are ignored).
+        design: The design table.
+        by_sample: Bands per scenario x sample (True) or pooled over samples per scenario (False,
+            ``sample_id`` is then -1).
+
+    Returns:
+        Columns ``scenario, sample_id, season, n, q05, q25, median, q75, q95, mean`` (months).
+    """
+    cols = ["scenario", "sample_id", "season", "n", "q05", "q25", "median", "q75", "q95", "mean"]
+    ts = lead_ts[lead_ts["variable"] == "lead_months"]
+    if ts.empty:
+        return pd.DataFrame(columns=cols)
+    df = ts.merge(design[["run_id", "scenario", "sample_id"]], on="run_id", how="inner")
+    if not by_sample:
+        df = df.assign(sample_id=-1)
+    g = df.groupby(["scenario", "sample_id", "season"], sort=True)["value"]
+    q = g.quantile(list(BAND_QUANTILES)).unstack()
+    q.columns = ["q05", "q25", "median", "q75", "q95"]
+    out = pd.concat([g.size().rename("n"), q, g.mean().rename("mean")], axis=1).reset_index()
+    return out[cols]
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem if name.endswith(".toml") else name)
+
+
+def _fan(ax: Any, band: pd.DataFrame, color: str = "C0", label: str | None = None) -> None:
+    x = np.arange(len(band))
+    ax.fill_between(x, band["q05"], band["q95"], color=color, alpha=0.18, lw=0,
+                    label=None if label else "5-95%")
+    ax.fill_between(x, band["q25"], band["q75"], color=color, alpha=0.35, lw=0,
+                    label=None if label else "25-75%")
+    ax.plot(x, band["median"], color=color, lw=2, label=label or "median")
+    step = max(1, len(band) // 6)
+    ax.set_xticks(x[::step], band["season"].tolist()[::step])
+
+
+def _thresholds(ax: Any, thresholds: dict[str, float] | None) -> None:
+    if not thresholds:
+        return
+    ax.axhline(thresholds["s1"], color="tab:green", ls="--", lw=1, label=f"S1 ≥ {thresholds['s1']:g}")
+    ax.axhline(thresholds["s2"], color="tab:red", ls="--", lw=1, label=f"S2 ≤ {thresholds['s2']:g}")
+
+
+def fan_charts(lead_ts: pd.DataFrame, design: pd.DataFrame, out: Path,
+               thresholds: dict[str, dict[str, float]] | None = None) -> list[Path]:
+    """Draw fan charts of the lead (months) per scenario, and a comparison when there are several.
+
+    Args:
+        lead_ts: Long time-series rows of ``lead_months``.
+        design: The design table.
+        out: Folder for the PNG files.
+        thresholds: Per scenario, ``{"s1": months, "s2": months}`` outcome thresholds to draw.
+
+    Returns:
+        Paths of the PNG files written.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    thresholds = thresholds or {}
+    params = parameter_columns(design)
+    per_sample = lead_bands(lead_ts, design, by_sample=True)
+    pooled = lead_bands(lead_ts, design, by_sample=False)
+    paths: list[Path] = []
+    for scen, bands in per_sample.groupby("scenario", sort=False):
+        sample_ids = sorted(bands["sample_id"].unique())
+        if len(sample_ids) <= MAX_PANELS:
+            panels = [(s, bands[bands["sample_id"] == s]) for s in sample_ids]
+        else:
+            panels = [(-1, pooled[pooled["scenario"] == scen])]
+        ncols = min(3, len(panels))
+        nrows = -(-len(panels) // ncols)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.6 * nrows), squeeze=False,
+                                 sharey=True)
+        for ax, (sid, band) in zip(axes.flat, panels, strict=False):
+            _fan(ax, band.sort_values("season"))
+            _thresholds(ax, thresholds.get(str(scen)))
+            if sid == -1:
+                title = f"all {len(sample_ids)} samples pooled"
+            else:
+                row = design[(design["scenario"] == scen) & (design["sample_id"] == sid)].iloc[0]
+                title = ", ".join(f"{p.split('.')[-1]}={row[p]:.3g}" if isinstance(row[p], float)
+                                  else f"{p.split('.')[-1]}={row[p]}" for p in params) or "default parameters"
+            ax.set_title(title, fontsize=9)
+            ax.set_ylabel("US lead (months)")
+            ax.grid(alpha=0.3)
+        for ax in list(axes.flat)[len(panels):]:
+            ax.set_visible(False)
+        axes.flat[0].legend(fontsize=8, loc="best")
+        n_runs = int(bands.groupby("season")["n"].max().max())
+        fig.suptitle(f"Lead of the US over the PRC, scenario {scen} (median, 25-75% and 5-95% of "
+                     f"{n_runs} runs per season)", fontsize=10)
+        fig.tight_layout()
+        path = out / f"fan_{_safe(str(scen))}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        paths.append(path)
+    scenarios = pooled["scenario"].unique().tolist()
+    if len(scenarios) > 1:
+        fig, ax = plt.subplots(figsize=(7.5, 4.2))
+        for i, scen in enumerate(scenarios):
+            band = pooled[pooled["scenario"] == scen].sort_values("season")
+            color = f"C{i % 10}"
+            x = np.arange(len(band))
+            ax.fill_between(x, band["q05"], band["q95"], color=color, alpha=0.15, lw=0)
+            ax.plot(x, band["median"], color=color, lw=2, label=f"{scen} (median, 5-95%)")
+            step = max(1, len(band) // 6)
+            ax.set_xticks(x[::step], band["season"].tolist()[::step])
+        ax.axhline(0, color="k", lw=0.6)
+        ax.set_ylabel("US lead (months)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+        ax.set_title("Lead by scenario, pooled over samples", fontsize=10)
+        fig.tight_layout()
+        path = out / "fan_compare.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        paths.append(path)
+    return paths
+
+
+def write_report(result: BatchResult, out: str | Path | None = None) -> dict[str, Path]:
+    """Write ``summary.csv``, ``lead_bands.csv`` and the fan charts of a batch.
+
+    Args:
+        result: The batch (see :func:`wargame.batch.api.load_results`).
+        out: Output folder; default ``<results folder>/report``.
+
+    Returns:
+        ``{"summary": path, "lead_bands": path, "fan_<scenario>": path, ...}``.
+    """
+    out = Path(out) if out is not None else result.path / "report"
+    out.mkdir(parents=True, exist_ok=True)
+    design = result.design()
+    summary = outcome_table(result.runs(), design)
+    paths = {"summary": out / "summary.csv", "lead_bands": out / "lead_bands.csv"}
+    summary.to_csv(paths["summary"], index=False)
+    lead_ts = result.timeseries(["lead_months"])
+    lead_bands(lead_ts, design).to_csv(paths["lead_bands"], index=False)
+    if not lead_ts.empty:
+        thresholds = result.manifest.get("thresholds") or {}
+        for p in fan_charts(lead_ts, design, out, thresholds):
+            paths[p.stem] = p
+    return paths
+
+
+def format_outcomes(table: pd.DataFrame, max_rows: int = 20) -> str:
+    """Plain-text table of outcome probabilities with Wilson 95% intervals, for the terminal."""
+    if table.empty:
+        return "(no runs)"
+    params = [c for c in table.columns if c not in ("scenario", "sample_id", "n_planned", "n_runs", "n_ok",
+                                                    "n_error", "final_lead_median", "incidents_mean",
+                                                    "mean_safety_share_mean")
+              and not c.startswith("p_")]
+    lines = []
+    header = f"{'scenario':<14} {'sample':>6} {'runs':>6} {'failed':>6}   " + "   ".join(
+        f"{'P(' + o + ') [95% CI]':<24}" for o in OUTCOMES)
+    lines.append(header)
+    for _, r in table.head(max_rows).iterrows():
+        cells = []
+        for o in OUTCOMES:
+            p, lo, hi = r[f"p_{o}"], r[f"p_{o}_lo"], r[f"p_{o}_hi"]
+            cells.append(f"{p:6.1%} [{lo:5.1%}, {hi:5.1%}]".ljust(24) if r["n_ok"] else "n/a".ljust(24))
+        setting = ", ".join(f"{c}={r[c]:.3g}" if isinstance(r[c], float) else f"{c}={r[c]}" for c in params)
+        lines.append(f"{str(r['scenario'])[:14]:<14} {int(r['sample_id']):>6} {int(r['n_ok']):>6} "
+                     f"{int(r['n_error']):>6}   " + "   ".join(cells) + (f"   {setting}" if setting else ""))
+    if len(table) > max_rows:
+        lines.append(f"... {len(table) - max_rows} more rows; see 'wargame report' (summary.csv)")
+    return "\n".join(lines)

@@ -1,0 +1,384 @@
+"""Running a design in chunks through a :class:`concurrent.futures.Executor`.
+
+The worker entry point, :func:`execute_chunk`, lives in this importable module (never in ``__main__``),
+so it pickles by reference under every start method and on Dask workers, and works from Jupyter.
+Each task is a *chunk* of runs of one scenario; a chunk returns two small Arrow tables (per-run summary
+and tidy long time series) that the parent streams to the results store. The parent keeps at most
+``window`` chunks in flight, so memory stays flat however many runs a batch has.
+
+Engines:
+
+* ``local``: :class:`concurrent.futures.ProcessPoolExecutor` with the ``forkserver`` start method (POSIX;
+  ``spawn`` elsewhere). The fork server preloads this module only, not ``__main__``, so a script with no
+  ``if __name__ == "__main__"`` guard and a notebook both work, and workers never inherit the parent's
+  threads (tqdm, Dask, Jupyter).
+* ``dask``: ``distributed.Client(address).get_executor()``, or a ``LocalCluster`` when no address is
+  given. ``SLURMCluster`` (dask-jobqueue) and Kubernetes clusters expose a scheduler address the same way.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import logging
+import multiprocessing as mp
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+#: A run function: (scenario, seed) -> (summary scalars, model time series as {column: values}).
+RunFn = Callable[[Any, int], tuple[Mapping[str, Any], Mapping[str, Sequence[Any]]]]
+Engine = Literal["local", "dask"]
+
+#: Per-run summary columns after the keys: (name, Arrow type). Metrics come from ``model.summary()``.
+SUMMARY_METRICS: tuple[tuple[str, pa.DataType], ...] = (
+    ("outcome", pa.string()),
+    ("final_lead_months", pa.float64()),
+    ("compute_ratio", pa.float64()),
+    ("adoption_share_us", pa.float64()),
+    ("incidents", pa.float64()),
+    ("cumulative_incident_probability", pa.float64()),
+    ("mean_safety_share", pa.float64()),
+    ("mean_race_pressure", pa.float64()),
+)
+SUMMARY_SCHEMA = pa.schema([
+    ("run_id", pa.int64()),
+    ("scenario", pa.string()),
+    ("sample_id", pa.int64()),
+    ("replication", pa.int64()),
+    ("seed", pa.int64()),
+    ("status", pa.string()),
+    ("error", pa.string()),
+    *SUMMARY_METRICS,
+])
+TIMESERIES_SCHEMA = pa.schema([
+    ("run_id", pa.int64()),
+    ("season", pa.string()),
+    ("variable", pa.string()),
+    ("value", pa.float64()),
+])
+#: Longest error text kept per failed run (characters).
+MAX_ERROR_CHARS = 2000
+
+
+# --------------------------------------------------------------------------------------------------
+# Worker side
+# --------------------------------------------------------------------------------------------------
+
+
+def run_model(scenario: Any, seed: int) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """Play one game of the model to its end: the default run function.
+
+    Args:
+        scenario: A validated :class:`wargame.scenario.Scenario` (overrides already applied).
+        seed: The run's seed.
+
+    Returns:
+        ``(model.summary(), model vars)``: the summary scalars and the DataCollector's model variables,
+        one list per column, one entry per season (the initial row included).
+    """
+    from wargame.model import AIRaceModel
+
+    model = AIRaceModel(scenario, seed=seed)
+    model.run_to_end()
+    dc = model.datacollector
+    series = getattr(dc, "model_vars", None)
+    if not series:
+        series = dc.get_model_vars_dataframe().reset_index(drop=True).to_dict(orient="list")
+    return model.summary(), series
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """One unit of work: runs of one scenario.
+
+    Attributes:
+        scenario: The base scenario object (pickled to the worker; no file access needed there).
+        scenario_name: Name recorded in the ``scenario`` column.
+        run_ids, sample_ids, replications, seeds: One entry per run.
+        overrides: One override dict per run (dotted paths to values).
+        run_fn: Importable run function (default :func:`run_model`).
+        timeseries: Whether to return the long time series.
+    """
+
+    scenario: Any
+    scenario_name: str
+    run_ids: tuple[int, ...]
+    sample_ids: tuple[int, ...]
+    replications: tuple[int, ...]
+    seeds: tuple[int, ...]
+    overrides: tuple[dict[str, Any], ...]
+    run_fn: RunFn = run_model
+    timeseries: bool = True
+
+    def __len__(self) -> int:
+        return len(self.run_ids)
+
+
+@dataclass
+class ChunkResult:
+    """Output of one chunk: Arrow tables with :data:`SUMMARY_SCHEMA` and :data:`TIMESERIES_SCHEMA`."""
+
+    summary: pa.Table
+    timeseries: pa.Table | None
+
+    @property
+    def n_failed(self) -> int:
+        """Runs of the chunk that raised."""
+        return int(sum(1 for s in self.summary.column("status").to_pylist() if s != "ok"))
+
+
+def _describe_error(exc: BaseException) -> str:
+    """``Type: message (at file:line in function)`` of an exception, truncated."""
+    text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    tb = traceback.extract_tb(exc.__traceback__)
+    if tb:
+        last = tb[-1]
+        text += f" (at {os.path.basename(last.filename)}:{last.lineno} in {last.name})"
+    return text[:MAX_ERROR_CHARS]
+
+
+def _to_float(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _series_to_long(run_id: int, series: Mapping[str, Sequence[Any]]) -> tuple[list, list, list]:
+    """Tidy long rows of one run: (seasons, variables, values) for every numeric model variable."""
+    seasons = [str(s) for s in series.get("season", ())]
+    if not seasons:
+        n = max((len(v) for v in series.values()), default=0)
+        seasons = [str(i) for i in range(n)]
+    out_s: list[str] = []
+    out_var: list[str] = []
+    out_val: list[float] = []
+    for var, values in series.items():
+        if var == "season" or len(values) != len(seasons):
+            continue
+        arr = np.asarray(values)
+        if arr.dtype.kind in "biuf":
+            vals = arr.astype(np.float64).tolist()
+        elif arr.dtype.kind == "O":
+            vals = [_to_float(v) for v in values]
+            if all(v is None for v in vals):
+                continue
+        else:
+            continue
+        out_s.extend(seasons)
+        out_var.extend([var] * len(seasons))
+        out_val.extend(vals)
+    return out_s, out_var, out_val
+
+
+def execute_chunk(task: ChunkTask) -> ChunkResult:
+    """Run every run of a chunk; a run that raises is recorded with ``status="error"`` and its message.
+
+    This is the function submitted to executors. It never raises for a model error.
+
+    Args:
+        task: The chunk.
+
+    Returns:
+        The chunk's summary table (one row per run, in ``run_id`` order) and time-series table.
+    """
+    cols: dict[str, list[Any]] = {f.name: [] for f in SUMMARY_SCHEMA}
+    ts_run: list[int] = []
+    ts_season: list[str] = []
+    ts_var: list[str] = []
+    ts_val: list[float | None] = []
+    cache: dict[str, Any] = {}
+    for i, run_id in enumerate(task.run_ids):
+        cols["run_id"].append(run_id)
+        cols["scenario"].append(task.scenario_name)
+        cols["sample_id"].append(task.sample_ids[i])
+        cols["replication"].append(task.replications[i])
+        cols["seed"].append(task.seeds[i])
+        try:
+            overrides = task.overrides[i]
+            key = repr(sorted(overrides.items()))
+            scenario = cache.get(key)
+            if scenario is None:
+                scenario = task.scenario.with_overrides(overrides) if overrides else task.scenario
+                cache[key] = scenario
+            summary, series = task.run_fn(scenario, int(task.seeds[i]))
+            row = {}
+            for name, typ in SUMMARY_METRICS:
+                v = summary.get(name)
+                row[name] = (None if v is None else str(v)) if pa.types.is_string(typ) else _to_float(v)
+            if task.timeseries:
+                s, var, val = _series_to_long(run_id, series)
+            status, error = "ok", None
+        except Exception as exc:  # noqa: BLE001 - a failed run is data, not an abort
+            row = {name: None for name, _ in SUMMARY_METRICS}
+            s, var, val = [], [], []
+            status, error = "error", _describe_error(exc)
+        cols["status"].append(status)
+        cols["error"].append(error)
+        for name, _ in SUMMARY_METRICS:
+            cols[name].append(row[name])
+        if task.timeseries and s:
+            ts_run.extend([run_id] * len(s))
+            ts_season.extend(s)
+            ts_var.extend(var)
+            ts_val.extend(val)
+    summary_table = pa.table(cols, schema=SUMMARY_SCHEMA)
+    ts_table = None
+    if task.timeseries:
+        ts_table = pa.table({"run_id": ts_run, "season": ts_season, "variable": ts_var, "value": ts_val},
+                            schema=TIMESERIES_SCHEMA)
+    return ChunkResult(summary_table, ts_table)
+
+
+# --------------------------------------------------------------------------------------------------
+# Parent side
+# --------------------------------------------------------------------------------------------------
+
+
+def default_workers() -> int:
+    """CPU cores available to this process (affinity-aware)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_chunk_size(n_runs: int, workers: int) -> int:
+    """Runs per task: about 8 tasks per worker for load balance, between 1 and 50 runs."""
+    if n_runs <= 0:
+        return 1
+    return int(min(50, max(1, -(-n_runs // (8 * max(1, workers))))))
+
+
+def iter_chunks(
+    design: pd.DataFrame,
+    scenarios: Mapping[str, Any],
+    chunk_size: int,
+    run_fn: RunFn = run_model,
+    timeseries: bool = True,
+) -> Iterator[ChunkTask]:
+    """Split design rows (e.g. the missing runs) into tasks of at most ``chunk_size`` runs of one scenario.
+
+    Args:
+        design: Design rows to run, any subset of a design table.
+        scenarios: Scenario objects by name.
+        chunk_size: Maximum runs per task.
+        run_fn: Run function passed to the workers.
+        timeseries: Whether workers return time series.
+
+    Yields:
+        Tasks in ``run_id`` order.
+    """
+    from wargame.batch.design import overrides_of, parameter_columns
+
+    params = parameter_columns(design)
+    design = design.sort_values("run_id", kind="stable")
+    for name, rows in design.groupby("scenario", sort=False):
+        recs = rows.to_dict(orient="records")
+        for start in range(0, len(recs), chunk_size):
+            part = recs[start:start + chunk_size]
+            yield ChunkTask(
+                scenario=scenarios[str(name)],
+                scenario_name=str(name),
+                run_ids=tuple(int(r["run_id"]) for r in part),
+                sample_ids=tuple(int(r["sample_id"]) for r in part),
+                replications=tuple(int(r["replication"]) for r in part),
+                seeds=tuple(int(r["seed"]) for r in part),
+                overrides=tuple(overrides_of(r, params) for r in part),
+                run_fn=run_fn,
+                timeseries=timeseries,
+            )
+
+
+def _process_context() -> mp.context.BaseContext:
+    if sys.platform != "win32" and "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        # Preload the worker module (and so the model) once in the fork server; do not import __main__.
+        ctx.set_forkserver_preload(["wargame.batch.runner", "wargame.model"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+@contextlib.contextmanager
+def make_executor(
+    engine: Engine = "local", workers: int | None = None, scheduler: str | None = None
+) -> Iterator[tuple[cf.Executor, int]]:
+    """Open an executor for a batch.
+
+    Args:
+        engine: ``"local"`` (process pool) or ``"dask"``.
+        workers: Local processes, or LocalCluster workers; default: the machine's cores.
+        scheduler: Address of a running Dask scheduler (``tcp://host:8786``); ``None`` starts a
+            ``LocalCluster``. Only with ``engine="dask"``.
+
+    Yields:
+        ``(executor, slots)``, where ``slots`` is the number of tasks that can run at once.
+    """
+    if engine == "local":
+        if scheduler:
+            raise ValueError("--scheduler needs --engine dask")
+        n = workers or default_workers()
+        with cf.ProcessPoolExecutor(max_workers=n, mp_context=_process_context()) as ex:
+            yield ex, n
+    elif engine == "dask":
+        from distributed import Client, LocalCluster
+
+        if scheduler:
+            with Client(scheduler) as client:
+                slots = sum(client.nthreads().values()) or 1
+                yield client.get_executor(pure=False), slots
+        else:
+            n = workers or default_workers()
+            with (LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR) as cluster,
+                  Client(cluster) as client):
+                yield client.get_executor(pure=False), n
+    else:
+        raise ValueError(f"unknown engine {engine!r}; allowed: local, dask")
+
+
+def run_tasks(
+    executor: cf.Executor,
+    tasks: Iterator[ChunkTask],
+    on_result: Callable[[ChunkTask, ChunkResult], None],
+    window: int,
+) -> None:
+    """Submit tasks with at most ``window`` in flight; hand each result to ``on_result`` as it completes.
+
+    Results arrive in completion order; the store keys them by run id, so the final table does not
+    depend on it. On an exception (or Ctrl-C) pending tasks are cancelled and the exception propagates.
+    """
+    in_flight: dict[cf.Future, ChunkTask] = {}
+    tasks = iter(tasks)
+
+    def top_up() -> None:
+        while len(in_flight) < window:
+            task = next(tasks, None)
+            if task is None:
+                return
+            in_flight[executor.submit(execute_chunk, task)] = task
+
+    try:
+        top_up()
+        while in_flight:
+            done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
+            for fut in sorted(done, key=lambda f: in_flight[f].run_ids[0]):
+                task = in_flight.pop(fut)
+                on_result(task, fut.result())
+            top_up()
+    except BaseException:
+        for fut in in_flight:
+            fut.cancel()
+        raise

@@ -1,0 +1,249 @@
+"""The results folder of a batch: resumable, append-only Parquet.
+
+Layout::
+
+    DIR/design.parquet             one row per planned run (written first)
+    DIR/manifest.json              scenario hashes, code version, master seed, design hash, sampler
+    DIR/chunks/part-*.parquet      per-run summaries, one file per completed chunk
+    DIR/timeseries/part-*.parquet  tidy long time series (run_id, season, variable, value)
+
+Every file is written to a ``.tmp`` name and renamed with :func:`os.replace`, which is atomic on POSIX
+and Windows: a reader (or a resumed batch) sees a chunk completely or not at all. A chunk writes its time
+series first and its summary last, and a run counts as done only when its summary row exists, so after a
+``kill -9`` the resumed batch re-runs exactly the runs without a summary (their stray time series files are
+removed first). Part files are named after their first and last run ids, so a re-run chunk overwrites its
+own stray file.
+
+A folder that already holds a different batch (design, scenario content, code version or master seed)
+is refused with :class:`StoreMismatchError`, never mixed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from wargame.batch.runner import SUMMARY_SCHEMA, TIMESERIES_SCHEMA, ChunkResult
+
+FORMAT = "wargame-batch/1"
+DESIGN_FILE = "design.parquet"
+MANIFEST_FILE = "manifest.json"
+SUMMARY_DIR = "chunks"
+TIMESERIES_DIR = "timeseries"
+#: Manifest keys that must match for a folder to be resumed, with a human label.
+IDENTITY_KEYS = {
+    "format": "store format",
+    "code_version": "code version (wargame.__version__)",
+    "master_seed": "master seed",
+    "scenarios": "scenario names and content hashes",
+    "design_hash": "design (samples, replications, seeds)",
+    "timeseries": "time-series setting",
+}
+
+
+class StoreError(RuntimeError):
+    """The results folder cannot be used (unreadable, not a results folder, ...)."""
+
+
+class StoreMismatchError(StoreError):
+    """The results folder holds another batch; the message lists what differs."""
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+
+
+def _atomic_write_table(path: Path, table: pa.Table) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+def _part_name(run_ids: Iterable[int]) -> str:
+    ids = list(run_ids)
+    return f"part-{min(ids):09d}-{max(ids):09d}.parquet"
+
+
+class ResultsStore:
+    """A results folder. Open one with :meth:`create_or_resume` (to run) or :meth:`open` (to read).
+
+    Args:
+        path: The folder.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    # -- paths -------------------------------------------------------------------------------------
+    @property
+    def design_path(self) -> Path:
+        """``DIR/design.parquet``."""
+        return self.path / DESIGN_FILE
+
+    @property
+    def manifest_path(self) -> Path:
+        """``DIR/manifest.json``."""
+        return self.path / MANIFEST_FILE
+
+    @property
+    def summary_dir(self) -> Path:
+        """``DIR/chunks``."""
+        return self.path / SUMMARY_DIR
+
+    @property
+    def timeseries_dir(self) -> Path:
+        """``DIR/timeseries``."""
+        return self.path / TIMESERIES_DIR
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path) -> ResultsStore:
+        """Open an existing results folder for reading.
+
+        Raises:
+            StoreError: If the folder has no manifest or design.
+        """
+        store = cls(path)
+        if not store.manifest_path.is_file() or not store.design_path.is_file():
+            raise StoreError(f"{store.path}: not a batch results folder (no {MANIFEST_FILE} and "
+                             f"{DESIGN_FILE}); run 'wargame batch --out {store.path}' first")
+        return store
+
+    @classmethod
+    def create_or_resume(cls, path: str | Path, design: pd.DataFrame, manifest: dict[str, Any]) -> ResultsStore:
+        """Start a new results folder, or resume one that holds the same batch.
+
+        The design is written first, then the manifest. An existing folder is resumed only if its
+        manifest matches on every key of :data:`IDENTITY_KEYS`.
+
+        Args:
+            path: The folder (created if needed).
+            design: The batch's design table.
+            manifest: Identity and description of the batch (see :data:`IDENTITY_KEYS`).
+
+        Raises:
+            StoreMismatchError: If the folder holds another batch.
+            StoreError: If the folder is not empty and not a results folder.
+        """
+        store = cls(path)
+        manifest = {"format": FORMAT, **manifest}
+        if store.manifest_path.is_file():
+            old = store.manifest()
+            diffs = [f"  - {label}: folder has {_short(old.get(k))}, this batch has {_short(manifest.get(k))}"
+                     for k, label in IDENTITY_KEYS.items() if old.get(k) != manifest.get(k)]
+            if diffs:
+                raise StoreMismatchError(
+                    f"results folder {store.path} holds a different batch, refusing to mix results:\n"
+                    + "\n".join(diffs)
+                    + "\nUse another --out folder, or delete this one to start over.")
+            store._clean_strays()
+            return store
+        if store.path.exists() and any(p for p in store.path.iterdir()
+                                       if p.name not in (DESIGN_FILE, SUMMARY_DIR, TIMESERIES_DIR)
+                                       and not p.name.endswith(".tmp")):
+            raise StoreError(f"{store.path}: folder is not empty and is not a batch results folder; "
+                             "choose another --out folder")
+        if store.summary_dir.is_dir() and any(store.summary_dir.glob("part-*.parquet")):
+            raise StoreError(f"{store.path}: has result chunks but no {MANIFEST_FILE}; cannot tell which batch "
+                             "they belong to. Delete the folder or choose another --out folder")
+        store.path.mkdir(parents=True, exist_ok=True)
+        store.summary_dir.mkdir(exist_ok=True)
+        store.timeseries_dir.mkdir(exist_ok=True)
+        _atomic_write_table(store.design_path, pa.Table.from_pandas(design, preserve_index=False))
+        manifest = {**manifest, "created_utc": datetime.now(UTC).isoformat(timespec="seconds")}
+        _atomic_write_bytes(store.manifest_path, json.dumps(manifest, indent=2, default=str).encode())
+        store._clean_strays()
+        return store
+
+    def _clean_strays(self) -> None:
+        """Remove temp files and time-series parts whose summary part never landed (killed mid-chunk)."""
+        for d in (self.path, self.summary_dir, self.timeseries_dir):
+            if d.is_dir():
+                for tmp in d.glob(".*.tmp"):
+                    tmp.unlink(missing_ok=True)
+        done = {p.name for p in self.summary_dir.glob("part-*.parquet")} if self.summary_dir.is_dir() else set()
+        if self.timeseries_dir.is_dir():
+            for p in self.timeseries_dir.glob("part-*.parquet"):
+                if p.name not in done:
+                    p.unlink(missing_ok=True)
+
+    # -- reading -----------------------------------------------------------------------------------
+    def manifest(self) -> dict[str, Any]:
+        """The manifest as a dict."""
+        try:
+            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise StoreError(f"{self.manifest_path}: unreadable manifest ({exc})") from None
+
+    def design(self) -> pd.DataFrame:
+        """The design table, sorted by ``run_id``."""
+        return pd.read_parquet(self.design_path).sort_values("run_id", ignore_index=True)
+
+    def summary_parts(self) -> list[Path]:
+        """Completed chunk files, sorted by name (= by first run id)."""
+        return sorted(self.summary_dir.glob("part-*.parquet")) if self.summary_dir.is_dir() else []
+
+    def timeseries_parts(self) -> list[Path]:
+        """Time-series files of completed chunks."""
+        done = {p.name for p in self.summary_parts()}
+        if not self.timeseries_dir.is_dir():
+            return []
+        return sorted(p for p in self.timeseries_dir.glob("part-*.parquet") if p.name in done)
+
+    def completed_run_ids(self) -> set[int]:
+        """Run ids with a summary row (done, successfully or not)."""
+        ids: set[int] = set()
+        for p in self.summary_parts():
+            ids.update(pq.read_table(p, columns=["run_id"]).column("run_id").to_pylist())
+        return ids
+
+    def summary(self) -> pd.DataFrame:
+        """Per-run summaries (no design columns), sorted by ``run_id``; empty if nothing ran yet."""
+        parts = self.summary_parts()
+        table = (pa.concat_tables([pq.read_table(p, schema=SUMMARY_SCHEMA) for p in parts]) if parts
+                 else SUMMARY_SCHEMA.empty_table())
+        return table.to_pandas().sort_values("run_id", ignore_index=True)
+
+    def timeseries(self, variables: Iterable[str] | None = None) -> pd.DataFrame:
+        """The tidy long time series ``(run_id, season, variable, value)``, sorted by run, variable, season.
+
+        Args:
+            variables: Only these variables (read with a Parquet filter, so memory stays small).
+        """
+        parts = self.timeseries_parts()
+        filters = [("variable", "in", list(variables))] if variables is not None else None
+        tables = [pq.read_table(p, schema=TIMESERIES_SCHEMA, filters=filters) for p in parts]
+        table = pa.concat_tables(tables) if tables else TIMESERIES_SCHEMA.empty_table()
+        return table.to_pandas().sort_values(["run_id", "variable", "season"], ignore_index=True)
+
+    # -- writing -----------------------------------------------------------------------------------
+    def write_chunk(self, result: ChunkResult) -> Path:
+        """Write one chunk: time series first, then the summary (which marks the runs done).
+
+        Returns:
+            The summary part's path.
+        """
+        ids = result.summary.column("run_id").to_pylist()
+        name = _part_name(ids)
+        if result.timeseries is not None:
+            _atomic_write_table(self.timeseries_dir / name, result.timeseries)
+        path = self.summary_dir / name
+        _atomic_write_table(path, result.summary)
+        return path
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= 160 else text[:157] + "..."

@@ -1,0 +1,158 @@
+"""The model's formulas, as pure functions of numbers (no agents, no randomness).
+
+Capability is tracked as the natural log of effective training compute (H100e-quarters of training times
+the algorithmic-efficiency multiplier), so ratios become differences. Sources of each form are in the
+docstrings and in ``docs/model.md``.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def lead_months(log_effective_us: float, log_effective_prc: float, growth_per_year: float) -> float:
+    """Frontier lead of the US over the PRC in months.
+
+    ``lead = 12 * ln(E_us / E_prc) / ln(g)`` (DESIGN §3): the time the frontier takes to grow by the
+    ratio of the two blocs' best effective compute.
+
+    Args:
+        log_effective_us: ln of the best US effective compute (H100e-quarters x efficiency).
+        log_effective_prc: ln of the best PRC effective compute.
+        growth_per_year: g, yearly growth factor of frontier effective compute (> 1).
+
+    Returns:
+        Months of lead; negative when the PRC leads.
+    """
+    return 12.0 * (log_effective_us - log_effective_prc) / math.log(growth_per_year)
+
+
+def months_to_log_ratio(months: float, growth_per_year: float) -> float:
+    """Inverse of :func:`lead_months`: the log effective-compute ratio that a lead of ``months`` means."""
+    return months * math.log(growth_per_year) / 12.0
+
+
+def _normal_cdf(x: float) -> float:
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+def race_pressure(perceived_lead: float, uncertainty: float, scale: float, enmity: float) -> float:
+    """Safety-race pressure on a lab.
+
+    ``rho = (1 + enmity) * E[exp(-|L| / tau)]`` with the lead ``L ~ Normal(perceived_lead, uncertainty^2)``
+    (DESIGN §3 example form; the expectation over the lab's uncertainty follows Emery-Xu, Park & Trager:
+    uncertainty raises pressure when the lead is large and lowers it when the race is close, so more
+    information can make racing safer or more dangerous).
+
+    Args:
+        perceived_lead: Mean of the lab's belief about the lead, in months (sign ignored).
+        uncertainty: Standard deviation of that belief, in months (>= 0).
+        scale: tau, in months (> 0).
+        enmity: Enmity between the blocs (>= 0).
+
+    Returns:
+        Pressure in [0, 1 + enmity].
+    """
+    mu = abs(perceived_lead)
+    if uncertainty <= 1e-9:
+        closeness = math.exp(-mu / scale)
+    else:
+        s = uncertainty
+        # E[exp(-|L|/tau)] for L ~ N(mu, s^2): two half-line Laplace transforms of the normal.
+        a = math.exp(s * s / (2 * scale * scale))
+        closeness = a * (
+            math.exp(-mu / scale) * _normal_cdf(mu / s - s / scale)
+            + math.exp(mu / scale) * _normal_cdf(-mu / s - s / scale)
+        )
+        closeness = min(1.0, max(0.0, closeness))
+    return (1.0 + enmity) * closeness
+
+
+def safety_under_pressure(base: float, pressure: float, sensitivity: float) -> float:
+    """Safety share (or testing time) a lab keeps under race pressure: ``base * exp(-sensitivity * rho)``.
+
+    Args:
+        base: Value with no pressure (share in [0, 1], or quarters).
+        pressure: Race pressure rho (>= 0).
+        sensitivity: How strongly the lab cuts corners per unit of pressure (>= 0).
+
+    Returns:
+        A value in [0, base]; lower for higher pressure (Armstrong et al. 2016; Stafford et al. 2022).
+    """
+    return base * math.exp(-sensitivity * pressure)
+
+
+def seizure_probability(enforcement_musd: float, rate_per_musd: float) -> float:
+    """Share of smuggled volume seized: ``1 - exp(-rate * budget)``; in [0, 1)."""
+    return 1.0 - math.exp(-rate_per_musd * enforcement_musd)
+
+
+def detection_probability(defence: float, strength: float) -> float:
+    """Chance a distillation campaign is detected this season: ``1 - exp(-strength * defence)``."""
+    return 1.0 - math.exp(-strength * max(0.0, defence))
+
+
+def distillation_gain(student: float, teacher: float, rate: float, effort: float) -> float:
+    """Log-capability a student gains by distilling a teacher this season, if undetected.
+
+    Distillation closes ``rate * effort`` of the log-gap to the teacher and never passes it.
+
+    Args:
+        student: ln effective compute of the student's internal model.
+        teacher: ln effective compute of the best deployed US model.
+        rate: Share of the gap closed at full effort (in [0, 1]).
+        effort: Distillation effort (in [0, 1]).
+
+    Returns:
+        Gain in log units, in [0, max(0, teacher - student)].
+    """
+    gap = teacher - student
+    if gap <= 0:
+        return 0.0
+    return min(gap, rate * effort * gap)
+
+
+def incident_hazard(base: float, capability_ratio_log: float, elasticity: float, safety_share: float,
+                    safety_effect: float, testing_quarters: float, testing_effect: float) -> float:
+    """Quarterly incident hazard of one lab.
+
+    ``h = base * exp(elasticity * dlnE) * exp(-safety_effect * (s - 0.1)) * exp(-testing_effect * (T - 1))``:
+    rises with capability, falls with safety share ``s`` and pre-release testing ``T`` (illustrative form;
+    anchored at a 10% safety share and one quarter of testing).
+
+    Returns:
+        Hazard in incidents per quarter (>= 0).
+    """
+    return (base * math.exp(elasticity * capability_ratio_log)
+            * math.exp(-safety_effect * (safety_share - 0.1))
+            * math.exp(-testing_effect * (testing_quarters - 1)))
+
+
+def incident_probability(hazards: list[float] | tuple[float, ...]) -> float:
+    """P(at least one incident) = ``1 - exp(-sum(hazard))`` (DESIGN §3)."""
+    return 1.0 - math.exp(-sum(hazards))
+
+
+def adoption_target(lead: float, openness_us: float, openness_prc: float, promotion_us: float,
+                    lead_weight: float, openness_weight: float, promotion_weight: float,
+                    price_advantage_prc: float) -> float:
+    """Global South share of US models that adoption moves toward (a logistic choice share).
+
+    ``logit = lead_weight * lead/12 + openness_weight * (open_us - open_prc)
+    + promotion_weight * promotion_us - price_advantage_prc``.
+
+    Returns:
+        Share in (0, 1).
+    """
+    logit = (lead_weight * lead / 12.0 + openness_weight * (openness_us - openness_prc)
+             + promotion_weight * promotion_us - price_advantage_prc)
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
+
+
+def classify_outcome(lead: float, s1_lead_months: float, s2_lead_months: float) -> str:
+    """Classify the horizon: ``"S1"`` (lead >= s1), ``"S2"`` (lead <= s2, or the PRC leads), else ``"contested"``."""
+    if lead >= s1_lead_months:
+        return "S1"
+    if lead <= s2_lead_months or lead < 0:
+        return "S2"
+    return "contested"

@@ -1,0 +1,494 @@
+"""The wargame model: a Mesa ``Model`` whose step is one season (a calendar quarter).
+
+Each season runs six phases in a fixed order (DESIGN §3):
+
+1. **policy** – governments set export rules and their other levers;
+2. **supply** – chipmakers produce and ship within the rules;
+3. **grey market** – smugglers and overseas clouds move compute around the rules, enforcement seizes some;
+4. **labs** – labs feel race pressure, allocate compute, train, distil and release;
+5. **adjudication** – algorithmic progress, lead, incidents, adoption, events and news;
+6. **collect** – the DataCollector records the season.
+
+All randomness flows from the model's ``rng`` (a seeded ``numpy.random.Generator``), so the same scenario,
+seed and decisions give the same trajectory.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import mesa
+import networkx as nx
+
+from agents import Chipmaker, Government, Lab, OverseasCloud, Smuggler
+from agents.base import Actor
+from agents.chipmaker import ROLE_ORDER
+from wargame.decisions import Decision, DecisionError, make_decision
+from wargame.mechanics import (
+    adoption_target,
+    classify_outcome,
+    incident_hazard,
+    incident_probability,
+    lead_months,
+)
+from wargame.scenario import EVENT_NAMES, JURISDICTIONS, Scenario, load_scenario
+from wargame.seasons import parse_season, season_label
+
+FLOW_KINDS = ("legal", "smuggled", "remote")
+EVENT_DESCRIPTIONS = {
+    "taiwan_strait_crisis": "Taiwan Strait crisis: foundry output halves this season.",
+    "smuggling_bust": "Smuggling bust: enforcement seizes most smuggled chips this season.",
+    "algorithmic_breakthrough": "Algorithmic breakthrough: one bloc's algorithmic efficiency doubles.",
+    "open_weights_shock": "Open-weights shock: a strong PRC open model pulls Global South users.",
+}
+
+
+class AIRaceModel(mesa.Model):
+    """Agent-based model of the US-PRC race for AI leadership, one step per season.
+
+    Args:
+        scenario: A validated :class:`~wargame.scenario.Scenario`, or a scenario name or path.
+        seed: Seed of the model's random generators (any non-negative integer).
+
+    Attributes:
+        scenario_spec: The scenario being played.
+        params: Its mechanics parameters.
+        season: Label of the next season to play, e.g. ``"2026Q3"``.
+        seasons_played: Number of seasons played so far.
+        lead_months: Lead of the best deployed US model over the best deployed PRC model, months.
+        lead_internal_months: The same for internal (trained) models, months.
+        log_efficiency: ln algorithmic-efficiency multiplier per bloc (0 for the US at the start).
+        adoption_share_us: Global South share using US models, in [0, 1].
+        enmity: Current enmity between the blocs (falls after major incidents).
+        flow_graph: Directed graph of jurisdictions; edge attributes ``legal``, ``smuggled``, ``remote`` hold
+            this season's flows in H100e; nodes carry a fixed ``pos``.
+        news: List of ``{"season", "phase", "text"}`` dicts, oldest first.
+        decision_log: Human decisions applied, as ``{"season", "seat", "levers"}`` dicts.
+        inject_log: Injects played by hand, as ``{"season", "event"}`` dicts.
+
+    Raises:
+        ScenarioError: If ``scenario`` is a name or path that does not load.
+        ValueError: If ``seed`` is negative or not an integer.
+    """
+
+    def __init__(self, scenario: Scenario | str, seed: int = 0) -> None:
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        super().__init__(rng=seed)
+        self.seed = seed
+        self.scenario_spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        self.params = self.scenario_spec.parameters
+        self.start_index = parse_season(self.scenario_spec.scenario.start)
+        self.end_index = parse_season(self.scenario_spec.scenario.end)
+        self.seasons_played = 0
+        self.enmity = self.params.enmity
+        self.log_efficiency = {"US": 0.0, "PRC": 0.0}
+        self.adoption_share_us = self.params.initial_adoption_share_us
+        self.foundry_output_factor = 1.0
+        self.news: list[dict[str, Any]] = []
+        self.decision_log: list[dict[str, Any]] = []
+        self.inject_log: list[dict[str, Any]] = []
+        self.active_events: list[str] = []
+        self._queued_injects: list[str] = []
+        self._submitted: dict[str, Decision] = {}
+        self.incidents_by_tier = {"minor": 0, "major": 0, "catastrophic": 0}
+        self.cumulative_incidents = 0
+        self.cumulative_no_incident_log = 0.0
+        self.incident_hazard_total = 0.0
+        self.smuggled_h100e = self.seized_h100e = self.remote_access_h100e = 0.0
+
+        self.flow_graph = nx.DiGraph()
+        for node, pos in JURISDICTIONS.items():
+            self.flow_graph.add_node(node, pos=pos)
+
+        spec = self.scenario_spec
+        # Agents are created in the order they act within their phase: the US and PRC governments before
+        # allies (allies answer US pressure), US labs before PRC labs (PRC labs distil deployed US models),
+        # chokepoint holders before chip producers.
+        role_rank = {"us": 0, "prc": 1, "ally": 2}
+        self.governments = [Government(self, s) for s in sorted(spec.governments, key=lambda s: role_rank[s.role])]
+        self.labs = [Lab(self, s) for s in sorted(spec.labs, key=lambda s: s.bloc != "US")]
+        self.chipmakers = [Chipmaker(self, s)
+                           for s in sorted(spec.chipmakers, key=lambda s: ROLE_ORDER.index(s.role))]
+        self.smugglers = [Smuggler(self, s) for s in spec.smugglers]
+        self.clouds = [OverseasCloud(self, s) for s in spec.overseas_clouds]
+        self._by_seat: dict[str, Actor] = {a.seat: a for a in self.agents}
+        self._by_role = {g.role: g for g in self.governments if g.role != "ally"}
+        self.reference_capability = self.best_deployed_capability("US")
+        self.lead_months = 0.0
+        self.lead_internal_months = 0.0
+        self._update_leads()
+        self.initial_lead_months = self.lead_months
+
+        self.datacollector = mesa.DataCollector(
+            model_reporters=MODEL_REPORTERS,
+            agenttype_reporters={Lab: LAB_REPORTERS},
+        )
+        self.running = True
+        self.datacollector.collect(self)
+
+    # ----------------------------------------------------------------- lookups
+    @property
+    def season(self) -> str:
+        """Label of the next season to play (or of the last one, once the game is over)."""
+        return season_label(min(self.start_index + self.seasons_played, self.end_index))
+
+    @property
+    def last_season(self) -> str:
+        """Label of the season last played (the season before the start, before any is played)."""
+        return season_label(self.start_index + self.seasons_played - 1)
+
+    @property
+    def total_seasons(self) -> int:
+        """Number of seasons in the game."""
+        return self.end_index - self.start_index + 1
+
+    def government(self, role: str) -> Government:
+        """The government with role ``"us"`` or ``"prc"``."""
+        return self._by_role[role]
+
+    def government_of(self, jurisdiction: str) -> Government | None:
+        """The government seated for a jurisdiction, if any."""
+        for g in self.governments:
+            if g.jurisdiction == jurisdiction:
+                return g
+        return None
+
+    def chokepoint_node(self, chokepoint: str) -> str:
+        """Jurisdiction of the first chipmaker holding a chokepoint role (``"foundry"`` -> ``"TW"``)."""
+        role = {"foundry": "foundry", "tools": "tool_maker", "memory": "memory_maker"}[chokepoint]
+        for c in self.chipmakers:
+            if c.role == role:
+                return c.jurisdiction
+        return "TW" if chokepoint == "foundry" else "US"
+
+    def chokepoint_strength(self, chokepoint: str) -> float:
+        """How closed a chokepoint is to the PRC, in [0, 1]: mean control strength of its chipmakers."""
+        role = {"foundry": "foundry", "tools": "tool_maker", "memory": "memory_maker"}[chokepoint]
+        makers = [c for c in self.chipmakers if c.role == role]
+        if not makers:
+            return 0.0
+        return sum(c.control_strength() for c in makers) / len(makers)
+
+    def seats(self) -> list[Actor]:
+        """All actors (seats), in scenario order within each kind."""
+        return list(self._by_seat.values())
+
+    def actor(self, seat: str) -> Actor:
+        """The actor holding a seat.
+
+        Raises:
+            DecisionError: If there is no such seat.
+        """
+        try:
+            return self._by_seat[seat]
+        except KeyError:
+            raise DecisionError(f"unknown seat {seat!r}; seats: {', '.join(self._by_seat)}") from None
+
+    def best_deployed_capability(self, bloc: str) -> float:
+        """ln effective compute of the bloc's best deployed model."""
+        return max(lab.deployed_capability for lab in self.labs if lab.bloc == bloc)
+
+    def best_internal_capability(self, bloc: str) -> float:
+        """ln effective compute of the bloc's best internal (trained) model."""
+        return max(lab.internal_capability for lab in self.labs if lab.bloc == bloc)
+
+    def us_distillation_defence(self) -> float:
+        """Strength of defences against distillation: mean US lab defence plus anti-distillation measures."""
+        us_labs = [lab for lab in self.labs if lab.bloc == "US"]
+        lab_defence = sum(lab.decision.distillation_defence for lab in us_labs) / len(us_labs)
+        return lab_defence + self.government("us").decision.anti_distillation
+
+    def event_active(self, name: str) -> bool:
+        """Whether an inject is in play this season."""
+        return name in self.active_events
+
+    # ------------------------------------------------------ decisions from outside
+    def default_decision(self, seat: str) -> dict[str, Any]:
+        """The lever values the seat's policy would choose now (to prefill a human seat's form)."""
+        return self.actor(seat).proposed_decision().model_dump()
+
+    def submit_decision(self, seat: str, levers: dict[str, Any] | Decision) -> Decision:
+        """Supply a decision for a seat for the next season (the hook for human seats and replay).
+
+        Levers not given are filled from the seat's policy proposal.
+
+        Args:
+            seat: Seat id.
+            levers: Lever values (a dict, possibly partial) or a decision object.
+
+        Returns:
+            The validated decision that will apply.
+
+        Raises:
+            DecisionError: On an unknown seat, an unknown lever or a bad value.
+        """
+        actor = self.actor(seat)
+        if not self.running:
+            raise DecisionError("the game is over; no more decisions can be submitted")
+        decision = make_decision(actor.kind, levers, base=actor.proposed_decision())
+        self._submitted[seat] = decision
+        return decision
+
+    def take_submitted_decision(self, seat: str) -> Decision | None:
+        """Pop the decision submitted for a seat this season, logging it; ``None`` if there is none."""
+        decision = self._submitted.pop(seat, None)
+        if decision is not None:
+            self.decision_log.append({"season": self.season, "seat": seat, "levers": decision.model_dump()})
+        return decision
+
+    def play_event(self, name: str) -> None:
+        """Queue an inject from the events deck for the next season (the facilitator's hand).
+
+        Raises:
+            ValueError: If the event is not in the deck.
+        """
+        if name not in EVENT_NAMES:
+            raise ValueError(f"unknown event {name!r}; allowed: {', '.join(EVENT_NAMES)}")
+        if name not in self._queued_injects:
+            self._queued_injects.append(name)
+
+    def add_news(self, phase: str, text: str) -> None:
+        """Append a line to the news log for the season being played."""
+        self.news.append({"season": self.season, "phase": phase, "text": text})
+
+    # --------------------------------------------------------------- flows
+    def record_flow(self, origin: str, dest: str, kind: str, h100e: float) -> None:
+        """Add a flow of compute (H100e) of a kind to the edge ``origin -> dest`` for this season."""
+        if h100e <= 0 or origin == dest:
+            return
+        if not self.flow_graph.has_edge(origin, dest):
+            self.flow_graph.add_edge(origin, dest, **dict.fromkeys(FLOW_KINDS, 0.0))
+        self.flow_graph[origin][dest][kind] += h100e
+
+    def deliver(self, bloc: str, source: str, h100e: float, origin: str, seized: float = 0.0) -> None:
+        """Split an inflow among a bloc's labs by their chip allocation shares and map the flow.
+
+        Args:
+            bloc: Receiving bloc.
+            source: ``"legal"``, ``"domestic"``, ``"smuggled"`` or ``"remote"``.
+            h100e: Gross inflow in H100e (before seizure).
+            origin: Jurisdiction the flow comes from.
+            seized: Part of ``h100e`` seized on the way, H100e.
+        """
+        for lab in self.labs:
+            if lab.bloc == bloc:
+                share = lab.chip_allocation_share
+                lab.receive(source, h100e * share, seized * share)
+        kind = {"legal": "legal", "domestic": "legal", "smuggled": "smuggled", "remote": "remote"}[source]
+        self.record_flow(origin, bloc, kind, h100e - seized)
+        if source == "smuggled":
+            self.smuggled_h100e += h100e
+            self.seized_h100e += seized
+        elif source == "remote":
+            self.remote_access_h100e += h100e
+
+    # --------------------------------------------------------------- the season
+    def step(self) -> None:
+        """Play one season: the six phases in order. Does nothing once the game is over."""
+        if not self.running:
+            return
+        self._start_season()
+        self._phase(Government, "set_policy")  # 1. policy
+        self._phase(Chipmaker, "supply")  # 2. supply
+        self._phase(Smuggler, "move")  # 3. grey market
+        self._phase(OverseasCloud, "rent")
+        self._phase(Lab, "work")  # 4. labs
+        self._adjudicate()  # 5. adjudication
+        self.seasons_played += 1
+        if self.start_index + self.seasons_played > self.end_index:
+            self.running = False
+            self.add_news("adjudication", f"Game over: outcome {self.outcome()} with a lead of "
+                          f"{self.lead_months:.1f} months.")
+        self.datacollector.collect(self)
+
+    def _phase(self, agent_type: type[Actor], method: str) -> None:
+        """Run one phase: call ``method`` on every agent of a type, in creation order (an AgentSet call)."""
+        if agent_type in self.agents_by_type:
+            self.agents_by_type[agent_type].do(method)
+
+    def run_to_end(self) -> AIRaceModel:
+        """Play every remaining season; returns the model."""
+        while self.running:
+            self.step()
+        return self
+
+    def _start_season(self) -> None:
+        self.flow_graph.remove_edges_from(list(self.flow_graph.edges))
+        for lab in self.labs:
+            lab.start_season()
+        self.smuggled_h100e = self.seized_h100e = self.remote_access_h100e = 0.0
+        self.foundry_output_factor = 1.0
+        deck = self.scenario_spec.events
+        draws = self.rng.random(len(EVENT_NAMES))
+        events = [e for e, u in zip(EVENT_NAMES, draws, strict=True) if u < getattr(deck, e)]
+        events += [s.event for s in deck.scheduled if s.season == self.season]
+        for name in self._queued_injects:
+            self.inject_log.append({"season": self.season, "event": name})
+        events += self._queued_injects
+        self._queued_injects = []
+        self.active_events = list(dict.fromkeys(events))
+        for name in self.active_events:
+            self.add_news("events", EVENT_DESCRIPTIONS[name])
+        if self.event_active("taiwan_strait_crisis"):
+            self.foundry_output_factor = 0.5
+        bloc_draw = self.rng.random()
+        if self.event_active("algorithmic_breakthrough"):
+            bloc = "US" if bloc_draw < 0.6 else "PRC"
+            self.log_efficiency[bloc] += math.log(2.0)
+            self.add_news("events", f"The breakthrough happened in the {bloc} bloc.")
+
+    def _adjudicate(self) -> None:
+        p = self.params
+        us_progress = math.log(2.0) * 3.0 / p.algorithmic_halving_months
+        gap = self.log_efficiency["US"] - self.log_efficiency["PRC"]
+        self.log_efficiency["US"] += us_progress + p.diffusion_share_per_quarter * max(0.0, -gap)
+        self.log_efficiency["PRC"] += (us_progress * p.prc_algorithmic_progress_ratio
+                                       + p.diffusion_share_per_quarter * max(0.0, gap))
+        self._update_leads()
+        self._incidents()
+        self._adoption()
+
+    def _update_leads(self) -> None:
+        g = self.params.frontier_effective_compute_growth_per_year
+        self.lead_months = lead_months(self.best_deployed_capability("US"),
+                                       self.best_deployed_capability("PRC"), g)
+        self.lead_internal_months = lead_months(self.best_internal_capability("US"),
+                                                self.best_internal_capability("PRC"), g)
+
+    def _incidents(self) -> None:
+        p = self.params
+        hazards = []
+        for lab in self.labs:
+            lab.hazard = incident_hazard(
+                p.incident_base_hazard, lab.deployed_capability - self.reference_capability,
+                p.incident_capability_elasticity, lab.safety_share, p.incident_safety_effect,
+                lab.decision.testing_quarters, p.incident_testing_effect)
+            hazards.append(lab.hazard)
+        counts = self.rng.poisson(hazards)
+        tiers = self.rng.random(int(counts.sum()))
+        k = 0
+        for lab, n in zip(self.labs, counts, strict=True):
+            lab.incidents = int(n)
+            for _ in range(int(n)):
+                u = tiers[k]
+                k += 1
+                if u < p.catastrophic_incident_share:
+                    tier = "catastrophic"
+                elif u < p.catastrophic_incident_share + p.major_incident_share:
+                    tier = "major"
+                else:
+                    tier = "minor"
+                self.incidents_by_tier[tier] += 1
+                self.add_news("adjudication", f"A {tier} AI incident involving {lab.name}'s models.")
+                if tier != "minor":
+                    self.enmity = max(0.0, self.enmity - p.incident_enmity_relief)
+                    self.add_news("adjudication", "The incident raises the appetite for safety rules and talks; "
+                                  f"enmity falls to {self.enmity:.2f}.")
+        self.incident_hazard_total = sum(hazards)
+        self.cumulative_incidents += int(counts.sum())
+        self.cumulative_no_incident_log += self.incident_hazard_total
+
+    def _adoption(self) -> None:
+        p = self.params
+        us_open = max((lab.deployed_open for lab in self.labs if lab.bloc == "US"), default=False)
+        prc_open = max((lab.deployed_open for lab in self.labs if lab.bloc == "PRC"), default=False)
+        target = adoption_target(self.lead_months, float(us_open), float(prc_open),
+                                 self.government("us").decision.export_promotion, p.adoption_lead_weight,
+                                 p.adoption_openness_weight, p.adoption_promotion_weight,
+                                 p.adoption_price_advantage_prc)
+        share = self.adoption_share_us + p.adoption_speed * (target - self.adoption_share_us)
+        if self.event_active("open_weights_shock"):
+            share -= 0.05
+        self.adoption_share_us = min(1.0, max(0.0, share))
+
+    # --------------------------------------------------------------- outcomes
+    def compute_h100e(self, bloc: str) -> float:
+        """Compute available to a bloc's labs this season (owned plus rented), H100e."""
+        return sum(lab.available_compute_h100e for lab in self.labs if lab.bloc == bloc)
+
+    def inflow_h100e(self, bloc: str, source: str) -> float:
+        """A bloc's gross inflow of compute from a source this season, H100e."""
+        return sum(lab.inflow_h100e[source] for lab in self.labs if lab.bloc == bloc)
+
+    def outcome(self) -> str:
+        """Outcome class of the current lead: ``"S1"``, ``"S2"`` or ``"contested"``."""
+        o = self.scenario_spec.outcome
+        return classify_outcome(self.lead_months, o.s1_lead_months, o.s2_lead_months)
+
+    def summary(self) -> dict[str, Any]:
+        """Scalar results of the run so far (at the horizon once the game is over).
+
+        Returns:
+            ``outcome``, ``final_lead_months``, ``compute_ratio``, ``adoption_share_us``, ``incidents``,
+            ``major_incidents``, ``cumulative_incident_probability``, ``mean_safety_share`` and
+            ``mean_race_pressure`` (means over labs and played seasons), ``seasons_played``.
+        """
+        frame = self.datacollector.get_model_vars_dataframe().iloc[1:]
+        return {
+            "outcome": self.outcome(),
+            "final_lead_months": self.lead_months,
+            "compute_ratio": compute_ratio(self),
+            "adoption_share_us": self.adoption_share_us,
+            "incidents": self.cumulative_incidents,
+            "major_incidents": self.incidents_by_tier["major"] + self.incidents_by_tier["catastrophic"],
+            "cumulative_incident_probability": 1.0 - math.exp(-self.cumulative_no_incident_log),
+            "mean_safety_share": float(frame["mean_safety_share"].mean()) if len(frame) else float("nan"),
+            "mean_race_pressure": float(frame["mean_race_pressure"].mean()) if len(frame) else float("nan"),
+            "seasons_played": self.seasons_played,
+        }
+
+
+def compute_ratio(model: AIRaceModel) -> float:
+    """US over PRC compute available to labs this season (owned plus rented)."""
+    return model.compute_h100e("US") / max(model.compute_h100e("PRC"), 1e-9)
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+MODEL_REPORTERS: dict[str, Any] = {
+    "season": lambda m: m.last_season,
+    "lead_months": lambda m: m.lead_months,
+    "lead_internal_months": lambda m: m.lead_internal_months,
+    "compute_ratio": compute_ratio,
+    "us_compute_h100e": lambda m: m.compute_h100e("US"),
+    "prc_compute_h100e": lambda m: m.compute_h100e("PRC"),
+    "us_inflow_legal_h100e": lambda m: m.inflow_h100e("US", "legal"),
+    "prc_inflow_legal_h100e": lambda m: m.inflow_h100e("PRC", "legal"),
+    "prc_inflow_domestic_h100e": lambda m: m.inflow_h100e("PRC", "domestic"),
+    "prc_inflow_smuggled_h100e": lambda m: m.inflow_h100e("PRC", "smuggled"),
+    "prc_inflow_remote_h100e": lambda m: m.inflow_h100e("PRC", "remote"),
+    "smuggled_h100e": lambda m: m.smuggled_h100e,
+    "seized_h100e": lambda m: m.seized_h100e,
+    "remote_access_h100e": lambda m: m.remote_access_h100e,
+    "distillation_gain_months": lambda m: sum(lab.distillation_gain_log for lab in m.labs)
+    * 12.0 / math.log(m.params.frontier_effective_compute_growth_per_year),
+    "mean_race_pressure": lambda m: _mean([lab.race_pressure for lab in m.labs]),
+    "mean_safety_share": lambda m: _mean([lab.safety_share for lab in m.labs]),
+    "us_mean_safety_share": lambda m: _mean([lab.safety_share for lab in m.labs if lab.bloc == "US"]),
+    "prc_mean_safety_share": lambda m: _mean([lab.safety_share for lab in m.labs if lab.bloc == "PRC"]),
+    "incident_hazard": lambda m: m.incident_hazard_total,
+    "incident_probability": lambda m: incident_probability([m.incident_hazard_total]),
+    "incidents": lambda m: sum(lab.incidents for lab in m.labs),
+    "adoption_share_us": lambda m: m.adoption_share_us,
+    "enmity": lambda m: m.enmity,
+    "us_log_efficiency": lambda m: m.log_efficiency["US"],
+    "prc_log_efficiency": lambda m: m.log_efficiency["PRC"],
+}
+
+LAB_REPORTERS: dict[str, Any] = {
+    "seat": "seat",
+    "bloc": "bloc",
+    "race_pressure": "race_pressure",
+    "safety_share": "safety_share",
+    "perceived_lead_months": "perceived_lead_months",
+    "testing_quarters": lambda lab: lab.decision.testing_quarters,
+    "stock_h100e": "stock_h100e",
+    "internal_capability": "internal_capability",
+    "deployed_capability": "deployed_capability",
+    "hazard": "hazard",
+    "incidents": "incidents",
+}

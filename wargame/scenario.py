@@ -1,0 +1,576 @@
+"""Scenario files: loading, validation and overrides.
+
+A scenario is a TOML file in ``scenarios/`` (or anywhere, given by path). It holds a briefing, the
+seasons to play, the model parameters (each with a unit and source, see :class:`Parameters`), the actors
+(seats) with the policy that plays each, and the events deck. Loading validates every field; any problem
+raises :class:`ScenarioError` whose message names the file, the field and what is allowed. TOML is data
+only: a scenario file can never execute code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from wargame.decisions import DecisionError, make_decision
+from wargame.policies import POLICIES
+from wargame.seasons import parse_season
+
+BLOCS = ("US", "PRC")
+#: Jurisdictions on the flow map, with fixed map positions (x, y) for the network view.
+JURISDICTIONS: dict[str, tuple[float, float]] = {
+    "US": (-1.0, 0.3),
+    "NL": (-0.35, 0.8),
+    "JP": (0.75, 0.55),
+    "KR": (0.6, 0.85),
+    "TW": (0.75, 0.0),
+    "PRC": (0.35, 0.3),
+    "SEA": (0.35, -0.55),
+    "ME": (-0.3, -0.35),
+}
+EVENT_NAMES = ("taiwan_strait_crisis", "smuggling_bust", "algorithmic_breakthrough", "open_weights_shock")
+
+
+class ScenarioError(ValueError):
+    """A scenario file is missing, unreadable, or invalid. The message names file, field and allowed values."""
+
+
+def param(default: float, unit: str, source: str, description: str, **bounds: Any) -> Any:
+    """Declare a model parameter with its unit and source.
+
+    Args:
+        default: Default value.
+        unit: Unit, e.g. ``"H100e per quarter"``.
+        source: Public source of the default, or ``"illustrative"`` with a reason.
+        description: What the parameter does in the model.
+        **bounds: Pydantic bounds (``ge``, ``le``, ``gt``, ``lt``).
+
+    Returns:
+        A pydantic ``FieldInfo``.
+    """
+    return Field(default, description=description, json_schema_extra={"unit": unit, "source": source},
+                 **bounds)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
+
+
+class Parameters(_Strict):
+    """Mechanics parameters. Every default has a unit and a source (see ``docs/model.md``)."""
+
+    frontier_effective_compute_growth_per_year: float = param(
+        12.7, "factor per year",
+        "Epoch AI (2024): frontier training compute grows 4-5x/yr; times algorithmic progress ~2.8x/yr "
+        "(Ho et al. 2024, halving every 8 months)",
+        "Yearly growth g of frontier effective compute; converts a capability ratio to months of lead.",
+        gt=1.0, le=100.0)
+    algorithmic_halving_months: float = param(
+        8.0, "months", "Ho et al., 'Algorithmic progress in language models' (Epoch AI, 2024); 95% CI 5-14",
+        "Months for the compute needed for the same performance to halve (US labs).", gt=1.0, le=60.0)
+    prc_algorithmic_progress_ratio: float = param(
+        0.85, "ratio", "illustrative",
+        "PRC labs' own algorithmic progress relative to US labs, before diffusion.", ge=0.0, le=2.0)
+    diffusion_share_per_quarter: float = param(
+        0.25, "share of log-gap per quarter",
+        "illustrative; needed to match the ~7-month capability lag (Epoch Capabilities Index, secondary) "
+        "despite a larger compute gap",
+        "Share of the leader's algorithmic lead that reaches the laggard each quarter.", ge=0.0, le=1.0)
+    depreciation_per_quarter: float = param(
+        0.0625, "share of stock per quarter", "illustrative: 4-year useful life of accelerators",
+        "Share of a compute stock retired each quarter.", ge=0.0, le=0.5)
+    initial_capability_noise_sd: float = param(
+        0.3, "log effective compute", "illustrative; calibrated to the 4-14 month range of the PRC lag "
+        "(Epoch Capabilities Index coverage, secondary)",
+        "Spread of each lab's starting model around what its compute implies.", ge=0.0, le=3.0)
+    prc_legal_chip_demand: float = param(
+        250_000.0, "chips per quarter", "illustrative; order of ~1 M H20-class chips a year (press, secondary)",
+        "PRC demand for licensed chips when licences are granted.", ge=0.0, le=1e8)
+    smuggling_volume_sd: float = param(
+        0.9, "log-units", "CNAS, 'Preventing AI chip smuggling to China' (2025): median ~140k chips in 2024, "
+        "plausible ~10k to several hundred thousand",
+        "Standard deviation of the lognormal draw of smuggled volume.", ge=0.0, le=3.0)
+    seizure_rate_per_musd: float = param(
+        0.012, "per USD million per quarter", "illustrative",
+        "Seizure hazard bought by one USD million of enforcement; P(seize) = 1 - exp(-rate * budget).",
+        ge=0.0, le=1.0)
+    smuggling_deterrence: float = param(
+        1.5, "elasticity", "illustrative", "How strongly seizure risk deters smuggled volume.", ge=0.0, le=10.0)
+    smuggling_demand_boost: float = param(
+        1.0, "ratio", "illustrative", "Extra smuggling demand when legal sales to the PRC are cut off.",
+        ge=0.0, le=10.0)
+    kyc_block_share: float = param(
+        0.6, "share [0, 1]", "illustrative", "Share of remote-access rentals a KYC rule blocks when applied.",
+        ge=0.0, le=1.0)
+    remote_access_leakage: float = param(
+        0.1, "share [0, 1]", "illustrative",
+        "Share of rentals that still get through when the remote-access rule binds.", ge=0.0, le=1.0)
+    us_output_growth_per_quarter: float = param(
+        0.10, "share per quarter", "illustrative; GPU price-performance doubles every ~2.1 years (Epoch AI) "
+        "plus growing volumes", "Quarterly growth of US accelerator output.", ge=-0.5, le=1.0)
+    domestic_output_growth_per_quarter: float = param(
+        0.08, "share per quarter", "illustrative; Huawei ~4% of Nvidia's compute in 2026, ~2% in 2027 "
+        "('2028: Two scenarios', secondary) implies slower growth than the US chain",
+        "Quarterly growth of PRC domestic chip output before controls.", ge=-0.5, le=1.0)
+    tool_control_effect: float = param(
+        0.5, "share [0, 1]", "illustrative", "Cut in PRC domestic output growth when tool controls are fully "
+        "matched by allies.", ge=0.0, le=1.0)
+    memory_control_effect: float = param(
+        0.3, "share [0, 1]", "illustrative", "Cut in PRC domestic output when memory (HBM) exports are fully "
+        "controlled.", ge=0.0, le=1.0)
+    foundry_leakage: float = param(
+        0.3, "share [0, 1]", "illustrative; foreign-foundry dies found in PRC accelerators (press 2024, "
+        "secondary)", "Extra PRC domestic output from foreign foundries when customer checks are lax.",
+        ge=0.0, le=2.0)
+    subsidy_effect_per_busd: float = param(
+        0.02, "share per USD billion", "illustrative", "Extra PRC domestic output per USD billion of subsidy.",
+        ge=0.0, le=1.0)
+    retaliation_output_cut: float = param(
+        0.1, "share [0, 1]", "illustrative", "Cut in US chip output under full critical-mineral retaliation.",
+        ge=0.0, le=1.0)
+    distillation_rate: float = param(
+        0.25, "share of log-gap per quarter", "illustrative; effect size contested (CSET commentary, "
+        "secondary); campaign scale ~24,000 accounts (Anthropic, Feb 2026, secondary)",
+        "Share of the log-gap to the best deployed US model closed per quarter at full effort, undetected.",
+        ge=0.0, le=1.0)
+    detection_strength: float = param(
+        1.5, "per unit of defence", "illustrative",
+        "P(detect) = 1 - exp(-strength * (lab defences + anti-distillation measures)).", ge=0.0, le=20.0)
+    enmity: float = param(
+        0.6, "index >= 0", "illustrative; Armstrong, Bostrom & Shulman (2016); Stafford et al. (2022)",
+        "Enmity between the blocs; scales safety-race pressure.", ge=0.0, le=5.0)
+    pressure_scale_months: float = param(
+        6.0, "months", "illustrative", "Lead at which race pressure falls to 1/e of its maximum (tau).",
+        gt=0.0, le=120.0)
+    visibility: float = param(
+        0.3, "share [0, 1]", "illustrative; Emery-Xu, Park & Trager; Armstrong et al. (2016)",
+        "How much labs see of rivals' internal models (0 deployed only, 1 full intelligence).",
+        ge=0.0, le=1.0)
+    intel_noise_months: float = param(
+        4.0, "months", "illustrative", "Standard deviation of a lab's error about the internal lead "
+        "with no visibility.", ge=0.0, le=60.0)
+    racing_safety_cut: float = param(
+        0.8, "per unit of pressure", "illustrative; Stafford, Trager & Dafoe (2022)",
+        "How much racing labs cut safety share and testing as pressure rises.", ge=0.0, le=10.0)
+    cautious_safety_cut: float = param(
+        0.25, "per unit of pressure", "illustrative", "How much cautious labs cut safety under pressure.",
+        ge=0.0, le=10.0)
+    incident_base_hazard: float = param(
+        0.005, "incidents per lab per quarter", "illustrative (PARAMETERS.md); essentially unmeasured",
+        "Hazard of a lab at reference capability, 10% safety share and 1 quarter of testing.",
+        ge=0.0, le=1.0)
+    incident_capability_elasticity: float = param(
+        0.25, "elasticity", "illustrative", "Rise of hazard with effective compute relative to the start.",
+        ge=0.0, le=3.0)
+    incident_safety_effect: float = param(
+        8.0, "per unit of safety share", "illustrative", "Fall of hazard with safety share.", ge=0.0, le=100.0)
+    incident_testing_effect: float = param(
+        0.3, "per quarter of testing", "illustrative", "Fall of hazard with pre-release testing.",
+        ge=0.0, le=5.0)
+    major_incident_share: float = param(
+        0.15, "share [0, 1]", "illustrative", "Share of incidents that are major.", ge=0.0, le=1.0)
+    catastrophic_incident_share: float = param(
+        0.01, "share [0, 1]", "illustrative", "Share of incidents that are catastrophic.", ge=0.0, le=1.0)
+    incident_enmity_relief: float = param(
+        0.1, "enmity per major incident", "illustrative", "Fall in enmity after a major incident "
+        "(appetite for talks).", ge=0.0, le=5.0)
+    initial_adoption_share_us: float = param(
+        0.6, "share [0, 1]", "illustrative", "Global South share using US models at the start.",
+        ge=0.0, le=1.0)
+    adoption_lead_weight: float = param(
+        1.0, "logit per year of lead", "illustrative", "Pull of the capability lead on adoption.",
+        ge=0.0, le=20.0)
+    adoption_openness_weight: float = param(
+        0.8, "logit", "illustrative", "Pull of open weights on adoption.", ge=0.0, le=20.0)
+    adoption_promotion_weight: float = param(
+        1.0, "logit per unit of promotion", "illustrative", "Pull of export promotion on adoption.",
+        ge=0.0, le=20.0)
+    adoption_price_advantage_prc: float = param(
+        0.5, "logit", "illustrative; cheap 'good enough' models ('2028: Two scenarios', secondary)",
+        "Pull of cheaper PRC models on adoption.", ge=-10.0, le=10.0)
+    adoption_speed: float = param(
+        0.2, "share per quarter", "illustrative", "Share of the gap to target adoption closed per quarter.",
+        ge=0.0, le=1.0)
+
+
+class Outcome(_Strict):
+    """Thresholds of the outcome classes at the horizon (months of lead)."""
+
+    s1_lead_months: float = param(12.0, "months", "'2028: Two scenarios' (2026): a 12-24 month lead",
+                                  "Lead at or above which the run is S1 (democracies lead).", ge=0.0, le=120.0)
+    s2_lead_months: float = param(3.0, "months", "illustrative; 'near-parity' in '2028: Two scenarios'",
+                                  "Lead at or below which the run is S2 (authoritarian parity).",
+                                  ge=-120.0, le=120.0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Outcome:
+        if self.s2_lead_months >= self.s1_lead_months:
+            raise ValueError("s2_lead_months must be below s1_lead_months")
+        return self
+
+
+class ScheduledEvent(_Strict):
+    """An inject played at a fixed season."""
+
+    season: str
+    event: Literal["taiwan_strait_crisis", "smuggling_bust", "algorithmic_breakthrough", "open_weights_shock"]
+
+    @field_validator("season")
+    @classmethod
+    def _season(cls, v: str) -> str:
+        parse_season(v)
+        return v
+
+
+class EventDeck(_Strict):
+    """Random injects (probability per quarter) and scheduled injects."""
+
+    taiwan_strait_crisis: float = Field(0.02, ge=0.0, le=1.0, description="P per quarter; illustrative")
+    smuggling_bust: float = Field(0.08, ge=0.0, le=1.0, description="P per quarter; illustrative")
+    algorithmic_breakthrough: float = Field(0.05, ge=0.0, le=1.0, description="P per quarter; illustrative")
+    open_weights_shock: float = Field(0.05, ge=0.0, le=1.0, description="P per quarter; illustrative")
+    scheduled: list[ScheduledEvent] = Field(default_factory=list)
+
+
+class Seat(_Strict):
+    """Fields shared by every actor: id, display name, bloc, policy and lever overrides."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)
+    name: str = Field(min_length=1, max_length=80)
+    bloc: Literal["US", "PRC"]
+    policy: str
+    levers: dict[str, Any] = Field(default_factory=dict)
+
+
+class GovernmentSpec(Seat):
+    """A government: the US, the PRC, or an ally holding a chokepoint."""
+
+    role: Literal["us", "prc", "ally"]
+    jurisdiction: str
+    chokepoint: Literal["tools", "foundry", "memory", "none"] = "none"
+
+
+class LabSpec(Seat):
+    """An AI lab."""
+
+    jurisdiction: str
+    initial_compute_h100e: float = Field(gt=0.0, le=1e8, description="H100e owned at the start")
+    chip_allocation_share: float = Field(gt=0.0, le=1.0, description="share of its bloc's chip inflows")
+    base_safety_share: float = Field(ge=0.0, le=1.0, description="safety share with no race pressure")
+    base_testing_quarters: int = Field(ge=0, le=4, description="pre-release testing with no pressure")
+    distils: bool = False
+
+
+class ChipmakerSpec(Seat):
+    """A chipmaker or a link of a chip supply chain."""
+
+    role: Literal["accelerator_designer", "foundry", "tool_maker", "memory_maker", "domestic_chain"]
+    jurisdiction: str
+    output_h100e_per_quarter: float = Field(0.0, ge=0.0, le=1e9, description="H100e shipped per quarter")
+
+
+class SmugglerSpec(Seat):
+    """A smuggling network routing controlled chips through a hub."""
+
+    hub: str
+    base_volume_h100e: float = Field(ge=0.0, le=1e8, description="volume in a neutral season, H100e/quarter")
+
+
+class OverseasCloudSpec(Seat):
+    """A data-centre operator in a third country renting compute."""
+
+    jurisdiction: str
+    capacity_h100e: float = Field(ge=0.0, le=1e8, description="capacity it can rent out, H100e/quarter")
+
+
+class ScenarioInfo(_Strict):
+    """Header of a scenario: name, title, briefing and seasons."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=1)
+    briefing: str = Field(min_length=1)
+    start: str
+    end: str
+
+    @field_validator("start", "end")
+    @classmethod
+    def _season(cls, v: str) -> str:
+        parse_season(v)
+        return v
+
+
+
+
+def seat_kind(seat: Seat) -> str:
+    """Return the actor kind of a seat spec, the key of its decision model and policies."""
+    if isinstance(seat, GovernmentSpec):
+        return {"us": "us_government", "prc": "prc_government", "ally": "ally_government"}[seat.role]
+    if isinstance(seat, LabSpec):
+        return "lab"
+    if isinstance(seat, ChipmakerSpec):
+        return "chipmaker"
+    if isinstance(seat, SmugglerSpec):
+        return "smuggler"
+    return "overseas_cloud"
+
+
+class Scenario(_Strict):
+    """A validated scenario. Build it with :func:`load_scenario`."""
+
+    scenario: ScenarioInfo
+    parameters: Parameters = Field(default_factory=Parameters)
+    outcome: Outcome = Field(default_factory=Outcome)
+    events: EventDeck = Field(default_factory=EventDeck)
+    governments: list[GovernmentSpec] = Field(min_length=2)
+    labs: list[LabSpec] = Field(min_length=2)
+    chipmakers: list[ChipmakerSpec] = Field(default_factory=list)
+    smugglers: list[SmugglerSpec] = Field(default_factory=list)
+    overseas_clouds: list[OverseasCloudSpec] = Field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """Short name of the scenario (file stem)."""
+        return self.scenario.name
+
+    @property
+    def title(self) -> str:
+        """Human title."""
+        return self.scenario.title
+
+    @property
+    def briefing(self) -> str:
+        """Briefing paragraph for players."""
+        return self.scenario.briefing.strip()
+
+    def seats(self) -> list[Seat]:
+        """All actor specs in a fixed order: governments, labs, chipmakers, smugglers, clouds."""
+        return [*self.governments, *self.labs, *self.chipmakers, *self.smugglers, *self.overseas_clouds]
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        problems: list[str] = []
+        if parse_season(self.scenario.end) < parse_season(self.scenario.start):
+            problems.append("scenario.end: must not be before scenario.start")
+        roles = [g.role for g in self.governments]
+        for role in ("us", "prc"):
+            if roles.count(role) != 1:
+                problems.append(f"governments: need exactly one government with role = {role!r} "
+                                f"(found {roles.count(role)})")
+        gov_blocs = {g.bloc for g in self.governments if g.role in ("us", "prc")}
+        seen: set[str] = set()
+        for group in ("governments", "labs", "chipmakers", "smugglers", "overseas_clouds"):
+            for i, seat in enumerate(getattr(self, group)):
+                where = f"{group}[{i}] ({seat.id})"
+                if seat.id in seen:
+                    problems.append(f"{where}.id: duplicate seat id {seat.id!r}")
+                seen.add(seat.id)
+                if seat.bloc not in gov_blocs:
+                    problems.append(f"{where}.bloc: no government leads bloc {seat.bloc!r}; "
+                                    f"blocs with a government: {', '.join(sorted(gov_blocs))}")
+                place = getattr(seat, "jurisdiction", None) or getattr(seat, "hub", None)
+                if place not in JURISDICTIONS:
+                    field = "hub" if isinstance(seat, SmugglerSpec) else "jurisdiction"
+                    problems.append(f"{where}.{field}: unknown jurisdiction {place!r}; allowed: "
+                                    f"{', '.join(JURISDICTIONS)}")
+                kind = seat_kind(seat)
+                if seat.policy not in POLICIES[kind]:
+                    problems.append(f"{where}.policy: unknown policy {seat.policy!r} for a {kind}; allowed: "
+                                    f"{', '.join(POLICIES[kind])}")
+                try:
+                    make_decision(kind, seat.levers)
+                except DecisionError as exc:
+                    problems.append(f"{where}.levers: {exc}")
+        for bloc in BLOCS:
+            shares = sum(lab.chip_allocation_share for lab in self.labs if lab.bloc == bloc)
+            if not any(lab.bloc == bloc for lab in self.labs):
+                problems.append(f"labs: need at least one lab in bloc {bloc!r}")
+            elif abs(shares - 1.0) > 1e-6:
+                problems.append(f"labs.chip_allocation_share: shares of bloc {bloc} must sum to 1 "
+                                f"(got {shares:.4f})")
+        start, end = parse_season(self.scenario.start), parse_season(self.scenario.end)
+        for i, ev in enumerate(self.events.scheduled):
+            if not start <= parse_season(ev.season) <= end:
+                problems.append(f"events.scheduled[{i}].season: {ev.season} is outside "
+                                f"{self.scenario.start}..{self.scenario.end}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def content_hash(self) -> str:
+        """SHA-256 of the scenario's canonical JSON form (hex); equal scenarios hash equal."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
+        """Return a copy with some fields replaced, re-validated.
+
+        Args:
+            overrides: Dotted paths to values, e.g. ``{"parameters.enmity": 1.0}`` or
+                ``{"labs.us_lab_a.initial_compute_h100e": 5e5}`` (list items are addressed by seat id).
+
+        Returns:
+            A new validated scenario.
+
+        Raises:
+            ScenarioError: On an unknown path or an invalid value.
+        """
+        data = self.model_dump(mode="python")
+        for path, value in overrides.items():
+            node: Any = data
+            parts = path.split(".")
+            for part in parts[:-1]:
+                if isinstance(node, list):
+                    match = [item for item in node if item.get("id") == part]
+                    if not match:
+                        raise ScenarioError(f"override {path!r}: no seat with id {part!r}")
+                    node = match[0]
+                elif isinstance(node, dict) and part in node:
+                    node = node[part]
+                else:
+                    raise ScenarioError(f"override {path!r}: unknown field {part!r}")
+            if not isinstance(node, dict) or (parts[-1] not in node and parts[-2:-1] != ["levers"]):
+                raise ScenarioError(f"override {path!r}: unknown field {parts[-1]!r}")
+            if isinstance(value, float) and isinstance(node.get(parts[-1]), int) and value.is_integer():
+                value = int(value)
+            if isinstance(value, int) and isinstance(node.get(parts[-1]), float):
+                value = float(value)
+            node[parts[-1]] = value
+        return validate_scenario(data, source=f"{self.name} with overrides")
+
+
+def _field_allowed(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
+    """Names of the fields allowed at ``loc``'s parent, for an 'unknown field' message."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        ann = field.annotation
+        args = getattr(ann, "__args__", ())
+        current = args[0] if args and isinstance(args[0], type) else ann
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return None
+
+
+def _format_errors(exc: ValidationError, source: str) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = err["loc"]
+        path = ""
+        for part in loc:
+            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            allowed = _field_allowed(Scenario, loc)
+            msg = f"unknown field {loc[-1]!r}" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
+        elif kind == "missing":
+            msg = "required field is missing"
+        elif kind == "value_error" and not path:
+            for problem in str(err["ctx"]["error"]).split("; "):
+                lines.append(f"{source}: {problem}")
+            continue
+        else:
+            msg = err["msg"]
+            if kind in ("finite_number",):
+                msg = "must be a finite number (NaN and infinity are not allowed)"
+            if "input" in err and not isinstance(err["input"], dict | list):
+                msg += f" (got {err['input']!r})"
+        lines.append(f"{source}: field '{path or '(top level)'}': {msg}")
+    return "\n".join(lines)
+
+
+def validate_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate a scenario given as a dict (parsed TOML or a saved game's copy).
+
+    Args:
+        data: The scenario's fields.
+        source: File name or description used in error messages.
+
+    Returns:
+        The validated scenario.
+
+    Raises:
+        ScenarioError: With one line per problem, each naming the source and the field.
+    """
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_format_errors(exc, source)) from None
+
+
+def scenario_dir() -> Path:
+    """Folder of the scenario files shipped with the package."""
+    return Path(str(resources.files("scenarios")))
+
+
+def list_scenarios() -> list[str]:
+    """Names of the shipped scenarios (file stems in ``scenarios/``), sorted."""
+    return sorted(p.stem for p in scenario_dir().glob("*.toml"))
+
+
+def resolve_scenario_path(name_or_path: str | Path) -> Path:
+    """Find a scenario file by shipped name or by path.
+
+    Raises:
+        ScenarioError: If no such file exists; the message lists the shipped names.
+    """
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists() or "/" in str(name_or_path):
+        if not path.is_file():
+            raise ScenarioError(f"{path}: no such scenario file")
+        return path
+    shipped = scenario_dir() / f"{name_or_path}.toml"
+    if shipped.is_file():
+        return shipped
+    raise ScenarioError(f"unknown scenario {str(name_or_path)!r}; shipped scenarios: "
+                        f"{', '.join(list_scenarios())} (or give a path to a .toml file)")
+
+
+def _reject_non_finite(node: Any, path: str, source: str) -> None:
+    if isinstance(node, float) and not math.isfinite(node):
+        raise ScenarioError(f"{source}: field '{path}': must be a finite number "
+                            f"(NaN and infinity are not allowed) (got {node!r})")
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _reject_non_finite(value, f"{path}.{key}" if path else key, source)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _reject_non_finite(value, f"{path}[{i}]", source)
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load and validate a scenario.
+
+    Args:
+        name_or_path: A shipped scenario name (``"baseline"``) or a path to a TOML file.
+
+    Returns:
+        The validated scenario.
+
+    Raises:
+        ScenarioError: If the file is missing, is not valid TOML, or any field is invalid. The message
+            names the file, the field and what is allowed.
+    """
+    path = resolve_scenario_path(name_or_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot read file ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: invalid TOML: {exc}") from None
+    _reject_non_finite(data, "", str(path))
+    return validate_scenario(data, source=str(path))

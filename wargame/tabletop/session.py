@@ -1,0 +1,554 @@
+"""Per-session game state for the tabletop, with server-side autosave.
+
+Every browser session owns one :class:`GameSession`; nothing here is module-level state (a module-level
+model would be shared by every visitor, a known Mesa pitfall). A game is its scenario, its seed and its
+log of human decisions (:mod:`wargame.gamelog`), so saving a game is writing its log, and undo is a replay
+to one season less.
+
+Autosaves go to ``$WARGAME_GAMES_DIR`` (default ``./games``), one file per game id, written atomically
+after every change, so a server restart followed by a reload of ``/?game=<id>`` resumes the game.
+This module has no UI code and does not import Solara.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wargame.decisions import DecisionError, decision_model_for, make_decision
+from wargame.gamelog import GameLogError, game_log, load_game, replay, save_game
+from wargame.model import AIRaceModel
+from wargame.scenario import ScenarioError, load_scenario
+
+GAMES_DIR_ENV = "WARGAME_GAMES_DIR"
+#: Largest game log accepted by upload, in bytes (a full game is a few hundred kB at most).
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_SEED = 2**63 - 1
+_GAME_ID = re.compile(r"^[0-9a-f]{16}$")
+_META_FORMAT = "ai-race-wargame/tabletop-session"
+
+
+class SessionError(Exception):
+    """A problem the facilitator must see as a clear message (bad seed, bad save file, missing game)."""
+
+
+def parse_seed(text: Any) -> int:
+    """Parse a seed typed into a text field.
+
+    A seed arrives from the browser as text; converting it here keeps a typo from crashing the app.
+
+    Args:
+        text: The seed as typed (``str``) or already an ``int``.
+
+    Returns:
+        The seed, an integer in ``[0, 2**63 - 1]``.
+
+    Raises:
+        SessionError: If the text is not a whole number in that range.
+    """
+    if isinstance(text, bool):
+        raise SessionError("Seed must be a whole number such as 42.")
+    if isinstance(text, int):
+        value = text
+    else:
+        cleaned = str(text if text is not None else "").strip().replace("_", "")
+        if not re.fullmatch(r"\d{1,19}", cleaned):
+            raise SessionError(f"Seed must be a whole number from 0 to {MAX_SEED} (got {str(text)[:40]!r}).")
+        value = int(cleaned)
+    if not 0 <= value <= MAX_SEED:
+        raise SessionError(f"Seed must be a whole number from 0 to {MAX_SEED} (got {value}).")
+    return value
+
+
+def new_game_id() -> str:
+    """Return a fresh random game id (16 hex digits), used in the URL and the autosave file name."""
+    return secrets.token_hex(8)
+
+
+def valid_game_id(game_id: Any) -> bool:
+    """Tell whether a string is a well-formed game id (so it is safe as a file name)."""
+    return isinstance(game_id, str) and bool(_GAME_ID.fullmatch(game_id))
+
+
+def games_dir() -> Path:
+    """Directory of autosaved games: ``$WARGAME_GAMES_DIR``, else ``./games``."""
+    return Path(os.environ.get(GAMES_DIR_ENV) or "games").expanduser()
+
+
+@dataclass(frozen=True)
+class SeatInfo:
+    """A seat as the setup screen shows it.
+
+    Attributes:
+        id: Seat id from the scenario.
+        name: Display name.
+        kind: Actor kind (``"lab"``, ``"us_government"``, ...).
+        bloc: ``"US"`` or ``"PRC"``.
+        policy: Policy in the scenario file.
+    """
+
+    id: str
+    name: str
+    kind: str
+    bloc: str
+    policy: str
+
+
+def scenario_seats(scenario: Any) -> list[SeatInfo]:
+    """List the seats of a scenario in the scenario's fixed order.
+
+    Args:
+        scenario: A loaded :class:`wargame.scenario.Scenario`.
+
+    Returns:
+        One :class:`SeatInfo` per actor.
+    """
+    from wargame.scenario import seat_kind
+
+    return [SeatInfo(s.id, s.name, seat_kind(s), s.bloc, s.policy) for s in scenario.seats()]
+
+
+def _plain(value: Any) -> Any:
+    """Turn numpy scalars and similar into plain JSON-friendly Python values."""
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        try:
+            return value.item()
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
+class GameSession:
+    """One browser session's game: the model, the human seats and their draft decisions.
+
+    Attributes:
+        model: The :class:`wargame.model.AIRaceModel` being played.
+        human_seats: Seat ids that players decide; the computer plays the others.
+        game_id: Id of the game in the URL and the autosave store.
+        drafts: Current form values per human seat, prefilled each season from the seat's policy.
+        version: Counter bumped on every change of the model, for re-rendering views.
+        message: Last notice for the facilitator (e.g. an autosave that failed), or ``""``.
+    """
+
+    def __init__(self, model: AIRaceModel, human_seats: list[str], game_id: str | None = None) -> None:
+        seat_ids = {s.seat for s in model.seats()}
+        unknown = [s for s in human_seats if s not in seat_ids]
+        if unknown:
+            raise SessionError(f"Unknown seat(s) {', '.join(unknown)}; seats: {', '.join(sorted(seat_ids))}.")
+        self.model = model
+        self.human_seats = [s.seat for s in model.seats() if s.seat in set(human_seats)]
+        self.game_id = game_id if valid_game_id(game_id) else new_game_id()
+        self.drafts: dict[str, dict[str, Any]] = {}
+        self.version = 0
+        self.message = ""
+        self.refresh_drafts()
+
+    # ----------------------------------------------------------------- construction
+    @classmethod
+    def new(
+        cls,
+        scenario: str,
+        seed: Any,
+        human_seats: list[str],
+        policies: dict[str, str] | None = None,
+        game_id: str | None = None,
+    ) -> GameSession:
+        """Start a new game.
+
+        Args:
+            scenario: Scenario name (file stem in ``scenarios/``) or path.
+            seed: Seed, as typed (parsed with :func:`parse_seed`).
+            human_seats: Seat ids played by people.
+            policies: Policy per computer seat where it differs from the scenario's.
+            game_id: Id to use; a fresh one if omitted.
+
+        Returns:
+            The session, at the start season.
+
+        Raises:
+            SessionError: On a bad seed, scenario or policy choice.
+        """
+        seed_value = parse_seed(seed)
+        try:
+            sc = load_scenario(scenario)
+            changes = {}
+            for seat in scenario_seats(sc):
+                wanted = (policies or {}).get(seat.id)
+                if wanted and wanted != seat.policy:
+                    changes[f"{_group_of(sc, seat.id)}.{seat.id}.policy"] = wanted
+            if changes:
+                sc = sc.with_overrides(changes)
+        except ScenarioError as exc:
+            raise SessionError(f"Scenario problem: {exc}") from None
+        model = AIRaceModel(sc, seed=seed_value)
+        return cls(model, human_seats, game_id)
+
+    @classmethod
+    def from_log(cls, log: dict[str, Any], human_seats: list[str] | None = None,
+                 game_id: str | None = None) -> GameSession:
+        """Rebuild a game from a game log, to the season it was saved at.
+
+        Args:
+            log: A game log (as from :func:`wargame.gamelog.load_game`).
+            human_seats: Seats played by people; by default the seats that made decisions in the log.
+            game_id: Id to use; a fresh one if omitted.
+
+        Returns:
+            The resumed session.
+
+        Raises:
+            SessionError: If the log cannot be replayed.
+        """
+        try:
+            model = replay(log)
+        except (GameLogError, ScenarioError, DecisionError) as exc:
+            raise SessionError(f"This game log cannot be replayed: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - a foreign file must never crash the app
+            raise SessionError(f"This game log cannot be replayed ({type(exc).__name__}: {exc}).") from None
+        if human_seats is None:
+            human_seats = _humans_in_log(log)
+        return cls(model, human_seats, game_id)
+
+    @classmethod
+    def from_upload(cls, data: bytes, human_seats: list[str] | None = None) -> GameSession:
+        """Resume a game from an uploaded game log file.
+
+        Args:
+            data: File content.
+            human_seats: Seats played by people; by default those with decisions in the log.
+
+        Returns:
+            The resumed session (with a new game id, so the original game is untouched).
+
+        Raises:
+            SessionError: With a clear message for an empty, oversized, corrupt, foreign or tampered file.
+        """
+        if not data:
+            raise SessionError("The uploaded file is empty.")
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise SessionError(f"The uploaded file is too large ({len(data)} bytes; a game log is far "
+                               f"smaller than {MAX_UPLOAD_BYTES} bytes).")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "upload.json"
+            path.write_bytes(data)
+            log = _load_log(path, "The uploaded file")
+        return cls.from_log(log, human_seats)
+
+    # ----------------------------------------------------------------- state
+    @property
+    def scenario(self) -> Any:
+        """The scenario being played."""
+        return self.model.scenario_spec
+
+    @property
+    def season(self) -> str:
+        """Label of the next season to play (e.g. ``"2026Q3"``)."""
+        return str(self.model.season)
+
+    @property
+    def seasons_played(self) -> int:
+        """Seasons played so far."""
+        return int(self.model.seasons_played)
+
+    @property
+    def finished(self) -> bool:
+        """Whether the game has reached its last season."""
+        return not self.model.running
+
+    def seats(self) -> list[Any]:
+        """The model's seat info objects, in scenario order."""
+        return list(self.model.seats())
+
+    def seat(self, seat_id: str) -> Any:
+        """One seat's info object."""
+        for s in self.model.seats():
+            if s.seat == seat_id:
+                return s
+        raise SessionError(f"Unknown seat {seat_id!r}.")
+
+    def refresh_drafts(self) -> None:
+        """Prefill every human seat's form with its policy's proposal for the coming season."""
+        self.drafts = {}
+        if self.finished:
+            return
+        for seat_id in self.human_seats:
+            proposal = self.model.default_decision(seat_id)
+            if hasattr(proposal, "model_dump"):
+                proposal = proposal.model_dump()
+            self.drafts[seat_id] = {k: _plain(v) for k, v in dict(proposal).items()}
+
+    def draft_problem(self, seat_id: str) -> str:
+        """Validate one seat's draft without submitting it.
+
+        Args:
+            seat_id: A human seat.
+
+        Returns:
+            ``""`` if the draft is valid, else the validation message.
+        """
+        try:
+            make_decision(self.seat(seat_id).kind, self.drafts.get(seat_id, {}))
+        except DecisionError as exc:
+            return str(exc)
+        return ""
+
+    # ----------------------------------------------------------------- actions
+    def _submit_drafts(self) -> None:
+        problems = [f"{self.seat(s).name}: {p}" for s in self.human_seats if (p := self.draft_problem(s))]
+        if problems:
+            raise SessionError("Fix these decisions before stepping:\n" + "\n".join(problems))
+        for seat_id in self.human_seats:
+            try:
+                self.model.submit_decision(seat_id, dict(self.drafts[seat_id]))
+            except DecisionError as exc:
+                raise SessionError(f"{self.seat(seat_id).name}: {exc}") from None
+
+    def _changed(self) -> None:
+        self.version += 1
+        self.refresh_drafts()
+
+    def step(self) -> None:
+        """Submit the human seats' drafts and play one season.
+
+        Raises:
+            SessionError: If the game is over or a draft is invalid (nothing is played then).
+        """
+        if self.finished:
+            raise SessionError("The game is over; see the debrief.")
+        self._submit_drafts()
+        self.model.step()
+        self._changed()
+
+    def play_to_end(self) -> None:
+        """Play the current season with the human seats' drafts, then the rest with every seat's policy.
+
+        Raises:
+            SessionError: If the game is over or a draft is invalid.
+        """
+        if self.finished:
+            raise SessionError("The game is over; see the debrief.")
+        self._submit_drafts()
+        self.model.step()
+        if self.model.running:
+            self.model.run_to_end()
+        self._changed()
+
+    def can_undo(self) -> bool:
+        """Whether a season has been played that can be taken back."""
+        return self.seasons_played > 0
+
+    def undo(self) -> None:
+        """Take back the last season by replaying the game log to one season less.
+
+        Raises:
+            SessionError: If no season has been played.
+        """
+        if not self.can_undo():
+            raise SessionError("Nothing to undo: no season has been played yet.")
+        log = self.log()
+        try:
+            self.model = replay(log, seasons=self.seasons_played - 1)
+        except Exception as exc:  # noqa: BLE001 - keep the current game if the replay fails
+            raise SessionError(f"Undo failed, the game is unchanged ({type(exc).__name__}: {exc}).") from None
+        self._changed()
+
+    def play_inject(self, name: str) -> None:
+        """Play an event from the deck by hand; it takes effect in the coming season.
+
+        Args:
+            name: Event name (see :data:`wargame.scenario.EVENT_NAMES`).
+
+        Raises:
+            SessionError: If the game is over or the event is unknown.
+        """
+        if self.finished:
+            raise SessionError("The game is over; injects can no longer be played.")
+        try:
+            self.model.play_event(name)
+        except (ValueError, KeyError) as exc:
+            raise SessionError(f"Cannot play inject {name!r}: {exc}") from None
+        self.version += 1
+
+    # ----------------------------------------------------------------- logs
+    def log(self) -> dict[str, Any]:
+        """The game log (JSON-serialisable): scenario, seed, human decisions and injects."""
+        return game_log(self.model)
+
+    def log_json(self) -> bytes:
+        """The game log as the bytes of a JSON file, for download."""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "game.json"
+            save_game(self.model, path)
+            return path.read_bytes()
+
+    def download_name(self) -> str:
+        """A file name for the downloaded log, e.g. ``wargame-baseline-seed42-2027Q1.json``."""
+        return f"wargame-{self.scenario.name}-seed{self.model_seed()}-{self.season}.json"
+
+    def model_seed(self) -> int:
+        """The seed the game was started with."""
+        return int(self.model.seed)
+
+    def human_decisions(self) -> list[dict[str, Any]]:
+        """Human decisions made so far, one row per seat and season.
+
+        Returns:
+            Dicts with ``season``, ``seat``, ``name`` and ``levers``.
+        """
+        names = {s.seat: s.name for s in self.model.seats()}
+        rows = []
+        for entry in _decision_entries(self.log()):
+            seat = entry.get("seat") or entry.get("seat_id")
+            rows.append({"season": entry.get("season", ""), "seat": seat, "name": names.get(seat, seat),
+                         "levers": entry.get("levers") or entry.get("decision") or {}})
+        return rows
+
+
+def _group_of(scenario: Any, seat_id: str) -> str:
+    for group in ("governments", "labs", "chipmakers", "smugglers", "overseas_clouds"):
+        if any(s.id == seat_id for s in getattr(scenario, group)):
+            return group
+    raise SessionError(f"Unknown seat {seat_id!r}.")
+
+
+def _decision_entries(log: dict[str, Any]) -> list[dict[str, Any]]:
+    entries = log.get("decisions") or log.get("decision_log") or []
+    if isinstance(entries, dict):  # {season: {seat: levers}}
+        flat = []
+        for season, seats in entries.items():
+            for seat, levers in (seats or {}).items():
+                flat.append({"season": season, "seat": seat, "levers": levers})
+        return flat
+    return [e for e in entries if isinstance(e, dict)]
+
+
+def _humans_in_log(log: dict[str, Any]) -> list[str]:
+    if isinstance(log.get("human_seats"), list):
+        return [str(s) for s in log["human_seats"]]
+    seen: list[str] = []
+    for entry in _decision_entries(log):
+        seat = entry.get("seat") or entry.get("seat_id")
+        if seat and seat not in seen:
+            seen.append(seat)
+    return seen
+
+
+def _load_log(path: Path, what: str) -> dict[str, Any]:
+    try:
+        return load_game(path)
+    except GameLogError as exc:
+        raise SessionError(f"{what} is not a usable game log: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a foreign file must never crash the app
+        raise SessionError(f"{what} is not a usable game log ({type(exc).__name__}: {exc}).") from None
+
+
+class GameStore:
+    """Server-side autosaves: ``<dir>/<game id>.json`` (the game log) and ``<id>.meta.json`` (seats).
+
+    Args:
+        directory: Where to keep games; :func:`games_dir` if omitted.
+    """
+
+    def __init__(self, directory: Path | str | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else games_dir()
+
+    def _paths(self, game_id: str) -> tuple[Path, Path]:
+        if not valid_game_id(game_id):
+            raise SessionError(f"{str(game_id)[:40]!r} is not a game id (16 hex digits).")
+        return self.directory / f"{game_id}.json", self.directory / f"{game_id}.meta.json"
+
+    def exists(self, game_id: str) -> bool:
+        """Tell whether a game is saved under this id."""
+        return valid_game_id(game_id) and self._paths(game_id)[0].exists()
+
+    def save(self, session: GameSession) -> Path:
+        """Autosave a session atomically (write to a temp file, then rename).
+
+        Args:
+            session: The session.
+
+        Returns:
+            Path of the saved game log.
+
+        Raises:
+            OSError: If the directory cannot be written.
+        """
+        log_path, meta_path = self._paths(session.game_id)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = log_path.with_name(f".{session.game_id}.{secrets.token_hex(4)}.tmp")
+        try:
+            save_game(session.model, tmp)
+            os.replace(tmp, log_path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        meta = {"format": _META_FORMAT, "game_id": session.game_id, "human_seats": session.human_seats,
+                "season": session.season, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        tmp_meta = meta_path.with_name(f".{session.game_id}.{secrets.token_hex(4)}.meta.tmp")
+        try:
+            tmp_meta.write_text(json.dumps(meta, indent=1), encoding="utf-8")
+            os.replace(tmp_meta, meta_path)
+        finally:
+            tmp_meta.unlink(missing_ok=True)
+        return log_path
+
+    def load(self, game_id: str) -> GameSession:
+        """Resume an autosaved game.
+
+        Args:
+            game_id: Id from the URL.
+
+        Returns:
+            The session, at the season it was saved at.
+
+        Raises:
+            SessionError: If there is no such game or its file is unusable.
+        """
+        log_path, meta_path = self._paths(game_id)
+        if not log_path.exists():
+            raise SessionError(f"No saved game {game_id} on this server (autosaves are in {self.directory}).")
+        log = _load_log(log_path, f"The autosave of game {game_id}")
+        human_seats = None
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if meta.get("format") == _META_FORMAT and isinstance(meta.get("human_seats"), list):
+                human_seats = [str(s) for s in meta["human_seats"]]
+        except (OSError, ValueError):
+            pass  # the log alone is enough; human seats are then read from its decisions
+        return GameSession.from_log(log, human_seats, game_id=game_id)
+
+    def autosave(self, session: GameSession) -> None:
+        """Save a session, turning a failure into ``session.message`` instead of an error."""
+        try:
+            self.save(session)
+        except Exception as exc:  # noqa: BLE001 - never crash a game over a full disk
+            session.message = f"Autosave failed ({type(exc).__name__}: {exc}); download the game log to keep it."
+        else:
+            if session.message.startswith("Autosave failed"):
+                session.message = ""
+
+
+def lever_rows(kind: str) -> list[dict[str, Any]]:
+    """Describe every lever of an actor kind for a form.
+
+    Args:
+        kind: Actor kind.
+
+    Returns:
+        Dicts with ``name``, ``label``, ``unit``, ``description``, ``minimum``, ``maximum``, ``choices``,
+        ``type`` (``"float"``, ``"int"``, ``"bool"`` or ``"choice"``).
+    """
+    rows = []
+    for info in decision_model_for(kind).lever_info():
+        row = dict(info)
+        row["label"] = info["name"].replace("_", " ").replace("h100e", "H100e").replace("musd", "USD m") \
+            .replace("busd", "USD bn")
+        row["label"] = row["label"][:1].upper() + row["label"][1:]
+        rows.append(row)
+    return rows
