@@ -55,7 +55,8 @@ class Chipmaker(Actor):
         if foundry != self.jurisdiction:
             model.record_flow(foundry, self.jurisdiction, "legal", output)
         if us.licences_downgraded and us.chip_threshold_h100e > 0 and self.decision.compliant_downgraded:
-            chips = p.prc_legal_chip_demand * (1.0 - prc.buy_domestic) * model.foundry_output_factor
+            chips = (p.prc_legal_chip_demand * model.chip_market_index * (1.0 - prc.buy_domestic)
+                     * model.foundry_output_factor)
             model.deliver("PRC", "legal", chips * us.chip_threshold_h100e, origin=self.jurisdiction)
 
     def _produce_domestic(self) -> None:

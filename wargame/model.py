@@ -120,6 +120,7 @@ class AIRaceModel(mesa.Model):
         self.lead_internal_months = 0.0
         self._update_leads()
         self.initial_lead_months = self.lead_months
+        self.initial_compute_ratio = compute_ratio(self)
 
         self.datacollector = mesa.DataCollector(
             model_reporters=MODEL_REPORTERS,
@@ -138,6 +139,14 @@ class AIRaceModel(mesa.Model):
     def last_season(self) -> str:
         """Label of the season last played (the season before the start, before any is played)."""
         return season_label(self.start_index + self.seasons_played - 1)
+
+    @property
+    def chip_market_index(self) -> float:
+        """Size of the accelerator market relative to the start: ``(1 + us_output_growth)^seasons_played``.
+
+        Smuggling volumes, overseas cloud capacity and PRC demand for licensed chips scale with it.
+        """
+        return (1.0 + self.params.us_output_growth_per_quarter) ** self.seasons_played
 
     @property
     def total_seasons(self) -> int:
@@ -341,11 +350,17 @@ class AIRaceModel(mesa.Model):
 
     def _adjudicate(self) -> None:
         p = self.params
-        us_progress = math.log(2.0) * 3.0 / p.algorithmic_halving_months
+        # Own progress: halving time of Ho et al. (2024), scaled for each bloc by its compute for
+        # experiments relative to the start (elasticity ``algorithmic_compute_elasticity``); then a
+        # ``diffusion_share_per_quarter`` of the log-gap reaches the laggard.
+        base = math.log(2.0) * 3.0 / p.algorithmic_halving_months
+        relative = compute_ratio(self) / self.initial_compute_ratio
+        us_progress = base * relative ** (p.algorithmic_compute_elasticity / 2)
+        prc_progress = (base * p.prc_algorithmic_progress_ratio
+                        * relative ** (-p.algorithmic_compute_elasticity / 2))
         gap = self.log_efficiency["US"] - self.log_efficiency["PRC"]
         self.log_efficiency["US"] += us_progress + p.diffusion_share_per_quarter * max(0.0, -gap)
-        self.log_efficiency["PRC"] += (us_progress * p.prc_algorithmic_progress_ratio
-                                       + p.diffusion_share_per_quarter * max(0.0, gap))
+        self.log_efficiency["PRC"] += prc_progress + p.diffusion_share_per_quarter * max(0.0, gap)
         self._update_leads()
         self._incidents()
         self._adoption()

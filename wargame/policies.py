@@ -92,7 +92,7 @@ def _chipmaker(customer_checks: float, yield_ramp: float) -> Policy:
 def _smuggler_profit_seeking(agent: Any, model: AIRaceModel) -> dict[str, Any]:
     """Volume by expected profit against detection risk.
 
-    Base volume (the seat's ``volume_h100e`` lever) scaled up when legal sales are cut off, down with the
+    Base volume (the seat's ``base_volume_h100e``, grown with the chip market) scaled up when legal sales are cut off, down with the
     expected seizure share, and by the PRC's tolerance.
     """
     params = model.params
@@ -103,12 +103,13 @@ def _smuggler_profit_seeking(agent: Any, model: AIRaceModel) -> dict[str, Any]:
     risk = seizure_probability(us.enforcement_budget_musd, params.seizure_rate_per_musd)
     deterrence = (1.0 - risk) ** params.smuggling_deterrence
     tolerance = 0.5 + prc.smuggling_tolerance
-    return {"volume_h100e": agent.base_volume_h100e * demand * deterrence * tolerance}
+    return {"volume_h100e": agent.base_volume_h100e * model.chip_market_index * demand * deterrence * tolerance}
 
 
 def _cloud(kyc_compliance: float) -> Policy:
     def policy(agent: Any, model: AIRaceModel) -> dict[str, Any]:
-        return {"capacity_offered_h100e": agent.base_capacity_h100e, "kyc_compliance": kyc_compliance}
+        return {"capacity_offered_h100e": agent.base_capacity_h100e * model.chip_market_index,
+                "kyc_compliance": kyc_compliance}
 
     return policy
 

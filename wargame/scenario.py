@@ -78,6 +78,10 @@ class Parameters(_Strict):
     prc_algorithmic_progress_ratio: float = param(
         0.85, "ratio", "illustrative",
         "PRC labs' own algorithmic progress relative to US labs, before diffusion.", ge=0.0, le=2.0)
+    algorithmic_compute_elasticity: float = param(
+        0.5, "elasticity", "illustrative; algorithmic progress needs compute for experiments",
+        "How a bloc's own algorithmic progress scales with its share of compute relative to the start.",
+        ge=0.0, le=3.0)
     diffusion_share_per_quarter: float = param(
         0.25, "share of log-gap per quarter",
         "illustrative; needed to match the ~7-month capability lag (Epoch Capabilities Index, secondary) "
@@ -113,7 +117,7 @@ class Parameters(_Strict):
         0.1, "share [0, 1]", "illustrative",
         "Share of rentals that still get through when the remote-access rule binds.", ge=0.0, le=1.0)
     us_output_growth_per_quarter: float = param(
-        0.10, "share per quarter", "illustrative; GPU price-performance doubles every ~2.1 years (Epoch AI) "
+        0.12, "share per quarter", "illustrative; GPU price-performance doubles every ~2.1 years (Epoch AI) "
         "plus growing volumes", "Quarterly growth of US accelerator output.", ge=-0.5, le=1.0)
     domestic_output_growth_per_quarter: float = param(
         0.08, "share per quarter", "illustrative; Huawei ~4% of Nvidia's compute in 2026, ~2% in 2027 "
@@ -130,7 +134,7 @@ class Parameters(_Strict):
         "secondary)", "Extra PRC domestic output from foreign foundries when customer checks are lax.",
         ge=0.0, le=2.0)
     subsidy_effect_per_busd: float = param(
-        0.02, "share per USD billion", "illustrative", "Extra PRC domestic output per USD billion of subsidy.",
+        0.005, "share per USD billion", "illustrative", "Extra PRC domestic output growth per USD billion of subsidy.",
         ge=0.0, le=1.0)
     retaliation_output_cut: float = param(
         0.1, "share [0, 1]", "illustrative", "Cut in US chip output under full critical-mineral retaliation.",
