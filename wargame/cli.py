@@ -1,0 +1,188 @@
+"""The ``wargame`` command line: run, list, validate and replay scenarios (and batches, see ``wargame.batch``).
+
+Exit codes: 0 success, 1 a run failed, 2 bad input (scenario, game log, arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from wargame import __version__
+from wargame.gamelog import GameLogError, load_game, replay, save_game
+from wargame.model import AIRaceModel
+from wargame.scenario import ScenarioError, list_scenarios, load_scenario, resolve_scenario_path
+
+TABLE_COLUMNS = [
+    ("season", "season", "{}"),
+    ("lead_months", "lead (mo)", "{:.1f}"),
+    ("compute_ratio", "US/PRC compute", "{:.2f}"),
+    ("prc_inflow_smuggled_h100e", "smuggled H100e", "{:,.0f}"),
+    ("prc_inflow_remote_h100e", "remote H100e", "{:,.0f}"),
+    ("distillation_gain_months", "distil (mo)", "{:.1f}"),
+    ("mean_race_pressure", "pressure", "{:.2f}"),
+    ("mean_safety_share", "safety", "{:.3f}"),
+    ("incidents", "incidents", "{}"),
+    ("adoption_share_us", "US adoption", "{:.2f}"),
+]
+
+
+def seed_arg(text: str) -> int:
+    """Parse a seed: a non-negative integer (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seed must be a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"seed must be a non-negative integer, got {text!r}")
+    return value
+
+
+def format_table(frame: pd.DataFrame) -> str:
+    """Render the season-by-season table of a run as fixed-width text."""
+    headers = [h for _, h, _ in TABLE_COLUMNS]
+    rows = [[fmt.format(row[col]) for col, _, fmt in TABLE_COLUMNS] for _, row in frame.iterrows()]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(lines)
+
+
+def write_frame(frame: pd.DataFrame, path: Path) -> None:
+    """Write a results table as CSV or Parquet, by the file's suffix.
+
+    Raises:
+        ValueError: If the suffix is neither ``.csv`` nor ``.parquet``.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".csv":
+        frame.to_csv(path, index_label="step")
+    elif path.suffix == ".parquet":
+        frame.to_parquet(path)
+    else:
+        raise ValueError(f"--out must end in .csv or .parquet, got {path.name!r}")
+
+
+def print_outcome(model: AIRaceModel) -> None:
+    """Print the horizon outcome of a finished run."""
+    s = model.summary()
+    o = model.scenario_spec.outcome
+    print()
+    print(f"Outcome at {model.last_season}: {s['outcome']}  (S1: lead >= {o.s1_lead_months:g} months; "
+          f"S2: lead <= {o.s2_lead_months:g} months; else contested)")
+    print(f"  lead {s['final_lead_months']:.1f} months | US/PRC compute {s['compute_ratio']:.2f} | "
+          f"US share of Global South adoption {s['adoption_share_us']:.0%}")
+    print(f"  incidents {s['incidents']} (major or worse {s['major_incidents']}) | P(at least one incident) "
+          f"{s['cumulative_incident_probability']:.0%} | mean safety share {s['mean_safety_share']:.3f} | "
+          f"mean race pressure {s['mean_race_pressure']:.2f}")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``wargame run``: play a scenario to its end with computer seats."""
+    scenario = load_scenario(args.scenario)
+    model = AIRaceModel(scenario, seed=args.seed).run_to_end()
+    frame = model.datacollector.get_model_vars_dataframe()
+    print(f"{scenario.title}  (scenario {scenario.name}, seed {args.seed}, "
+          f"{scenario.scenario.start}..{scenario.scenario.end})")
+    print(format_table(frame))
+    print_outcome(model)
+    if args.out:
+        write_frame(frame, Path(args.out))
+        print(f"\nSeason table written to {args.out}")
+    if args.save:
+        save_game(model, args.save)
+        print(f"Game saved to {args.save} (replay with: wargame replay {args.save})")
+    return 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    """``wargame scenarios``: list the shipped scenarios with their briefings."""
+    for name in list_scenarios():
+        sc = load_scenario(name)
+        print(f"{name}: {sc.title}  [{sc.scenario.start}..{sc.scenario.end}]")
+        print(f"  file: {resolve_scenario_path(name)}")
+        for line in sc.briefing.splitlines():
+            print(f"  {line}")
+        print()
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """``wargame validate FILE``: check a scenario file."""
+    sc = load_scenario(args.file)
+    print(f"{args.file}: valid scenario {sc.name!r} ({len(sc.seats())} seats, "
+          f"{sc.scenario.start}..{sc.scenario.end})")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """``wargame replay GAME.json``: rebuild a saved game and print its table."""
+    log = load_game(args.game)
+    model = replay(log)
+    print(f"Replayed {args.game}: scenario {model.scenario_spec.name}, seed {model.seed}, "
+          f"{model.seasons_played} seasons, {len(log['decisions'])} human decisions")
+    print(format_table(model.datacollector.get_model_vars_dataframe()))
+    if not model.running:
+        print_outcome(model)
+    if args.out:
+        write_frame(model.datacollector.get_model_vars_dataframe(), Path(args.out))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="wargame", description="Agent-based wargame of the US-China race for AI leadership, 2026-2028.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="play a scenario to its end and print the season table")
+    run.add_argument("scenario", nargs="?", default="baseline",
+                     help="scenario name from scenarios/ or a path to a .toml file (default: baseline)")
+    run.add_argument("--seed", type=seed_arg, default=1, help="random seed (default: 1)")
+    run.add_argument("--out", help="write the season table to FILE.csv or FILE.parquet")
+    run.add_argument("--save", help="save the game log to GAME.json for replay")
+    run.set_defaults(func=cmd_run)
+
+    scen = sub.add_parser("scenarios", help="list the shipped scenarios with their briefings")
+    scen.set_defaults(func=cmd_scenarios)
+
+    val = sub.add_parser("validate", help="validate a scenario file")
+    val.add_argument("file", help="scenario name or path")
+    val.set_defaults(func=cmd_validate)
+
+    rep = sub.add_parser("replay", help="replay a saved game log")
+    rep.add_argument("game", help="game log JSON written by --save or the browser game")
+    rep.add_argument("--out", help="write the season table to FILE.csv or FILE.parquet")
+    rep.set_defaults(func=cmd_replay)
+
+    from wargame.batch import cli as batch_cli
+
+    batch_cli.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``wargame`` console script.
+
+    Returns:
+        The exit code: 0 on success, 2 on bad input.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ScenarioError, GameLogError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
