@@ -24,6 +24,7 @@ class Actor(mesa.Agent):
         bloc: ``"US"`` or ``"PRC"``.
         policy: Name of the policy that plays the seat when no human decision is supplied.
         decision: The decision in force this season.
+
     """
 
     model: AIRaceModel

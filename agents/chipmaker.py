@@ -16,6 +16,7 @@ class Chipmaker(Actor):
         role: One of :data:`ROLE_ORDER`.
         jurisdiction: Where it sits on the flow map.
         capacity_h100e: Output capacity this quarter, in H100e per quarter (producers only).
+
     """
 
     spec: ChipmakerSpec

@@ -13,6 +13,7 @@ class Government(Actor):
         role: ``"us"``, ``"prc"`` or ``"ally"``.
         jurisdiction: Node of the flow map it governs.
         chokepoint: For allies, what it controls: ``"tools"``, ``"foundry"``, ``"memory"`` or ``"none"``.
+
     """
 
     spec: GovernmentSpec

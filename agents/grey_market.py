@@ -18,6 +18,7 @@ class Smuggler(Actor):
     Attributes:
         hub: Jurisdiction the chips pass through.
         base_volume_h100e: The network's volume in a neutral season, H100e per quarter.
+
     """
 
     spec: SmugglerSpec
@@ -54,6 +55,7 @@ class OverseasCloud(Actor):
     Attributes:
         jurisdiction: Where the data centres are.
         base_capacity_h100e: Capacity offered in a neutral season, H100e per quarter.
+
     """
 
     spec: OverseasCloudSpec

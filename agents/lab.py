@@ -36,6 +36,7 @@ class Lab(Actor):
         distillation_gain_log: Log-capability gained by distillation this season.
         hazard: Incident hazard this season, incidents per quarter.
         incidents: Incidents this season.
+
     """
 
     spec: LabSpec

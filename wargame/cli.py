@@ -57,6 +57,7 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
 
     Raises:
         ValueError: If the suffix is neither ``.csv`` nor ``.parquet``.
+
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix == ".csv":
@@ -171,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
 
     Returns:
         The exit code: 0 on success, 2 on bad input.
+
     """
     parser = build_parser()
     args = parser.parse_args(argv)

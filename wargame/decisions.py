@@ -29,6 +29,7 @@ def lever(default: Any, unit: str, description: str, **bounds: Any) -> Any:
 
     Returns:
         A pydantic ``FieldInfo``.
+
     """
     return Field(default, description=description, json_schema_extra={"unit": unit}, **bounds)
 
@@ -45,6 +46,7 @@ class Decision(BaseModel):
         Returns:
             One dict per lever: ``name``, ``unit``, ``description``, ``default``, ``minimum``,
             ``maximum`` (``None`` where unbounded), ``choices`` (for literal levers) and ``type``.
+
         """
         info = []
         for name, field in cls.model_fields.items():
@@ -242,6 +244,7 @@ def decision_model_for(kind: str) -> type[Decision]:
 
     Raises:
         DecisionError: If the kind is unknown.
+
     """
     try:
         return DECISION_MODELS[kind]
@@ -258,6 +261,7 @@ def format_validation_error(exc: ValidationError, prefix: str = "") -> str:
 
     Returns:
         A multi-line message, one ``field: problem`` line per error.
+
     """
     lines = []
     for err in exc.errors():
@@ -286,6 +290,7 @@ def make_decision(kind: str, levers: dict[str, Any] | Decision, base: Decision |
 
     Raises:
         DecisionError: On an unknown lever or a bad value, with one line per problem.
+
     """
     cls = decision_model_for(kind)
     if isinstance(levers, Decision):

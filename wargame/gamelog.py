@@ -43,6 +43,7 @@ def game_log(model: AIRaceModel, meta: dict[str, Any] | None = None) -> dict[str
     Returns:
         A dict with ``format``, ``version``, ``code_version``, ``scenario`` (full copy), ``scenario_hash``,
         ``seed``, ``seasons_played``, ``decisions``, ``injects``, ``meta`` and ``checksum``.
+
     """
     body = {
         "format": FORMAT,
@@ -64,6 +65,7 @@ def save_game(model: AIRaceModel, path: str | Path, meta: dict[str, Any] | None 
 
     Returns:
         The path written.
+
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +83,7 @@ def parse_game_log(text: str | bytes, source: str = "game log") -> dict[str, Any
     Raises:
         GameLogError: If it is not JSON, not a game log of this program, of an unknown version, or its
             checksum does not match its content.
+
     """
     try:
         data = json.loads(text)
@@ -106,6 +109,7 @@ def load_game(path: str | Path) -> dict[str, Any]:
 
     Raises:
         GameLogError: If the file cannot be read or is not a valid game log.
+
     """
     path = Path(path)
     try:
@@ -128,6 +132,7 @@ def replay(log: dict[str, Any], seasons: int | None = None) -> AIRaceModel:
 
     Raises:
         GameLogError: If the embedded scenario or a logged decision no longer validates.
+
     """
     try:
         scenario = validate_scenario(log["scenario"], source="saved game's scenario")

@@ -23,6 +23,7 @@ def lead_months(log_effective_us: float, log_effective_prc: float, growth_per_ye
 
     Returns:
         Months of lead; negative when the PRC leads.
+
     """
     return 12.0 * (log_effective_us - log_effective_prc) / math.log(growth_per_year)
 
@@ -52,6 +53,7 @@ def race_pressure(perceived_lead: float, uncertainty: float, scale: float, enmit
 
     Returns:
         Pressure in [0, 1 + enmity].
+
     """
     mu = abs(perceived_lead)
     if uncertainty <= 1e-9:
@@ -78,6 +80,7 @@ def safety_under_pressure(base: float, pressure: float, sensitivity: float) -> f
 
     Returns:
         A value in [0, base]; lower for higher pressure (Armstrong et al. 2016; Stafford et al. 2022).
+
     """
     return base * math.exp(-sensitivity * pressure)
 
@@ -105,6 +108,7 @@ def distillation_gain(student: float, teacher: float, rate: float, effort: float
 
     Returns:
         Gain in log units, in [0, max(0, teacher - student)].
+
     """
     gap = teacher - student
     if gap <= 0:
@@ -122,6 +126,7 @@ def incident_hazard(base: float, capability_ratio_log: float, elasticity: float,
 
     Returns:
         Hazard in incidents per quarter (>= 0).
+
     """
     return (base * math.exp(elasticity * capability_ratio_log)
             * math.exp(-safety_effect * (safety_share - 0.1))
@@ -143,6 +148,7 @@ def adoption_target(lead: float, openness_us: float, openness_prc: float, promot
 
     Returns:
         Share in (0, 1).
+
     """
     logit = (lead_weight * lead / 12.0 + openness_weight * (openness_us - openness_prc)
              + promotion_weight * promotion_us - price_advantage_prc)

@@ -70,6 +70,7 @@ class AIRaceModel(mesa.Model):
     Raises:
         ScenarioError: If ``scenario`` is a name or path that does not load.
         ValueError: If ``seed`` is negative or not an integer.
+
     """
 
     def __init__(self, scenario: Scenario | str, seed: int = 0) -> None:
@@ -189,6 +190,7 @@ class AIRaceModel(mesa.Model):
 
         Raises:
             DecisionError: If there is no such seat.
+
         """
         try:
             return self._by_seat[seat]
@@ -196,11 +198,11 @@ class AIRaceModel(mesa.Model):
             raise DecisionError(f"unknown seat {seat!r}; seats: {', '.join(self._by_seat)}") from None
 
     def best_deployed_capability(self, bloc: str) -> float:
-        """ln effective compute of the bloc's best deployed model."""
+        """Ln effective compute of the bloc's best deployed model."""
         return max(lab.deployed_capability for lab in self.labs if lab.bloc == bloc)
 
     def best_internal_capability(self, bloc: str) -> float:
-        """ln effective compute of the bloc's best internal (trained) model."""
+        """Ln effective compute of the bloc's best internal (trained) model."""
         return max(lab.internal_capability for lab in self.labs if lab.bloc == bloc)
 
     def us_distillation_defence(self) -> float:
@@ -232,6 +234,7 @@ class AIRaceModel(mesa.Model):
 
         Raises:
             DecisionError: On an unknown seat, an unknown lever or a bad value.
+
         """
         actor = self.actor(seat)
         if not self.running:
@@ -252,6 +255,7 @@ class AIRaceModel(mesa.Model):
 
         Raises:
             ValueError: If the event is not in the deck.
+
         """
         if name not in EVENT_NAMES:
             raise ValueError(f"unknown event {name!r}; allowed: {', '.join(EVENT_NAMES)}")
@@ -280,6 +284,7 @@ class AIRaceModel(mesa.Model):
             h100e: Gross inflow in H100e (before seizure).
             origin: Jurisdiction the flow comes from.
             seized: Part of ``h100e`` seized on the way, H100e.
+
         """
         for lab in self.labs:
             if lab.bloc == bloc:
@@ -439,6 +444,7 @@ class AIRaceModel(mesa.Model):
             ``outcome``, ``final_lead_months``, ``compute_ratio``, ``adoption_share_us``, ``incidents``,
             ``major_incidents``, ``cumulative_incident_probability``, ``mean_safety_share`` and
             ``mean_race_pressure`` (means over labs and played seasons), ``seasons_played``.
+
         """
         frame = self.datacollector.get_model_vars_dataframe().iloc[1:]
         return {

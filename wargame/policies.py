@@ -92,8 +92,8 @@ def _chipmaker(customer_checks: float, yield_ramp: float) -> Policy:
 def _smuggler_profit_seeking(agent: Any, model: AIRaceModel) -> dict[str, Any]:
     """Volume by expected profit against detection risk.
 
-    Base volume (the seat's ``base_volume_h100e``, grown with the chip market) scaled up when legal sales are cut off, down with the
-    expected seizure share, and by the PRC's tolerance.
+    Base volume (the seat's ``base_volume_h100e``, grown with the chip market) scaled up when legal sales
+    are cut off, down with the expected seizure share, and by the PRC's tolerance.
     """
     params = model.params
     us = model.government("us").decision
@@ -103,7 +103,8 @@ def _smuggler_profit_seeking(agent: Any, model: AIRaceModel) -> dict[str, Any]:
     risk = seizure_probability(us.enforcement_budget_musd, params.seizure_rate_per_musd)
     deterrence = (1.0 - risk) ** params.smuggling_deterrence
     tolerance = 0.5 + prc.smuggling_tolerance
-    return {"volume_h100e": agent.base_volume_h100e * model.chip_market_index * demand * deterrence * tolerance}
+    volume = agent.base_volume_h100e * model.chip_market_index * demand * deterrence * tolerance
+    return {"volume_h100e": volume}
 
 
 def _cloud(kyc_compliance: float) -> Policy:

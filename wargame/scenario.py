@@ -54,6 +54,7 @@ def param(default: float, unit: str, source: str, description: str, **bounds: An
 
     Returns:
         A pydantic ``FieldInfo``.
+
     """
     return Field(default, description=description, json_schema_extra={"unit": unit, "source": source},
                  **bounds)
@@ -424,6 +425,7 @@ class Scenario(_Strict):
 
         Raises:
             ScenarioError: On an unknown path or an invalid value.
+
         """
         data = self.model_dump(mode="python")
         for path, value in overrides.items():
@@ -507,6 +509,7 @@ def validate_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scena
 
     Raises:
         ScenarioError: With one line per problem, each naming the source and the field.
+
     """
     try:
         return Scenario.model_validate(data)
@@ -529,6 +532,7 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
 
     Raises:
         ScenarioError: If no such file exists; the message lists the shipped names.
+
     """
     path = Path(name_or_path)
     if path.suffix == ".toml" or path.exists() or "/" in str(name_or_path):
@@ -566,6 +570,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     Raises:
         ScenarioError: If the file is missing, is not valid TOML, or any field is invalid. The message
             names the file, the field and what is allowed.
+
     """
     path = resolve_scenario_path(name_or_path)
     try:

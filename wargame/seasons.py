@@ -18,6 +18,7 @@ def parse_season(label: str) -> int:
 
     Raises:
         ValueError: If the label is not of the form ``YYYYQn`` with n in 1..4.
+
     """
     match = _SEASON.match(label) if isinstance(label, str) else None
     if not match:
@@ -33,5 +34,6 @@ def season_label(index: int) -> str:
 
     Returns:
         The season label.
+
     """
     return f"{index // 4}Q{index % 4 + 1}"
