@@ -38,6 +38,7 @@ def required_packages() -> list[tuple[str, str]]:
 
     Returns:
         Sorted, de-duplicated pairs, e.g. ``("requirejs", "2.3.6")``.
+
     """
     import ipyvuetify
     import solara.server.settings as settings
@@ -70,6 +71,7 @@ def fetch(cache_dir: Path, package: str, version: str) -> None:
 
     Raises:
         RuntimeError: If npm is missing or the download fails.
+
     """
     npm = shutil.which("npm")
     if npm is None:

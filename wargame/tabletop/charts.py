@@ -39,8 +39,9 @@ def lab_frame(model: Any) -> pd.DataFrame:
 
 
 def _axes(title: str, ylabel: str) -> tuple[Figure, Any]:
-    fig = Figure(figsize=FIG_SIZE, dpi=DPI, layout="constrained")
+    fig = Figure(figsize=FIG_SIZE, dpi=DPI, layout=None)
     ax = fig.subplots()
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.88, bottom=0.25)
     ax.set_title(title, fontsize=10, loc="left")
     ax.set_ylabel(ylabel, fontsize=8)
     ax.tick_params(labelsize=7)
@@ -90,8 +91,9 @@ def compute_figure(model: Any) -> Figure:
     """Compute stocks by bloc (left) and this game's PRC inflows by source (right)."""
     frame = model_frame(model)
     seasons = seasons_axis(model, frame)
-    fig = Figure(figsize=(FIG_SIZE[0], FIG_SIZE[1]), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(FIG_SIZE[0], FIG_SIZE[1]), dpi=DPI, layout=None)
     left, right = fig.subplots(1, 2)
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.25, wspace=0.35)
     x = list(range(len(frame)))
     left.plot(x, frame["us_compute_h100e"] / 1e6, color=US_COLOR, marker="o", ms=3, label="US")
     left.plot(x, frame["prc_compute_h100e"] / 1e6, color=PRC_COLOR, marker="o", ms=3, label="PRC")
@@ -120,8 +122,9 @@ def labs_figure(model: Any) -> Figure:
     frame = lab_frame(model)
     model_rows = model_frame(model)
     seasons = seasons_axis(model, model_rows)
-    fig = Figure(figsize=(FIG_SIZE[0], FIG_SIZE[1]), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(FIG_SIZE[0], FIG_SIZE[1]), dpi=DPI, layout=None)
     left, right = fig.subplots(1, 2)
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.25, wspace=0.3)
     names = {lab.seat: lab.name for lab in model.labs}
     us_styles, prc_styles = ["-", "--", ":", "-."], ["-", "--", ":", "-."]
     for seat, rows in frame.groupby("seat", sort=False):
@@ -169,6 +172,7 @@ def ChartView(builder: Any, model: Any, version: int, name: str = "") -> solara.
         model: The model being played.
         version: The session's change counter.
         name: A CSS class suffix, so tests and screenshots can find the chart.
+
     """
     fig = solara.use_memo(lambda: _safe_figure(builder, model), dependencies=[id(model), version])
     with solara.Div(classes=[f"chart-{name}" if name else "chart"]):

@@ -5,9 +5,9 @@ model would be shared by every visitor, a known Mesa pitfall). A game is its sce
 log of human decisions (:mod:`wargame.gamelog`), so saving a game is writing its log, and undo is a replay
 to one season less.
 
-Autosaves go to ``$WARGAME_GAMES_DIR`` (default ``./games``), one file per game id, written atomically
-after every change, so a server restart followed by a reload of ``/?game=<id>`` resumes the game.
-This module has no UI code and does not import Solara.
+Autosaves go to ``$WARGAME_GAMES_DIR`` (default ``./games``), one game log per game id (the human seats
+and queued injects ride in the log's ``meta``), written atomically after every change, so a server
+restart followed by a reload of ``/?game=<id>`` resumes the game. This module has no UI code and does not import Solara.
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ import json
 import os
 import re
 import secrets
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from wargame.decisions import DecisionError, decision_model_for, make_decision
-from wargame.gamelog import GameLogError, game_log, load_game, replay, save_game
+from wargame.gamelog import GameLogError, game_log, load_game, parse_game_log, replay, save_game
 from wargame.model import AIRaceModel
 from wargame.scenario import ScenarioError, load_scenario
 
@@ -52,6 +51,7 @@ def parse_seed(text: Any) -> int:
 
     Raises:
         SessionError: If the text is not a whole number in that range.
+
     """
     if isinstance(text, bool):
         raise SessionError("Seed must be a whole number such as 42.")
@@ -92,6 +92,7 @@ class SeatInfo:
         kind: Actor kind (``"lab"``, ``"us_government"``, ...).
         bloc: ``"US"`` or ``"PRC"``.
         policy: Policy in the scenario file.
+
     """
 
     id: str
@@ -109,6 +110,7 @@ def scenario_seats(scenario: Any) -> list[SeatInfo]:
 
     Returns:
         One :class:`SeatInfo` per actor.
+
     """
     from wargame.scenario import seat_kind
 
@@ -135,6 +137,7 @@ class GameSession:
         drafts: Current form values per human seat, prefilled each season from the seat's policy.
         version: Counter bumped on every change of the model, for re-rendering views.
         message: Last notice for the facilitator (e.g. an autosave that failed), or ``""``.
+
     """
 
     def __init__(self, model: AIRaceModel, human_seats: list[str], game_id: str | None = None) -> None:
@@ -174,6 +177,7 @@ class GameSession:
 
         Raises:
             SessionError: On a bad seed, scenario or policy choice.
+
         """
         seed_value = parse_seed(seed)
         try:
@@ -205,6 +209,7 @@ class GameSession:
 
         Raises:
             SessionError: If the log cannot be replayed.
+
         """
         try:
             model = replay(log)
@@ -212,9 +217,16 @@ class GameSession:
             raise SessionError(f"This game log cannot be replayed: {exc}") from None
         except Exception as exc:  # noqa: BLE001 - a foreign file must never crash the app
             raise SessionError(f"This game log cannot be replayed ({type(exc).__name__}: {exc}).") from None
+        meta = log.get("meta") if isinstance(log.get("meta"), dict) else {}
         if human_seats is None:
             human_seats = _humans_in_log(log)
-        return cls(model, human_seats, game_id)
+        session = cls(model, human_seats, game_id)
+        for name in meta.get("queued_injects") or []:
+            try:
+                model.play_event(str(name))
+            except ValueError:
+                session.message = f"A queued inject {str(name)[:40]!r} in the save was not recognised."
+        return session
 
     @classmethod
     def from_upload(cls, data: bytes, human_seats: list[str] | None = None) -> GameSession:
@@ -229,16 +241,17 @@ class GameSession:
 
         Raises:
             SessionError: With a clear message for an empty, oversized, corrupt, foreign or tampered file.
+
         """
         if not data:
             raise SessionError("The uploaded file is empty.")
         if len(data) > MAX_UPLOAD_BYTES:
             raise SessionError(f"The uploaded file is too large ({len(data)} bytes; a game log is far "
                                f"smaller than {MAX_UPLOAD_BYTES} bytes).")
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "upload.json"
-            path.write_bytes(data)
-            log = _load_log(path, "The uploaded file")
+        try:
+            log = parse_game_log(data, source="the uploaded file")
+        except GameLogError as exc:
+            raise SessionError(f"Not a usable game log: {exc}") from None
         return cls.from_log(log, human_seats)
 
     # ----------------------------------------------------------------- state
@@ -292,6 +305,7 @@ class GameSession:
 
         Returns:
             ``""`` if the draft is valid, else the validation message.
+
         """
         try:
             make_decision(self.seat(seat_id).kind, self.drafts.get(seat_id, {}))
@@ -319,6 +333,7 @@ class GameSession:
 
         Raises:
             SessionError: If the game is over or a draft is invalid (nothing is played then).
+
         """
         if self.finished:
             raise SessionError("The game is over; see the debrief.")
@@ -331,6 +346,7 @@ class GameSession:
 
         Raises:
             SessionError: If the game is over or a draft is invalid.
+
         """
         if self.finished:
             raise SessionError("The game is over; see the debrief.")
@@ -349,6 +365,7 @@ class GameSession:
 
         Raises:
             SessionError: If no season has been played.
+
         """
         if not self.can_undo():
             raise SessionError("Nothing to undo: no season has been played yet.")
@@ -367,6 +384,7 @@ class GameSession:
 
         Raises:
             SessionError: If the game is over or the event is unknown.
+
         """
         if self.finished:
             raise SessionError("The game is over; injects can no longer be played.")
@@ -377,16 +395,19 @@ class GameSession:
         self.version += 1
 
     # ----------------------------------------------------------------- logs
+    def meta(self) -> dict[str, Any]:
+        """What the tabletop keeps in a game log's ``meta``: human seats and injects queued for next season."""
+        return {"tabletop": _META_FORMAT, "human_seats": list(self.human_seats),
+                "queued_injects": list(getattr(self.model, "_queued_injects", [])),
+                "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+
     def log(self) -> dict[str, Any]:
-        """The game log (JSON-serialisable): scenario, seed, human decisions and injects."""
-        return game_log(self.model)
+        """The game log (JSON-serialisable): scenario, seed, human decisions, injects and ``meta``."""
+        return game_log(self.model, meta=self.meta())
 
     def log_json(self) -> bytes:
         """The game log as the bytes of a JSON file, for download."""
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "game.json"
-            save_game(self.model, path)
-            return path.read_bytes()
+        return json.dumps(self.log(), indent=1).encode("utf-8")
 
     def download_name(self) -> str:
         """A file name for the downloaded log, e.g. ``wargame-baseline-seed42-2027Q1.json``."""
@@ -401,6 +422,7 @@ class GameSession:
 
         Returns:
             Dicts with ``season``, ``seat``, ``name`` and ``levers``.
+
         """
         names = {s.seat: s.name for s in self.model.seats()}
         rows = []
@@ -430,8 +452,9 @@ def _decision_entries(log: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _humans_in_log(log: dict[str, Any]) -> list[str]:
-    if isinstance(log.get("human_seats"), list):
-        return [str(s) for s in log["human_seats"]]
+    meta = log.get("meta") if isinstance(log.get("meta"), dict) else {}
+    if isinstance(meta.get("human_seats"), list):
+        return [str(s) for s in meta["human_seats"]]
     seen: list[str] = []
     for entry in _decision_entries(log):
         seat = entry.get("seat") or entry.get("seat_id")
@@ -450,53 +473,42 @@ def _load_log(path: Path, what: str) -> dict[str, Any]:
 
 
 class GameStore:
-    """Server-side autosaves: ``<dir>/<game id>.json`` (the game log) and ``<id>.meta.json`` (seats).
+    """Server-side autosaves: one game log per game id, ``<dir>/<game id>.json``.
 
     Args:
         directory: Where to keep games; :func:`games_dir` if omitted.
+
     """
 
     def __init__(self, directory: Path | str | None = None) -> None:
         self.directory = Path(directory) if directory is not None else games_dir()
 
-    def _paths(self, game_id: str) -> tuple[Path, Path]:
+    def path(self, game_id: str) -> Path:
+        """File of a game id.
+
+        Raises:
+            SessionError: If the id is malformed (so a crafted URL can never name another file).
+
+        """
         if not valid_game_id(game_id):
             raise SessionError(f"{str(game_id)[:40]!r} is not a game id (16 hex digits).")
-        return self.directory / f"{game_id}.json", self.directory / f"{game_id}.meta.json"
+        return self.directory / f"{game_id}.json"
 
     def exists(self, game_id: str) -> bool:
         """Tell whether a game is saved under this id."""
-        return valid_game_id(game_id) and self._paths(game_id)[0].exists()
+        return valid_game_id(game_id) and self.path(game_id).exists()
 
     def save(self, session: GameSession) -> Path:
-        """Autosave a session atomically (write to a temp file, then rename).
-
-        Args:
-            session: The session.
+        """Autosave a session (atomically: the log is written to a temp file, then renamed).
 
         Returns:
             Path of the saved game log.
 
         Raises:
             OSError: If the directory cannot be written.
+
         """
-        log_path, meta_path = self._paths(session.game_id)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        tmp = log_path.with_name(f".{session.game_id}.{secrets.token_hex(4)}.tmp")
-        try:
-            save_game(session.model, tmp)
-            os.replace(tmp, log_path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        meta = {"format": _META_FORMAT, "game_id": session.game_id, "human_seats": session.human_seats,
-                "season": session.season, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        tmp_meta = meta_path.with_name(f".{session.game_id}.{secrets.token_hex(4)}.meta.tmp")
-        try:
-            tmp_meta.write_text(json.dumps(meta, indent=1), encoding="utf-8")
-            os.replace(tmp_meta, meta_path)
-        finally:
-            tmp_meta.unlink(missing_ok=True)
-        return log_path
+        return save_game(session.model, self.path(session.game_id), meta=session.meta())
 
     def load(self, game_id: str) -> GameSession:
         """Resume an autosaved game.
@@ -509,19 +521,13 @@ class GameStore:
 
         Raises:
             SessionError: If there is no such game or its file is unusable.
+
         """
-        log_path, meta_path = self._paths(game_id)
-        if not log_path.exists():
+        path = self.path(game_id)
+        if not path.exists():
             raise SessionError(f"No saved game {game_id} on this server (autosaves are in {self.directory}).")
-        log = _load_log(log_path, f"The autosave of game {game_id}")
-        human_seats = None
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            if meta.get("format") == _META_FORMAT and isinstance(meta.get("human_seats"), list):
-                human_seats = [str(s) for s in meta["human_seats"]]
-        except (OSError, ValueError):
-            pass  # the log alone is enough; human seats are then read from its decisions
-        return GameSession.from_log(log, human_seats, game_id=game_id)
+        log = _load_log(path, f"The autosave of game {game_id}")
+        return GameSession.from_log(log, game_id=game_id)
 
     def autosave(self, session: GameSession) -> None:
         """Save a session, turning a failure into ``session.message`` instead of an error."""
@@ -543,6 +549,7 @@ def lever_rows(kind: str) -> list[dict[str, Any]]:
     Returns:
         Dicts with ``name``, ``label``, ``unit``, ``description``, ``minimum``, ``maximum``, ``choices``,
         ``type`` (``"float"``, ``"int"``, ``"bool"`` or ``"choice"``).
+
     """
     rows = []
     for info in decision_model_for(kind).lever_info():

@@ -1,0 +1,44 @@
+"""The browser tabletop of the AI race wargame: ``solara run app.py`` (or ``make play``).
+
+A facilitator and players hold seats (US government, PRC government, labs, ...), decide each season's
+levers and step through 2026-2028; the computer plays every other seat. Every browser session gets its
+own game (no module-level model: a model built at import time would be shared by every visitor), and
+each game is autosaved under ``$WARGAME_GAMES_DIR`` (default ``./games``) so a reload resumes it.
+
+Offline: Solara's page loads its JavaScript through the server's asset proxy
+(``/_solara/cdn/...``). ``make assets`` fills ``.assets-cache/`` from the npm registry once; this module
+points the proxy at that cache unless ``SOLARA_ASSETS_PROXY_CACHE_DIR`` says otherwise, so the page
+renders with no internet. See ``docs/tabletop.md``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import solara
+
+from wargame.tabletop.page import TabletopPage
+
+ASSETS_CACHE = Path(__file__).resolve().parent / ".assets-cache"
+
+
+def _configure_offline_assets() -> None:
+    """Serve Solara's front-end assets from the project's cache, and make no calls home."""
+    try:
+        import solara.server.settings as server_settings
+    except ImportError:  # pragma: no cover - solara-server is a dependency of solara
+        return
+    if not os.environ.get("SOLARA_ASSETS_PROXY_CACHE_DIR") and ASSETS_CACHE.is_dir():
+        server_settings.assets.proxy_cache_dir = ASSETS_CACHE
+    if "SOLARA_TELEMETRY_MIXPANEL_ENABLE" not in os.environ:
+        server_settings.telemetry.mixpanel_enable = False
+
+
+_configure_offline_assets()
+
+
+@solara.component
+def Page() -> solara.Element:
+    """The page Solara serves: one tabletop per browser session."""
+    return TabletopPage()

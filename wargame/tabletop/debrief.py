@@ -1,0 +1,91 @@
+"""The end-of-game debrief: outcome (S1, S2 or contested), the charts, and every human decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import solara
+
+from wargame.tabletop.charts import ChartView, adoption_figure, compute_figure, labs_figure, lead_figure
+from wargame.tabletop.session import GameSession, lever_rows
+
+OUTCOME_TEXT = {
+    "S1": ("S1: democracies lead", "The US bloc ends with a frontier lead of a year or more: export controls "
+           "held, distillation was curbed, and American AI spread."),
+    "S2": ("S2: authoritarian parity", "PRC models reached near-parity: loopholes stayed open and cheap "
+           "'good enough' models competed for the Global South."),
+    "contested": ("Contested", "Neither scenario of the paper: the US leads, but by less than a year."),
+}
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.3g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return str(value)
+
+
+def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """The debrief's key figures as ``(label, formatted value)`` pairs."""
+    wanted = [
+        ("final_lead_months", "US lead at the end, months", lambda v: f"{v:+.1f}"),
+        ("compute_ratio", "Compute ratio US : PRC", lambda v: f"{v:.2f} : 1"),
+        ("adoption_share_us", "Global South share on US models", lambda v: f"{v:.0%}"),
+        ("cumulative_incident_probability", "P(at least one incident), cumulative", lambda v: f"{v:.0%}"),
+        ("incidents", "Incidents", str),
+        ("major_incidents", "Major or catastrophic incidents", str),
+        ("mean_safety_share", "Mean safety share of compute", lambda v: f"{v:.1%}"),
+        ("mean_race_pressure", "Mean race pressure", lambda v: f"{v:.2f}"),
+        ("seasons_played", "Seasons played", str),
+    ]
+    rows = []
+    for key, label, fmt in wanted:
+        if key in summary:
+            try:
+                rows.append((label, fmt(summary[key])))
+            except (TypeError, ValueError):
+                rows.append((label, str(summary[key])))
+    return rows
+
+
+def decisions_markdown(session: GameSession) -> str:
+    """A Markdown table of the human decisions, showing the levers that differ from their defaults."""
+    decisions = session.human_decisions()
+    if not decisions:
+        return "No human decisions were made: the computer played every seat."
+    kinds = {s.seat: s.kind for s in session.seats()}
+    lines = ["| Season | Seat | Decision |", "|---|---|---|"]
+    for row in decisions:
+        kind = kinds.get(row["seat"])
+        labels = {r["name"]: r["label"] for r in lever_rows(kind)} if kind else {}
+        levers = ", ".join(f"{labels.get(k, k)} = {_fmt(v)}" for k, v in row["levers"].items())
+        lines.append(f"| {row['season']} | {row['name']} | {levers} |")
+    return "\n".join(lines)
+
+
+@solara.component
+def Debrief(session: GameSession, version: int) -> solara.Element:
+    """The end-of-game debrief page.
+
+    Args:
+        session: The finished game.
+        version: The session's change counter.
+
+    """
+    summary = solara.use_memo(lambda: session.model.summary(), [id(session.model), version])
+    outcome = str(summary.get("outcome", "contested"))
+    title, text = OUTCOME_TEXT.get(outcome, (outcome, ""))
+    with solara.Column(classes=["debrief"]):
+        with solara.Card(f"Debrief: {title}", classes=[f"outcome-{outcome}"]):
+            solara.Markdown(f"{text}\n\nScenario **{session.scenario.title}**, seed {session.model.seed}, "
+                            f"{session.seasons_played} seasons played.")
+            table = ["| Figure | Value |", "|---|---|"] + [f"| {k} | {v} |" for k, v in summary_rows(summary)]
+            solara.Markdown("\n".join(table))
+        with solara.ColumnsResponsive(12, large=6):
+            ChartView(lead_figure, session.model, version, name="lead")
+            ChartView(compute_figure, session.model, version, name="compute")
+            ChartView(labs_figure, session.model, version, name="labs")
+            ChartView(adoption_figure, session.model, version, name="adoption")
+        with solara.Card("Human decisions", classes=["human-decisions"]):
+            solara.Markdown(decisions_markdown(session))

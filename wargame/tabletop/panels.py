@@ -1,0 +1,275 @@
+"""Solara panels of the tabletop: setup, decisions, facilitator controls, news and save/load.
+
+Panels receive the session (:class:`wargame.tabletop.session.GameSession`) and callbacks from the page;
+none holds a model of its own. Every action goes through the page's ``act`` callback, which turns a
+:class:`~wargame.tabletop.session.SessionError` into a message instead of an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets
+import solara
+
+from wargame.model import EVENT_DESCRIPTIONS
+from wargame.policies import policy_names
+from wargame.scenario import EVENT_NAMES, ScenarioError, list_scenarios, load_scenario
+from wargame.tabletop.session import GameSession, SessionError, lever_rows, parse_seed, scenario_seats
+
+KIND_LABELS = {
+    "us_government": "US government", "prc_government": "PRC government", "ally_government": "Ally government",
+    "lab": "AI lab", "chipmaker": "Chipmaker", "smuggler": "Smuggling network", "overseas_cloud": "Overseas cloud",
+}
+#: Seats that are human by default on the setup screen (the two governments).
+DEFAULT_HUMAN_KINDS = ("us_government", "prc_government")
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return str(value)
+
+
+@solara.component
+def SetupPanel(on_start: Callable[[dict[str, Any]], None], error: str = "") -> solara.Element:
+    """The setup screen: scenario and briefing, seed, and who plays each seat.
+
+    Args:
+        on_start: Called with ``{"scenario", "seed", "human_seats", "policies"}`` when Start is pressed
+            and the seed parses.
+        error: A message to show (e.g. why a saved game could not be resumed).
+
+    """
+    names = solara.use_memo(list_scenarios, [])
+    scenario_name, set_scenario_name = solara.use_state(names[0] if names else "")
+    seed_text, set_seed_text = solara.use_state("1")
+    humans, set_humans = solara.use_state(None)  # type: ignore[arg-type]
+    policies, set_policies = solara.use_state({})
+
+    def _load() -> tuple[Any, str]:
+        try:
+            return load_scenario(scenario_name), ""
+        except ScenarioError as exc:
+            return None, str(exc)
+
+    scenario, scenario_problem = solara.use_memo(_load, [scenario_name])
+    seats = scenario_seats(scenario) if scenario is not None else []
+    if humans is None:
+        chosen = {s.id for s in seats if s.kind in DEFAULT_HUMAN_KINDS}
+    else:
+        chosen = set(humans)
+    seed_problem = ""
+    try:
+        parse_seed(seed_text)
+    except SessionError as exc:
+        seed_problem = str(exc)
+
+    def toggle(seat_id: str, value: bool) -> None:
+        new = set(chosen)
+        (new.add if value else new.discard)(seat_id)
+        set_humans(sorted(new))
+
+    def start() -> None:
+        if scenario is None or seed_problem:
+            return
+        on_start({"scenario": scenario_name, "seed": seed_text,
+                  "human_seats": [s.id for s in seats if s.id in chosen],
+                  "policies": {k: v for k, v in policies.items() if k not in chosen}})
+
+    with solara.Column(classes=["setup-panel"]):
+        if error:
+            solara.Error(error, classes=["session-error"])
+        with solara.Card("New game"):
+            solara.Select("Scenario", values=names, value=scenario_name, on_value=set_scenario_name)
+            if scenario is not None:
+                solara.Markdown(f"### {scenario.title}\n\n{scenario.briefing}")
+                solara.Text(f"Seasons {scenario.scenario.start} to {scenario.scenario.end}.")
+            else:
+                solara.Error(scenario_problem)
+            solara.InputText("Seed (a whole number; the same seed and decisions replay the same game)",
+                             value=seed_text, on_value=set_seed_text, continuous_update=True,
+                             error=seed_problem or False, classes=["seed-input"])
+        with solara.Card("Seats: who plays each actor"):
+            solara.Markdown("Switch a seat on to give it to a player; the computer plays every other seat "
+                            "with the policy chosen here.")
+            for seat in seats:
+                with solara.Row(classes=[f"seat-row seat-{seat.id}"], style={"align-items": "center"}):
+                    solara.Switch(label=f"{seat.name} ({KIND_LABELS.get(seat.kind, seat.kind)}, {seat.bloc})",
+                                  value=seat.id in chosen, on_value=lambda v, s=seat.id: toggle(s, v),
+                                  classes=[f"human-{seat.id}"])
+                    if seat.id in chosen:
+                        solara.Text("human player", style={"color": "#1f5fa8"})
+                    else:
+                        solara.Select(
+                            "computer policy", values=policy_names(seat.kind),
+                            value=policies.get(seat.id, seat.policy),
+                            on_value=lambda v, s=seat.id: set_policies({**policies, s: v}),
+                            style={"max-width": "14em"}, dense=True,
+                        )
+            solara.Button("Start game", on_click=start, color="primary",
+                          disabled=scenario is None or bool(seed_problem), classes=["start-game"])
+
+
+@solara.component
+def LeverInput(row: dict[str, Any], value: Any, proposal: Any, on_value: Callable[[Any], None],
+               seat_id: str) -> solara.Element:
+    """One lever: its widget, unit, one-line explanation and the policy's proposal."""
+    label = f"{row['label']} [{row['unit']}]"
+    css = [f"lever-{seat_id}-{row['name']}"]
+    kind = row["type"]
+    if kind == "bool":
+        solara.Switch(label=label, value=bool(value), on_value=on_value, classes=css)
+    elif kind == "choice" and row.get("choices"):
+        solara.Select(label, values=[str(c) for c in row["choices"]], value=str(value), on_value=on_value,
+                      classes=css)
+    elif kind == "int":
+        solara.InputInt(label, value=int(value), on_value=lambda v: on_value(v if v is not None else 0),
+                        classes=css)
+    else:
+        solara.InputFloat(label, value=float(value), on_value=lambda v: on_value(v if v is not None else 0.0),
+                          classes=css)
+    bounds = ""
+    if row.get("minimum") is not None and row.get("maximum") is not None:
+        bounds = f" Range {_fmt(row['minimum'])} to {_fmt(row['maximum'])}."
+    solara.Text(f"{row['description']}{bounds} Policy proposes: {_fmt(proposal)}.",
+                style={"font-size": "0.8em", "color": "#555", "margin": "-6px 0 10px 0"})
+
+
+@solara.component
+def DecisionPanel(session: GameSession, seat_id: str, version: int) -> solara.Element:
+    """The decision form of one human seat for the coming season.
+
+    Each lever shows its unit, a one-line explanation and the seat policy's proposal, which also
+    prefills it. Changes go into ``session.drafts`` and are submitted when the facilitator steps.
+
+    Args:
+        session: The game.
+        seat_id: The human seat.
+        version: The session's change counter (new season, new prefill).
+
+    """
+    _, set_tick = solara.use_state(0)
+    seat = session.seat(seat_id)
+    rows = solara.use_memo(lambda: lever_rows(seat.kind), [seat.kind])
+    proposal = solara.use_memo(lambda: dict(session.drafts.get(seat_id, {})), [seat_id, version, id(session)])
+    draft = session.drafts.get(seat_id, {})
+
+    def setter(name: str) -> Callable[[Any], None]:
+        def set_value(value: Any) -> None:
+            session.drafts.setdefault(seat_id, {})[name] = value
+            set_tick(lambda t: t + 1)
+        return set_value
+
+    def reset() -> None:
+        session.drafts[seat_id] = dict(proposal)
+        set_tick(lambda t: t + 1)
+
+    problem = session.draft_problem(seat_id)
+    with solara.Card(f"{seat.name}: decisions for {session.season}", classes=[f"decision-{seat_id}"],
+                     subtitle=f"{KIND_LABELS.get(seat.kind, seat.kind)} · {seat.bloc} bloc"):
+        for row in rows:
+            LeverInput(row, draft.get(row["name"], row["default"]), proposal.get(row["name"], row["default"]),
+                       setter(row["name"]), seat_id)
+        if problem:
+            solara.Error(problem, classes=["decision-problem"])
+        solara.Button("Reset to policy proposal", on_click=reset, text=True, small=True)
+
+
+@solara.component
+def FacilitatorControls(session: GameSession, act: Callable[[Callable[[], None]], None], version: int = 0,
+                        busy: bool = False) -> solara.Element:
+    """Step, play to the end, undo the last season, and play an inject from the events deck.
+
+    Args:
+        session: The game.
+        act: Runs an action on the session and re-renders (shows errors as messages).
+        version: The session's change counter (the sidebar is a portal that re-renders on changed args).
+        busy: Disable the buttons while an action runs.
+
+    """
+    inject, set_inject = solara.use_state(EVENT_NAMES[0])
+    total = session.model.total_seasons if hasattr(session.model, "total_seasons") else None
+    over = session.finished
+    with solara.Card("Facilitator", classes=["facilitator"]):
+        if over:
+            solara.Success(f"Game over after {session.seasons_played} seasons: see the debrief.")
+        else:
+            solara.Text(f"Next season: {session.season}"
+                        + (f" ({session.seasons_played + 1} of {total})" if total else ""),
+                        classes=["season-label"], style={"font-weight": "bold"})
+        with solara.Row():
+            solara.Button("Step season", on_click=lambda: act(session.step), color="primary",
+                          disabled=over or busy, classes=["step-season"])
+            solara.Button("Play to end", on_click=lambda: act(session.play_to_end), disabled=over or busy,
+                          classes=["play-to-end"])
+        solara.Button("Undo last season", on_click=lambda: act(session.undo), text=True,
+                      disabled=busy or not session.can_undo(), classes=["undo-season"])
+        solara.Select("Inject from the events deck", values=list(EVENT_NAMES), value=inject,
+                      on_value=set_inject, disabled=over)
+        solara.Text(EVENT_DESCRIPTIONS.get(inject, ""), style={"font-size": "0.8em", "color": "#555"})
+        solara.Button("Play inject next season", on_click=lambda: act(lambda: session.play_inject(inject)),
+                      disabled=over or busy, text=True, classes=["play-inject"])
+        queued = getattr(session.model, "_queued_injects", [])
+        if queued:
+            solara.Info("Queued for next season: " + ", ".join(queued))
+
+
+@solara.component
+def NewsLog(session: GameSession, version: int, limit: int = 80) -> solara.Element:
+    """What happened, newest season first: seizures, releases, distillation, incidents, ally moves, events."""
+    news = list(session.model.news)[-limit:]
+    by_season: dict[str, list[dict[str, Any]]] = {}
+    for item in news:
+        by_season.setdefault(str(item.get("season", "")), []).append(item)
+    with solara.Card("News and events", classes=["news-log"]):
+        if not news:
+            solara.Text("Nothing yet: step the first season.")
+        lines = []
+        for season in reversed(list(by_season)):
+            lines.append(f"**{season}**\n")
+            for item in by_season[season]:
+                phase = item.get("phase") or item.get("kind") or ""
+                lines.append(f"- *{phase}*: {item.get('text', '')}")
+            lines.append("")
+        if lines:
+            solara.Markdown("\n".join(lines), style={"max-height": "420px", "overflow-y": "auto"})
+
+
+@solara.component
+def SaveLoadPanel(session: GameSession | None, on_upload: Callable[[bytes, str], None],
+                  on_new: Callable[[], None] | None = None, version: int = 0) -> solara.Element:
+    """Download the game log, upload one to resume, or start over.
+
+    Args:
+        session: The game, or ``None`` on the setup screen (upload only).
+        on_upload: Called with the bytes and name of an uploaded file.
+        on_new: Called to go back to the setup screen.
+        version: The session's change counter.
+
+    """
+
+    def uploaded(files: Any) -> None:
+        if not files:
+            return
+        item = files[0]
+        data = item.get("content", b"") if isinstance(item, dict) else getattr(item, "content", b"")
+        name = item.get("name", "") if isinstance(item, dict) else getattr(item, "name", "")
+        on_upload(bytes(data), str(name))
+
+    with solara.Card("Save and resume", classes=["save-load"]):
+        if session is not None:
+            solara.FileDownload(session.log_json, filename=session.download_name(), label="Download game log",
+                                mime_type="application/json")
+            solara.Text(f"Autosaved as game {session.game_id}; reload this page's address to resume.",
+                        style={"font-size": "0.8em", "color": "#555"})
+        ipywidgets.FileUpload.element(accept=".json,application/json", multiple=False,
+                                      description="Upload game log", on_value=uploaded,
+                                      _dom_classes=["upload-log"])
+        solara.Text("Resuming from a file starts a new copy; the current game stays autosaved.",
+                    style={"font-size": "0.8em", "color": "#555"})
+        if on_new is not None:
+            solara.Button("New game", on_click=on_new, text=True, classes=["new-game"])
