@@ -128,10 +128,10 @@ def LeverInput(row: dict[str, Any], value: Any, proposal: Any, on_value: Callabl
                       classes=css)
     elif kind == "int":
         solara.InputInt(label, value=int(value), on_value=lambda v: on_value(v if v is not None else 0),
-                        classes=css)
+                        continuous_update=True, classes=css)
     else:
         solara.InputFloat(label, value=float(value), on_value=lambda v: on_value(v if v is not None else 0.0),
-                          classes=css)
+                          continuous_update=True, classes=css)
     bounds = ""
     if row.get("minimum") is not None and row.get("maximum") is not None:
         bounds = f" Range {_fmt(row['minimum'])} to {_fmt(row['maximum'])}."
