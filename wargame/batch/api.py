@@ -50,6 +50,7 @@ class BatchPlan:
         samples: The parameter samples.
         design: The design table.
         manifest: Identity of the batch (written to ``manifest.json``).
+
     """
 
     scenarios: dict[str, Any]
@@ -77,6 +78,15 @@ def _load_scenarios(scenarios: Iterable[Any]) -> dict[str, Any]:
         key = str(s) if isinstance(s, str | Path) else obj.name
         out[key] = obj
     return out
+
+
+def _thresholds(scenario: Any) -> dict[str, float] | None:
+    """Outcome thresholds (months of lead) of a scenario, for the fan charts."""
+    outcome = getattr(scenario, "outcome", None)
+    try:
+        return {"s1": float(outcome.s1_lead_months), "s2": float(outcome.s2_lead_months)}
+    except AttributeError:
+        return None
 
 
 def plan_batch(
@@ -107,6 +117,7 @@ def plan_batch(
     Raises:
         wargame.scenario.ScenarioError: On an unknown or invalid scenario.
         wargame.batch.design.SweepError: On an invalid sweep or ``--set``.
+
     """
     import wargame
 
@@ -135,6 +146,7 @@ def plan_batch(
         "grid": grid,
         "sweep": (sweep_obj.model_dump() if sweep_obj else None),
         "sweep_path": str(sweep) if isinstance(sweep, str | Path) else None,
+        "thresholds": {name: _thresholds(obj) for name, obj in objs.items()},
     }
     return BatchPlan(objs, samples, design, manifest)
 
@@ -164,6 +176,7 @@ def execute_plan(
 
     Returns:
         The store.
+
     """
     from tqdm.auto import tqdm
 
@@ -214,6 +227,7 @@ def run_batch(
 
     Returns:
         A :class:`BatchResult` reading the results folder.
+
     """
     plan = plan_batch(scenarios, replications=replications, seed=seed, grid=grid, sweep=sweep, method=method,
                       n=n, seed_scope=seed_scope, timeseries=timeseries)
@@ -234,6 +248,7 @@ class BatchResult:
 
     Args:
         store: The results store.
+
     """
 
     def __init__(self, store: ResultsStore):

@@ -77,6 +77,7 @@ class Factor(_Strict):
         values: Levels for a full-factorial grid.
         integer: Round sampled values to integers (LHS and Sobol only).
         description: Free text.
+
     """
 
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$")
@@ -165,6 +166,7 @@ def load_sweep(path: str | Path) -> SweepFile:
     Raises:
         SweepError: If the file is missing, is not TOML, or any field is invalid; one line per problem,
             each naming the file and the field.
+
     """
     path = Path(path)
     try:
@@ -209,6 +211,7 @@ def parse_set_options(options: Iterable[str]) -> dict[str, list[Any]]:
 
     Raises:
         SweepError: On a missing ``=``, an empty key or value list, or a key given twice.
+
     """
     grid: dict[str, list[Any]] = {}
     for opt in options:
@@ -239,6 +242,7 @@ class SampleSet:
         table: One row per sample (index = sample_id), one column per parameter (dotted name).
         problem: SALib problem dict of the range factors (``num_vars``, ``names``, ``bounds``), if any.
         options: Sampler options needed again at analysis time (e.g. ``N``, ``num_levels``).
+
     """
 
     method: Method
@@ -284,6 +288,7 @@ def make_samples(
     Raises:
         SweepError: On an inconsistent request (ranges without a method, a method without ranges, a
             multi-valued grid with Sobol/Morris, a key both in ``--set`` and the sweep file, ...).
+
     """
     grid = dict(grid or {})
     ranges = sweep.ranges if sweep else []
@@ -368,6 +373,7 @@ def run_seed(master_seed: int, sample_id: int, replication: int, scope: SeedScop
     Returns:
         ``SeedSequence(master_seed, spawn_key=key).generate_state(1, uint64)`` masked to 63 bits, where
         ``key`` is ``(sample_id, replication)`` or ``(replication,)``.
+
     """
     key = (int(sample_id), int(replication)) if scope == "sample" else (int(replication),)
     state = np.random.SeedSequence(int(master_seed), spawn_key=key).generate_state(1, dtype=np.uint64)[0]
@@ -392,6 +398,7 @@ def build_design(
 
     Returns:
         One row per run: ``run_id, scenario, sample_id, replication, seed`` and one column per parameter.
+
     """
     if replications < 1:
         raise SweepError(f"--replications must be at least 1 (got {replications})")
@@ -454,6 +461,7 @@ def validate_overrides(scenario: Any, samples: SampleSet, source: str = "--set /
 
     Raises:
         SweepError: Naming the parameter and quoting the scenario's own error message.
+
     """
     from wargame.scenario import ScenarioError
 

@@ -57,6 +57,7 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
 
     Returns:
         ``(low, high)`` as probabilities; ``(nan, nan)`` when ``n == 0``.
+
     """
     if n <= 0:
         return (math.nan, math.nan)
@@ -67,7 +68,9 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     denom = 1.0 + z2 / n
     centre = (p + z2 / (2 * n)) / denom
     half = z / denom * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    low = 0.0 if successes == 0 else max(0.0, centre - half)  # exact bounds at the edges (no rounding)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return (low, high)
 
 
 def outcome_table(runs: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
@@ -82,6 +85,7 @@ def outcome_table(runs: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
         One row per scenario x sample with parameter values, ``n_planned``, ``n_runs``, ``n_ok``,
         ``n_error`` and ``p_<outcome>``, ``p_<outcome>_lo``, ``p_<outcome>_hi`` for S1, S2, contested,
         plus ``final_lead_median`` (months), ``incidents_mean`` and ``mean_safety_share_mean``.
+
     """
     params = parameter_columns(design)
     keys = ["scenario", "sample_id"]
@@ -121,6 +125,7 @@ def lead_bands(lead_ts: pd.DataFrame, design: pd.DataFrame, by_sample: bool = Tr
 
     Returns:
         Columns ``scenario, sample_id, season, n, q05, q25, median, q75, q95, mean`` (months).
+
     """
     cols = ["scenario", "sample_id", "season", "n", "q05", "q25", "median", "q75", "q95", "mean"]
     ts = lead_ts[lead_ts["variable"] == "lead_months"]
@@ -170,6 +175,7 @@ def fan_charts(lead_ts: pd.DataFrame, design: pd.DataFrame, out: Path,
 
     Returns:
         Paths of the PNG files written.
+
     """
     import matplotlib
 
@@ -247,6 +253,7 @@ def write_report(result: BatchResult, out: str | Path | None = None) -> dict[str
 
     Returns:
         ``{"summary": path, "lead_bands": path, "fan_<scenario>": path, ...}``.
+
     """
     out = Path(out) if out is not None else result.path / "report"
     out.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ import multiprocessing as mp
 import os
 import sys
 import traceback
+import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -44,9 +45,11 @@ SUMMARY_METRICS: tuple[tuple[str, pa.DataType], ...] = (
     ("compute_ratio", pa.float64()),
     ("adoption_share_us", pa.float64()),
     ("incidents", pa.float64()),
+    ("major_incidents", pa.float64()),
     ("cumulative_incident_probability", pa.float64()),
     ("mean_safety_share", pa.float64()),
     ("mean_race_pressure", pa.float64()),
+    ("seasons_played", pa.float64()),
 )
 SUMMARY_SCHEMA = pa.schema([
     ("run_id", pa.int64()),
@@ -83,6 +86,7 @@ def run_model(scenario: Any, seed: int) -> tuple[dict[str, Any], dict[str, list[
     Returns:
         ``(model.summary(), model vars)``: the summary scalars and the DataCollector's model variables,
         one list per column, one entry per season (the initial row included).
+
     """
     from wargame.model import AIRaceModel
 
@@ -106,6 +110,7 @@ class ChunkTask:
         overrides: One override dict per run (dotted paths to values).
         run_fn: Importable run function (default :func:`run_model`).
         timeseries: Whether to return the long time series.
+
     """
 
     scenario: Any
@@ -193,6 +198,7 @@ def execute_chunk(task: ChunkTask) -> ChunkResult:
 
     Returns:
         The chunk's summary table (one row per run, in ``run_id`` order) and time-series table.
+
     """
     cols: dict[str, list[Any]] = {f.name: [] for f in SUMMARY_SCHEMA}
     ts_run: list[int] = []
@@ -280,6 +286,7 @@ def iter_chunks(
 
     Yields:
         Tasks in ``run_id`` order.
+
     """
     from wargame.batch.design import overrides_of, parameter_columns
 
@@ -302,13 +309,52 @@ def iter_chunks(
             )
 
 
+@contextlib.contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Hide ``__main__`` from multiprocessing while a worker process is being launched.
+
+    Under ``spawn`` and ``forkserver`` every new process re-runs the parent's main script (so that
+    functions defined there can be unpickled). Our tasks only reference importable modules, so the
+    re-run is useless, and harmful for scripts without an ``if __name__ == "__main__"`` guard: they
+    would start a batch inside every worker. While a worker starts, ``sys.modules["__main__"]`` is
+    replaced by an empty module, so the preparation data carries no main path.
+    """
+    real = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if real is not None:
+            sys.modules["__main__"] = real
+
+
+if sys.platform != "win32" and "forkserver" in mp.get_all_start_methods():
+    _BaseProcess: Any = mp.context.ForkServerProcess
+    _BaseContext: Any = mp.context.ForkServerContext
+else:  # pragma: no cover - Windows and macOS-without-forkserver fall back to spawn
+    _BaseProcess = mp.context.SpawnProcess
+    _BaseContext = mp.context.SpawnContext
+
+
+class _WorkerProcess(_BaseProcess):
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:  # noqa: N802 - multiprocessing's name
+        with _main_hidden():
+            return _BaseProcess._Popen(process_obj)
+
+
+class _WorkerContext(_BaseContext):
+    """``forkserver`` (``spawn`` where unavailable) whose processes never import ``__main__``."""
+
+    Process = _WorkerProcess
+
+
 def _process_context() -> mp.context.BaseContext:
-    if sys.platform != "win32" and "forkserver" in mp.get_all_start_methods():
-        ctx = mp.get_context("forkserver")
-        # Preload the worker module (and so the model) once in the fork server; do not import __main__.
+    ctx = _WorkerContext()
+    if ctx.get_start_method() == "forkserver":
+        # Preload the worker module (and so the model) once in the fork server, not __main__.
         ctx.set_forkserver_preload(["wargame.batch.runner", "wargame.model"])
-        return ctx
-    return mp.get_context("spawn")
+    return ctx
 
 
 @contextlib.contextmanager
@@ -325,6 +371,7 @@ def make_executor(
 
     Yields:
         ``(executor, slots)``, where ``slots`` is the number of tasks that can run at once.
+
     """
     if engine == "local":
         if scheduler:

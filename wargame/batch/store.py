@@ -81,6 +81,7 @@ class ResultsStore:
 
     Args:
         path: The folder.
+
     """
 
     def __init__(self, path: str | Path):
@@ -114,6 +115,7 @@ class ResultsStore:
 
         Raises:
             StoreError: If the folder has no manifest or design.
+
         """
         store = cls(path)
         if not store.manifest_path.is_file() or not store.design_path.is_file():
@@ -136,6 +138,7 @@ class ResultsStore:
         Raises:
             StoreMismatchError: If the folder holds another batch.
             StoreError: If the folder is not empty and not a results folder.
+
         """
         store = cls(path)
         manifest = {"format": FORMAT, **manifest}
@@ -221,6 +224,7 @@ class ResultsStore:
 
         Args:
             variables: Only these variables (read with a Parquet filter, so memory stays small).
+
         """
         parts = self.timeseries_parts()
         filters = [("variable", "in", list(variables))] if variables is not None else None
@@ -234,6 +238,7 @@ class ResultsStore:
 
         Returns:
             The summary part's path.
+
         """
         ids = result.summary.column("run_id").to_pylist()
         name = _part_name(ids)

@@ -1,0 +1,15 @@
+from batch_helpers import assert_same_results
+
+from wargame.batch import run_batch
+
+
+def test_results_identical_across_engines_and_worker_counts(tmp_path):
+    kw = dict(replications=4, grid={"parameters.visibility": [0.0, 1.0]}, seed=3)
+    one = run_batch(["baseline", "tight_controls"], workers=1, chunk_size=16, out=tmp_path / "one", **kw)
+    two = run_batch(["baseline", "tight_controls"], workers=2, chunk_size=3, out=tmp_path / "two", **kw)
+    dask = run_batch(["baseline", "tight_controls"], engine="dask", workers=2, chunk_size=5,
+                     out=tmp_path / "dask", **kw)
+    assert len(one.runs()) == 16 and (one.runs()["status"] == "ok").all()
+    assert one.runs()["final_lead_months"].nunique() > 8  # runs really differ
+    assert_same_results(one, two)
+    assert_same_results(one, dask)

@@ -1,0 +1,79 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wargame.batch import run_batch
+from wargame.batch.report import lead_bands, outcome_table, wilson_interval
+from wargame.batch.testing import ToyScenario, toy_run
+
+
+@pytest.mark.parametrize("k, n, low, high", [
+    # Newcombe (1998), Statistics in Medicine 17:857-872, Table I, method 3 (Wilson score, no correction)
+    (81, 263, 0.2553, 0.3662),
+    (15, 148, 0.0624, 0.1605),
+    (0, 20, 0.0000, 0.1611),
+    (1, 29, 0.0061, 0.1718),
+    # symmetric case and the upper edge (by symmetry with 0/29: 1 - 0.1170)
+    (5, 10, 0.2366, 0.7634),
+    (29, 29, 0.8830, 1.0000),
+])
+def test_wilson_interval_known_values(k, n, low, high):
+    lo, hi = wilson_interval(k, n)
+    assert lo == pytest.approx(low, abs=5e-5)
+    assert hi == pytest.approx(high, abs=5e-5)
+
+
+def test_wilson_interval_edges():
+    assert all(math.isnan(v) for v in wilson_interval(0, 0))
+    with pytest.raises(ValueError):
+        wilson_interval(3, 2)
+    lo, hi = wilson_interval(0, 1000)
+    assert lo == 0.0 and 0 < hi < 0.004  # ~ z^2 / (n + z^2)
+    lo99, hi99 = wilson_interval(30, 100, z=2.5758293035489)
+    lo95, hi95 = wilson_interval(30, 100)
+    assert lo99 < lo95 < 0.3 < hi95 < hi99
+
+
+def test_outcome_table_counts_only_successful_runs():
+    design = pd.DataFrame({"run_id": range(6), "scenario": "a", "sample_id": [0, 0, 0, 1, 1, 1],
+                           "replication": [0, 1, 2] * 2, "seed": range(6), "parameters.x": [1.0] * 3 + [2.0] * 3})
+    runs = design.assign(status=["ok", "ok", "error", "ok", "ok", "ok"],
+                         outcome=["S1", "S2", None, "S1", "S1", "contested"],
+                         final_lead_months=[13.0, 1.0, np.nan, 14.0, 15.0, 6.0],
+                         incidents=[0, 1, np.nan, 0, 0, 2], mean_safety_share=[0.1] * 6)
+    t = outcome_table(runs.iloc[:5], design).set_index("sample_id")  # last run not finished yet
+    assert t.loc[0, "n_ok"] == 2 and t.loc[0, "n_error"] == 1 and t.loc[0, "n_planned"] == 3
+    assert t.loc[0, "p_S1"] == 0.5 and t.loc[0, "p_S2"] == 0.5 and t.loc[0, "p_contested"] == 0
+    assert (t.loc[0, "p_S1_lo"], t.loc[0, "p_S1_hi"]) == wilson_interval(1, 2)
+    assert t.loc[1, "n_runs"] == 2 and t.loc[1, "p_S1"] == 1.0 and t.loc[1, "parameters.x"] == 2.0
+    assert t.loc[1, "final_lead_median"] == 14.5
+
+
+def test_lead_bands_quantiles():
+    design = pd.DataFrame({"run_id": range(20), "scenario": "a", "sample_id": 0, "replication": range(20),
+                           "seed": range(20)})
+    vals = np.arange(20, dtype=float)
+    ts = pd.DataFrame({"run_id": np.tile(range(20), 2), "season": ["2026Q3"] * 20 + ["2026Q4"] * 20,
+                       "variable": "lead_months", "value": np.concatenate([vals, vals * 2])})
+    b = lead_bands(ts, design).set_index("season")
+    assert b.loc["2026Q3", "n"] == 20
+    assert b.loc["2026Q3", "median"] == np.median(vals)
+    assert b.loc["2026Q4", "q05"] == pytest.approx(np.quantile(vals * 2, 0.05))
+    assert b.loc["2026Q4", "q95"] == pytest.approx(np.quantile(vals * 2, 0.95))
+
+
+def test_write_report_files(tmp_path):
+    res = run_batch([ToyScenario()], replications=30, grid={"parameters.drift": [-1.0, 0.0, 1.0]},
+                    workers=2, out=tmp_path / "r", run_fn=toy_run)
+    paths = res.report()
+    assert set(paths) == {"summary", "lead_bands", "fan_toy"}
+    summary = pd.read_csv(paths["summary"])
+    assert len(summary) == 3 and summary["n_ok"].tolist() == [30, 30, 30]
+    assert summary["p_S1"].is_monotonic_increasing  # more drift, more S1 (common random numbers)
+    for o in ("S1", "S2", "contested"):
+        assert ((summary[f"p_{o}_lo"] <= summary[f"p_{o}"]) & (summary[f"p_{o}"] <= summary[f"p_{o}_hi"])).all()
+    bands = pd.read_csv(paths["lead_bands"])
+    assert len(bands) == 3 * 11 and (bands["q05"] <= bands["median"]).all() and (bands["median"] <= bands["q95"]).all()
+    assert paths["fan_toy"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

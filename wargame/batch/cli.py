@@ -1,0 +1,238 @@
+"""The ``wargame batch``, ``wargame report`` and ``wargame sensitivity`` commands.
+
+:func:`register` adds them to the ``wargame`` command's argparse subparsers; each sets ``func`` to a
+handler ``(args) -> exit code``. Exit codes: 0 done (failed runs are data, reported but not fatal unless
+every run failed), 1 every run failed, 2 a usage or input error (message on stderr), 130 interrupted
+(re-run the same command to resume).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from wargame.batch.api import DEFAULT_REPLICATIONS, DEFAULT_SCENARIO, DEFAULT_SEED
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _add_run_options(p: argparse.ArgumentParser, replications: int) -> None:
+    g = p.add_argument_group("design")
+    g.add_argument("--scenario", action="append", metavar="NAME_OR_PATH",
+                   help=f"scenario name or .toml path; repeat to compare scenarios (default: {DEFAULT_SCENARIO})")
+    g.add_argument("--replications", "-n", type=_positive_int, default=replications,
+                   help=f"runs per scenario and sample (default: {replications})")
+    g.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                   help=f"master seed; run seeds are spawned from it per (sample, replication) "
+                        f"(default: {DEFAULT_SEED})")
+    g.add_argument("--set", action="append", default=[], metavar="KEY=V1[,V2...]", dest="set_",
+                   help="override a scenario field (dotted path, e.g. parameters.enmity=0.3,1.2); repeat; "
+                        "several values make a full-factorial grid")
+    g.add_argument("--sweep", metavar="FILE.toml", help="sweep file with parameter ranges and/or levels")
+    m = g.add_mutually_exclusive_group()
+    m.add_argument("--lhs", type=_positive_int, metavar="N", help="Latin hypercube: N samples of the ranges")
+    m.add_argument("--sobol", type=_positive_int, metavar="N",
+                   help="Sobol' (Saltelli) sampling: N (a power of two) x (parameters + 2) samples")
+    m.add_argument("--morris", type=_positive_int, metavar="N",
+                   help="Morris sampling: N trajectories x (parameters + 1) samples")
+    g.add_argument("--seed-scope", choices=("sample", "replication"), default="sample",
+                   help="what a run's seed depends on: (sample, replication) [default] or the replication "
+                        "only (common random numbers across samples too)")
+    g.add_argument("--no-timeseries", action="store_true", help="store per-run summaries only")
+    e = p.add_argument_group("execution")
+    e.add_argument("--workers", type=_positive_int, help="worker processes (default: the machine's cores)")
+    e.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local process pool [default] or dask.distributed")
+    e.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster)")
+    e.add_argument("--chunk-size", type=_positive_int, metavar="RUNS", help="runs per task (default: auto)")
+    e.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no table")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``batch``, ``report`` and ``sensitivity`` subcommands.
+
+    Args:
+        subparsers: The object returned by ``ArgumentParser.add_subparsers()``.
+
+    """
+    p = subparsers.add_parser(
+        "batch", help="run a Monte Carlo batch (scenarios x samples x replications) into a results folder",
+        description="Run seeded replications of one or more scenarios, optionally over a parameter grid or "
+                    "a sampled sweep, into a resumable Parquet results folder; print the outcome "
+                    "probabilities with Wilson 95%% intervals. Re-running the same command resumes.")
+    _add_run_options(p, DEFAULT_REPLICATIONS)
+    p.add_argument("--out", metavar="DIR",
+                   help="results folder (default: results/batch-<hash of the batch>, so the same command "
+                        "resumes the same folder)")
+    p.set_defaults(func=cmd_batch)
+
+    r = subparsers.add_parser("report", help="outcome probabilities, lead bands and fan charts of a batch",
+                              description="Write summary.csv (P(S1), P(S2), P(contested) with Wilson 95%% "
+                                          "intervals), lead_bands.csv and fan-chart PNGs of a results folder.")
+    r.add_argument("dir", metavar="DIR", help="results folder of 'wargame batch'")
+    r.add_argument("--out", metavar="DIR", help="output folder (default: DIR/report)")
+    r.add_argument("--quiet", "-q", action="store_true", help="do not print the table")
+    r.set_defaults(func=cmd_report)
+
+    s = subparsers.add_parser(
+        "sensitivity", help="Sobol or Morris sensitivity indices of a swept batch (SALib)",
+        description="Compute Sobol (first and total order) or Morris (mu*, sigma) indices of the swept "
+                    "parameters against one outcome, from a batch run with --sobol or --morris. With "
+                    "--sweep, first run (or resume) that batch into DIR.")
+    s.add_argument("dir", metavar="DIR", help="results folder of a --sobol/--morris batch")
+    s.add_argument("--outcome", default="final_lead_months",
+                   help="per-run quantity averaged over replications: a summary column (final_lead_months, "
+                        "adoption_share_us, incidents, mean_safety_share, mean_race_pressure, ...) or an "
+                        "outcome class S1/S2/contested (its probability) (default: final_lead_months)")
+    s.add_argument("--parameters", metavar="A,B", help="only report these swept parameters (comma-separated)")
+    s.add_argument("--only-scenario", metavar="NAME", help="only this scenario of the batch")
+    s.add_argument("--out", metavar="DIR", dest="report_out", help="output folder (default: DIR/report)")
+    _add_run_options(s, 10)
+    s.set_defaults(func=cmd_sensitivity)
+
+
+def _err(cmd: str, exc: BaseException | str) -> int:
+    print(f"wargame {cmd}: error: {exc}", file=sys.stderr)
+    return 2
+
+
+def _method(args: argparse.Namespace) -> tuple[str | None, int | None]:
+    for m in ("lhs", "sobol", "morris"):
+        if getattr(args, m) is not None:
+            return m, getattr(args, m)
+    return None, None
+
+
+def _run(args: argparse.Namespace, cmd: str, out: str | None) -> tuple[int, Any]:
+    """Plan and execute a batch from parsed options; returns (exit code, BatchResult or None)."""
+    from wargame.batch.api import BatchResult, execute_plan, plan_batch
+    from wargame.batch.design import SweepError, parse_set_options
+    from wargame.batch.store import StoreError
+    from wargame.scenario import ScenarioError
+
+    method, n = _method(args)
+    try:
+        grid = parse_set_options(args.set_)
+        plan = plan_batch(args.scenario or [DEFAULT_SCENARIO], replications=args.replications, seed=args.seed,
+                          grid=grid, sweep=args.sweep, method=method, n=n, seed_scope=args.seed_scope,
+                          timeseries=not args.no_timeseries)
+    except (ScenarioError, SweepError) as exc:
+        return _err(cmd, exc), None
+    if args.scheduler and args.engine != "dask":
+        return _err(cmd, "--scheduler needs --engine dask"), None
+    folder = Path(out) if out else plan.default_out
+    if not args.quiet:
+        print(f"{len(plan.design)} runs ({len(plan.scenarios)} scenario(s) x {len(plan.samples.table)} "
+              f"sample(s) x {args.replications} replications) -> {folder}", file=sys.stderr)
+    try:
+        store = execute_plan(plan, folder, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
+                             chunk_size=args.chunk_size, progress=None if not args.quiet else False)
+    except StoreError as exc:
+        return _err(cmd, exc), None
+    except KeyboardInterrupt:
+        print(f"\ninterrupted; completed chunks are saved in {folder}. Re-run the same command to resume.",
+              file=sys.stderr)
+        return 130, None
+    return 0, BatchResult(store)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Handler of ``wargame batch``."""
+    from wargame.batch.report import format_outcomes
+
+    code, result = _run(args, "batch", args.out)
+    if result is None:
+        return code
+    runs = result.runs()
+    n_err = int((runs["status"] != "ok").sum())
+    if not args.quiet:
+        print(format_outcomes(result.outcomes()))
+    print(f"results: {result.path}  ({len(runs)} runs, {n_err} failed)")
+    if n_err:
+        first = runs.loc[runs["status"] != "ok", "error"].iloc[0]
+        print(f"warning: {n_err} run(s) failed; they are recorded with status='error' (first: {first})",
+              file=sys.stderr)
+    return 1 if n_err and n_err == len(runs) else 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Handler of ``wargame report``."""
+    from wargame.batch.api import load_results
+    from wargame.batch.report import format_outcomes
+    from wargame.batch.store import StoreError
+
+    try:
+        result = load_results(args.dir)
+    except StoreError as exc:
+        return _err("report", exc)
+    paths = result.report(args.out)
+    if not args.quiet:
+        manifest = result.manifest
+        n_done = len(result.store.completed_run_ids())
+        if n_done < manifest.get("n_runs", n_done):
+            print(f"note: batch incomplete ({n_done} of {manifest['n_runs']} runs); re-run its "
+                  "'wargame batch' command to finish it", file=sys.stderr)
+        print(format_outcomes(result.outcomes()))
+    for name, path in paths.items():
+        print(f"{name}: {path}")
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Handler of ``wargame sensitivity``."""
+    from wargame.batch.api import load_results
+    from wargame.batch.sensitivity import SensitivityError, analyze, bar_chart
+    from wargame.batch.store import StoreError
+
+    if args.sweep:
+        if _method(args)[0] not in ("sobol", "morris"):
+            return _err("sensitivity", "with --sweep, choose --sobol N or --morris N")
+        code, result = _run(args, "sensitivity", args.dir)
+        if result is None:
+            return code
+    else:
+        try:
+            result = load_results(args.dir)
+        except StoreError as exc:
+            return _err("sensitivity", f"{exc}\n(or pass --sweep FILE --sobol N to run the batch first)")
+    params = [p.strip() for p in args.parameters.split(",")] if args.parameters else None
+    try:
+        table = analyze(result, outcome=args.outcome, parameters=params, scenario=args.only_scenario)
+    except SensitivityError as exc:
+        return _err("sensitivity", exc)
+    out = Path(args.report_out) if args.report_out else result.path / "report"
+    out.mkdir(parents=True, exist_ok=True)
+    method = table["method"].iloc[0]
+    csv = out / f"sensitivity_{method}_{args.outcome}.csv"
+    table.to_csv(csv, index=False)
+    png = bar_chart(table, out / f"sensitivity_{method}_{args.outcome}.png")
+    if not args.quiet:
+        with_cols = ["scenario", "parameter", *(["S1", "S1_conf", "ST", "ST_conf"] if method == "sobol"
+                                                 else ["mu_star", "mu_star_conf", "sigma"])]
+        print(table[with_cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"csv: {csv}\nchart: {png}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry point (``python -m wargame.batch.cli batch ...``) for when ``wargame`` is absent."""
+    parser = argparse.ArgumentParser(prog="wargame")
+    sub = parser.add_subparsers(dest="command", required=True)
+    register(sub)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

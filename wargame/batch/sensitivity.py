@@ -1,0 +1,177 @@
+"""Global sensitivity analysis of a Sobol or Morris batch, with SALib.
+
+A batch run with ``--sobol N`` or ``--morris N`` over a sweep file's ranges holds SALib's exact sample
+matrix (one sample per row, ``sample_id`` in SALib's order). The outcome of each sample is the mean over
+its replications of a per-run quantity, so replications average out the model's own randomness:
+
+* a numeric summary column, e.g. ``final_lead_months``, ``adoption_share_us``, ``incidents``,
+  ``mean_safety_share``, ``mean_race_pressure``, ``cumulative_incident_probability``, ``compute_ratio``;
+* an outcome class, ``S1``, ``S2`` or ``contested``: its probability per sample.
+
+Sobol (Saltelli 2002; Saltelli et al. 2010, the estimators in SALib): first-order ``S1`` (the share of
+output variance explained by the parameter alone) and total-order ``ST`` (including all its interactions),
+with bootstrap 95% confidence half-widths. Morris (1991) elementary effects with Campolongo et al. (2007)
+``mu_star`` (mean absolute effect, ranks importance) and ``sigma`` (spread: non-linearity or interactions).
+Source: Herman & Usher (2017), "SALib: An open-source Python library for sensitivity analysis", JOSS 2(9).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from wargame.batch.report import OUTCOMES
+
+if TYPE_CHECKING:
+    from wargame.batch.api import BatchResult
+
+NUMERIC_OUTCOMES = ("final_lead_months", "compute_ratio", "adoption_share_us", "incidents",
+                    "cumulative_incident_probability", "mean_safety_share", "mean_race_pressure")
+
+
+class SensitivityError(ValueError):
+    """The batch cannot be analysed as asked (wrong method, unknown outcome, missing runs...)."""
+
+
+def sample_outcomes(runs: pd.DataFrame, outcome: str) -> pd.Series:
+    """Mean of the outcome over the successful replications of each (scenario, sample).
+
+    Args:
+        runs: Completed runs of one scenario.
+        outcome: A numeric summary column or an outcome class (its probability).
+
+    Returns:
+        Series indexed by ``sample_id``.
+
+    """
+    ok = runs[runs["status"] == "ok"]
+    if outcome in OUTCOMES:
+        values = (ok["outcome"] == outcome).astype(float)
+    elif outcome in NUMERIC_OUTCOMES:
+        values = ok[outcome].astype(float)
+    else:
+        raise SensitivityError(f"unknown outcome {outcome!r}; allowed: {', '.join((*NUMERIC_OUTCOMES, *OUTCOMES))}")
+    return values.groupby(ok["sample_id"]).mean()
+
+
+def analyze(result: BatchResult, outcome: str = "final_lead_months", parameters: Sequence[str] | None = None,
+            scenario: str | None = None, seed: int = 0) -> pd.DataFrame:
+    """Sobol or Morris indices of every swept parameter against one outcome.
+
+    Args:
+        result: A finished batch created with ``--sobol`` or ``--morris``.
+        outcome: See :func:`sample_outcomes`.
+        parameters: Report only these parameters (the indices are always computed over all of them).
+        scenario: Only this scenario (default: every scenario of the batch).
+        seed: Seed of SALib's bootstrap.
+
+    Returns:
+        Sobol: ``scenario, method, outcome, parameter, S1, S1_conf, ST, ST_conf``. Morris:
+        ``scenario, method, outcome, parameter, mu, mu_star, mu_star_conf, sigma``.
+
+    Raises:
+        SensitivityError: If the batch is not a Sobol/Morris batch, is incomplete, or a sample has no
+            successful run.
+
+    """
+    manifest = result.manifest
+    method = manifest.get("method")
+    if method not in ("sobol", "morris"):
+        raise SensitivityError(f"{result.path}: a {method!r} batch; sensitivity indices need a batch run with "
+                               "--sobol N or --morris N and a sweep file")
+    problem = manifest["problem"]
+    names = list(problem["names"])
+    if parameters:
+        unknown = [p for p in parameters if p not in names]
+        if unknown:
+            raise SensitivityError(f"parameters not swept in this batch: {', '.join(unknown)}; swept: "
+                                   f"{', '.join(names)}")
+    runs = result.runs()
+    design = result.design()
+    scenarios = [scenario] if scenario else list(dict.fromkeys(design["scenario"]))
+    frames = []
+    for scen in scenarios:
+        d = design[design["scenario"] == scen]
+        if d.empty:
+            raise SensitivityError(f"scenario {scen!r} is not in this batch; it has "
+                                   f"{', '.join(dict.fromkeys(design['scenario']))}")
+        n_samples = int(d["sample_id"].max()) + 1
+        y_by_sample = sample_outcomes(runs[runs["scenario"] == scen], outcome)
+        missing = sorted(set(range(n_samples)) - set(y_by_sample.index))
+        if missing:
+            raise SensitivityError(f"scenario {scen!r}: {len(missing)} of {n_samples} samples have no "
+                                   f"successful run (e.g. sample {missing[0]}); finish the batch (re-run the "
+                                   "same 'wargame batch' command) or inspect the 'error' column")
+        y = y_by_sample.sort_index().to_numpy(dtype=float)
+        if method == "sobol":
+            from SALib.analyze import sobol
+
+            res = sobol.analyze(problem, y, calc_second_order=bool(
+                manifest["method_options"].get("calc_second_order", False)), seed=seed)
+            df = pd.DataFrame({"parameter": names, "S1": res["S1"], "S1_conf": res["S1_conf"],
+                               "ST": res["ST"], "ST_conf": res["ST_conf"]})
+        else:
+            from SALib.analyze import morris
+
+            x = d.drop_duplicates("sample_id").sort_values("sample_id")[names].to_numpy(dtype=float)
+            res = morris.analyze(problem, x, y, num_levels=int(manifest["method_options"].get("num_levels", 4)),
+                                 seed=seed)
+            df = pd.DataFrame({"parameter": names, "mu": res["mu"], "mu_star": res["mu_star"],
+                               "mu_star_conf": res["mu_star_conf"], "sigma": res["sigma"]})
+        df.insert(0, "outcome", outcome)
+        df.insert(0, "method", method)
+        df.insert(0, "scenario", scen)
+        if parameters:
+            df = df[df["parameter"].isin(parameters)]
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def bar_chart(indices: pd.DataFrame, path: str | Path) -> Path:
+    """Bar chart of Sobol (S1 and ST) or Morris (mu* and sigma) indices, one panel per scenario.
+
+    Args:
+        indices: Output of :func:`analyze`.
+        path: PNG file to write.
+
+    Returns:
+        The path.
+
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    scenarios = list(dict.fromkeys(indices["scenario"]))
+    method = indices["method"].iloc[0]
+    outcome = indices["outcome"].iloc[0]
+    n_par = indices["parameter"].nunique()
+    fig, axes = plt.subplots(len(scenarios), 1, figsize=(max(6.0, 1.1 * n_par + 3), 3.4 * len(scenarios)),
+                             squeeze=False)
+    for ax, scen in zip(axes[:, 0], scenarios, strict=True):
+        df = indices[indices["scenario"] == scen]
+        x = np.arange(len(df))
+        w = 0.38
+        if method == "sobol":
+            ax.bar(x - w / 2, df["S1"], w, yerr=df["S1_conf"], capsize=3, label="first order S1")
+            ax.bar(x + w / 2, df["ST"], w, yerr=df["ST_conf"], capsize=3, label="total order ST")
+            ax.set_ylabel("Sobol index (share of variance)")
+        else:
+            ax.bar(x - w / 2, df["mu_star"], w, yerr=df["mu_star_conf"], capsize=3, label="mu* (importance)")
+            ax.bar(x + w / 2, df["sigma"], w, label="sigma (interactions)")
+            ax.set_ylabel(f"elementary effect on {outcome}")
+        ax.set_xticks(x, [p.split(".")[-1] for p in df["parameter"]], rotation=20, ha="right")
+        ax.axhline(0, color="k", lw=0.6)
+        ax.grid(axis="y", alpha=0.3)
+        ax.set_title(f"{method.title()} indices of {outcome}, scenario {scen}", fontsize=10)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
