@@ -1,6 +1,13 @@
-from batch_helpers import assert_same_results
+import pandas as pd
 
 from wargame.batch import run_batch
+
+
+def assert_same_results(a, b) -> None:
+    """Two BatchResults hold identical run tables and time series (sorted by run_id)."""
+    pd.testing.assert_frame_equal(a.runs().sort_values("run_id", ignore_index=True),
+                                  b.runs().sort_values("run_id", ignore_index=True))
+    pd.testing.assert_frame_equal(a.timeseries(), b.timeseries())
 
 
 def test_results_identical_across_engines_and_worker_counts(tmp_path):

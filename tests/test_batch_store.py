@@ -7,7 +7,6 @@ import time
 
 import pandas as pd
 import pytest
-from batch_helpers import assert_same_results
 
 import wargame
 from wargame.batch import api, load_results, run_batch
@@ -15,6 +14,13 @@ from wargame.batch.store import ResultsStore, StoreError, StoreMismatchError
 from wargame.batch.testing import failing_run, seed_fails
 
 GRID = {"parameters.enmity": [0.3, 1.2]}
+
+
+def assert_same_results(a, b) -> None:
+    """Two BatchResults hold identical run tables and time series (sorted by run_id)."""
+    pd.testing.assert_frame_equal(a.runs().sort_values("run_id", ignore_index=True),
+                                  b.runs().sort_values("run_id", ignore_index=True))
+    pd.testing.assert_frame_equal(a.timeseries(), b.timeseries())
 
 
 def small(out, **kw):
