@@ -41,7 +41,7 @@ def lab_frame(model: Any) -> pd.DataFrame:
 def _axes(title: str, ylabel: str) -> tuple[Figure, Any]:
     fig = Figure(figsize=FIG_SIZE, dpi=DPI, layout=None)
     ax = fig.subplots()
-    fig.subplots_adjust(left=0.12, right=0.97, top=0.88, bottom=0.25)
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.88, bottom=0.14)
     ax.set_title(title, fontsize=10, loc="left")
     ax.set_ylabel(ylabel, fontsize=8)
     ax.tick_params(labelsize=7)
@@ -50,9 +50,13 @@ def _axes(title: str, ylabel: str) -> tuple[Figure, Any]:
 
 
 def _season_ticks(ax: Any, seasons: list[str]) -> None:
-    ax.set_xticks(range(len(seasons)))
-    ax.set_xticklabels(seasons, rotation=45, ha="right", fontsize=7)
-    ax.set_xlim(-0.3, max(len(seasons) - 0.7, 0.7))
+    """Label the x axis with short, unrotated season labels ("26Q3"); rotated text is slow to lay out."""
+    short = [label[2:] if len(label) == 6 and label[4] == "Q" else label for label in seasons]
+    step = max(1, (len(short) + 5) // 6)
+    ticks = list(range(0, len(short), step))
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([short[i] for i in ticks], fontsize=7)
+    ax.set_xlim(-0.3, max(len(short) - 0.7, 0.7))
 
 
 def seasons_axis(model: Any, frame: pd.DataFrame) -> list[str]:
@@ -93,7 +97,7 @@ def compute_figure(model: Any) -> Figure:
     seasons = seasons_axis(model, frame)
     fig = Figure(figsize=(FIG_SIZE[0], FIG_SIZE[1]), dpi=DPI, layout=None)
     left, right = fig.subplots(1, 2)
-    fig.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.25, wspace=0.35)
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.14, wspace=0.35)
     x = list(range(len(frame)))
     left.plot(x, frame["us_compute_h100e"] / 1e6, color=US_COLOR, marker="o", ms=3, label="US")
     left.plot(x, frame["prc_compute_h100e"] / 1e6, color=PRC_COLOR, marker="o", ms=3, label="PRC")
@@ -124,7 +128,7 @@ def labs_figure(model: Any) -> Figure:
     seasons = seasons_axis(model, model_rows)
     fig = Figure(figsize=(FIG_SIZE[0], FIG_SIZE[1]), dpi=DPI, layout=None)
     left, right = fig.subplots(1, 2)
-    fig.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.25, wspace=0.3)
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.14, wspace=0.3)
     names = {lab.seat: lab.name for lab in model.labs}
     us_styles, prc_styles = ["-", "--", ":", "-."], ["-", "--", ":", "-."]
     for seat, rows in frame.groupby("seat", sort=False):
@@ -161,6 +165,38 @@ def adoption_figure(model: Any) -> Figure:
     ax.legend(fontsize=7, loc="lower left")
     _season_ticks(ax, seasons)
     return fig
+
+
+def views() -> tuple[tuple[str, str, Any], ...]:
+    """The chart views as ``(tab label, css name, builder)``: lead, compute, labs, adoption, flow map."""
+    from wargame.tabletop.network_map import network_figure
+
+    return (
+        ("Lead", "lead", lead_figure),
+        ("Compute", "compute", compute_figure),
+        ("Labs", "labs", labs_figure),
+        ("Adoption", "adoption", adoption_figure),
+        ("Flow map", "network", network_figure),
+    )
+
+
+@solara.component
+def ViewTabs(model: Any, version: int) -> solara.Element:
+    """The chart views, one tab each.
+
+    Tabs are lazy: only the open tab's chart is drawn when a season is played, which keeps a step fast
+    (a matplotlib figure costs about 0.1 s to draw on a small machine).
+
+    Args:
+        model: The model being played.
+        version: The session's change counter.
+
+    """
+    tab, set_tab = solara.use_state(0)
+    with solara.lab.Tabs(value=tab, on_value=set_tab, lazy=True):
+        for label, name, builder in views():
+            with solara.lab.Tab(label, classes=[f"tab-{name}"]):
+                ChartView(builder, model, version, name=name)
 
 
 @solara.component

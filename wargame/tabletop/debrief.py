@@ -6,7 +6,7 @@ from typing import Any
 
 import solara
 
-from wargame.tabletop.charts import ChartView, adoption_figure, compute_figure, labs_figure, lead_figure
+from wargame.tabletop.charts import ViewTabs
 from wargame.tabletop.session import GameSession, lever_rows
 
 OUTCOME_TEXT = {
@@ -82,10 +82,6 @@ def Debrief(session: GameSession, version: int) -> solara.Element:
                             f"{session.seasons_played} seasons played.")
             table = ["| Figure | Value |", "|---|---|"] + [f"| {k} | {v} |" for k, v in summary_rows(summary)]
             solara.Markdown("\n".join(table))
-        with solara.ColumnsResponsive(12, large=6):
-            ChartView(lead_figure, session.model, version, name="lead")
-            ChartView(compute_figure, session.model, version, name="compute")
-            ChartView(labs_figure, session.model, version, name="labs")
-            ChartView(adoption_figure, session.model, version, name="adoption")
+        ViewTabs(session.model, version)
         with solara.Card("Human decisions", classes=["human-decisions"]):
             solara.Markdown(decisions_markdown(session))

@@ -14,9 +14,8 @@ from urllib.parse import parse_qs
 
 import solara
 
-from wargame.tabletop.charts import ChartView, adoption_figure, compute_figure, labs_figure, lead_figure
+from wargame.tabletop.charts import ViewTabs
 from wargame.tabletop.debrief import Debrief
-from wargame.tabletop.network_map import network_figure
 from wargame.tabletop.panels import DecisionPanel, FacilitatorControls, NewsLog, SaveLoadPanel, SetupPanel
 from wargame.tabletop.session import GameSession, GameStore, SessionError, valid_game_id
 
@@ -29,28 +28,11 @@ def game_id_from_search(search: str | None) -> str | None:
     return values[0] if values and valid_game_id(values[0]) else None
 
 
-VIEWS = (
-    ("Lead", "lead", lead_figure),
-    ("Compute", "compute", compute_figure),
-    ("Labs: pressure & safety", "labs", labs_figure),
-    ("Adoption", "adoption", adoption_figure),
-    ("Flow map", "network", network_figure),
-)
-
-
 @solara.component
 def GameViews(session: GameSession, version: int) -> solara.Element:
-    """The views of a game in progress: lead, compute, labs, adoption and the flow map, one tab each.
-
-    Tabs are lazy: only the open tab's chart is drawn when a season is played, which keeps a step fast.
-    """
-    tab, set_tab = solara.use_state(0)
-    model = session.model
+    """The views of a game in progress: a tab per chart (lead, compute, labs, adoption, flow map), then news."""
     with solara.Column(classes=["views"]):
-        with solara.lab.Tabs(value=tab, on_value=set_tab, lazy=True):
-            for label, name, builder in VIEWS:
-                with solara.lab.Tab(label, classes=[f"tab-{name}"]):
-                    ChartView(builder, model, version, name=name)
+        ViewTabs(session.model, version)
         NewsLog(session, version)
 
 
@@ -122,7 +104,7 @@ def TabletopPage(store_dir: str | None = None) -> solara.Element:
         try:
             show_game(GameSession.from_upload(data))
         except SessionError as exc:
-            set_error(f"{name or 'The file'}: {exc} Nothing was changed.")
+            set_error(f"{name or 'The file'}: {str(exc).rstrip('.')}. Nothing was changed.")
 
     def new_game() -> None:
         set_session(None)
