@@ -7,6 +7,8 @@ VENV      ?= .venv
 PY        := $(VENV)/bin/python
 SCENARIO  ?= baseline
 SEED      ?= 1
+PORT      ?= 8765
+ASSETS    ?= .assets-cache
 
 .PHONY: run test venv play assets bench lint clean
 
@@ -22,6 +24,15 @@ venv: $(VENV)/.installed
 
 run: $(VENV)/.installed
 	$(VENV)/bin/wargame run $(SCENARIO) --seed $(SEED)
+
+# Solara's front-end assets, fetched once from the npm registry so the browser game renders offline.
+assets: $(VENV)/.installed
+	$(PY) tools/fetch_assets.py --cache-dir $(ASSETS)
+
+# The browser tabletop on http://127.0.0.1:$(PORT) (docs/tabletop.md), served from the local asset cache.
+play: $(VENV)/.installed assets
+	SOLARA_ASSETS_PROXY_CACHE_DIR=$(abspath $(ASSETS)) SOLARA_TELEMETRY_MIXPANEL_ENABLE=false \
+	  $(PY) -m solara run app.py --host 127.0.0.1 --port $(PORT) --production
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
