@@ -116,7 +116,9 @@ def tabletop_server(tmp_path_factory, tabletop_assets) -> Iterator[AppServer]:
     """A served tabletop app with its own autosave directory."""
     ARTIFACTS.mkdir(exist_ok=True)
     games = tmp_path_factory.mktemp("games")
-    server = AppServer(games, ARTIFACTS / "solara-server.log")
+    log = ARTIFACTS / "solara-server.log"
+    log.unlink(missing_ok=True)
+    server = AppServer(games, log)
     server.start()
     yield server
     server.stop()
@@ -141,7 +143,18 @@ class OfflineContext:
         self.context = browser.new_context(viewport={"width": 1400, "height": 1300}, accept_downloads=True)
         self.context.set_default_timeout(TIMEOUT_MS)
         self.external: list[str] = []
+        self.missing_assets: list[str] = []  # /_solara/cdn/... answered with an error: not in the cache
         self.context.route("**/*", self._route)
+        self.context.on("response", self._response)
+
+    def _response(self, response: object) -> None:
+        if "/_solara/cdn/" in response.url and response.status >= 400:
+            self.missing_assets.append(f"{response.status} {response.url}")
+
+    @property
+    def problems(self) -> list[str]:
+        """Requests that left 127.0.0.1, and assets the local cache could not serve."""
+        return self.external + self.missing_assets
 
     def _route(self, route: object) -> None:
         url = route.request.url

@@ -86,7 +86,7 @@ def test_page_renders_offline_set_decision_and_step_two_seasons(tabletop_server,
     us_decisions = [d for d in saved["decisions"] if d["seat"] == "us_gov"]
     assert us_decisions[0]["season"] == "2026Q3"
     assert us_decisions[0]["levers"]["chip_threshold_h100e"] == pytest.approx(0.05)
-    assert ctx.external == [], f"the page tried to reach the internet: {ctx.external}"
+    assert ctx.problems == [], f"the page is not offline-clean: {ctx.problems}"
 
 
 def test_save_restart_reload_resume_and_upload(tabletop_server, tabletop_context, tmp_path):
@@ -118,7 +118,7 @@ def test_save_restart_reload_resume_and_upload(tabletop_server, tabletop_context
     upload(fresh, download)
     fresh.get_by_text("Next season: 2026Q4").wait_for()
     screenshot(fresh, "07-resumed-from-upload")
-    assert ctx.external == [], f"the page tried to reach the internet: {ctx.external}"
+    assert ctx.problems == [], f"the page is not offline-clean: {ctx.problems}"
 
 
 def test_two_sessions_are_isolated(tabletop_server, tabletop_context):
@@ -136,4 +136,4 @@ def test_two_sessions_are_isolated(tabletop_server, tabletop_context):
     page_b.get_by_text("Next season: 2026Q3").wait_for()
     screenshot(page_a, "08-session-a")
     screenshot(page_b, "09-session-b")
-    assert alice.external == [] and bob.external == []
+    assert alice.problems == [] and bob.problems == []

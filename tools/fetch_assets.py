@@ -2,14 +2,14 @@
 """Fetch the JavaScript and CSS assets that Solara's page loads, once, from the npm registry.
 
 Solara's page template loads its front end (``@widgetti/solara-vuetify-app``, ``requirejs``,
-``font-awesome``) from a CDN. Solara's server has an asset proxy: the page asks the server for
-``/_solara/cdn/<package>@<version>/<file>`` and the server answers from
-``solara.server.settings.assets.proxy_cache_dir`` (env ``SOLARA_ASSETS_PROXY_CACHE_DIR``), going
-to the CDN only for files it lacks. This script fills that cache with ``npm pack`` so the app
-renders with no internet (classrooms are often locked down).
+``font-awesome``) from a CDN, and its Markdown component loads ``mermaid`` and ``katex``. Solara's
+server has an asset proxy: the page asks the server for ``/_solara/cdn/<package>@<version>/<file>``
+and the server answers from ``solara.server.settings.assets.proxy_cache_dir`` (env
+``SOLARA_ASSETS_PROXY_CACHE_DIR``), going to the CDN only for files it lacks. This script fills that
+cache with ``npm pack`` so the app renders with no internet (classrooms are often locked down).
 
-The packages and their exact versions are read from the page templates of the installed Solara,
-so a Solara upgrade changes them by itself. Usage::
+The packages and their exact versions are read from the page templates (and the Markdown component) of
+the installed Solara, so a Solara upgrade changes them by itself. Usage::
 
     python tools/fetch_assets.py [--cache-dir .assets-cache] [--check]
 
@@ -29,7 +29,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE = ROOT / ".assets-cache"
-_SPEC = re.compile(r"\{\{cdn\}\}/((?:@[\w.-]+/)?[\w.-]+)@(\d+\.\d+\.\d+)/")
+_SPEC = re.compile(r"(?:\{\{cdn\}\}|getCdn\(\)\})/((?:@[\w.-]+/)?[\w.-]+)@(\d+\.\d+\.\d+)/")
+#: Solara components the tabletop uses that load more assets from the CDN at run time (Markdown loads
+#: mermaid and KaTeX), besides the page templates.
+_COMPONENT_FILES = ("components/markdown.py",)
 STAMP = ".complete"
 
 
@@ -41,12 +44,14 @@ def required_packages() -> list[tuple[str, str]]:
 
     """
     import ipyvuetify
+    import solara
     import solara.server.settings as settings
 
     templates = Path(settings.__file__).parent / "templates"
+    sources = [*templates.glob("*.j2"), *(Path(solara.__file__).parent / f for f in _COMPONENT_FILES)]
     found: set[tuple[str, str]] = set()
-    for template in templates.glob("*.j2"):
-        found.update(_SPEC.findall(template.read_text(encoding="utf-8")))
+    for source in sources:
+        found.update(_SPEC.findall(source.read_text(encoding="utf-8")))
     # the page uses the Vuetify 3 bundle only with ipyvuetify >= 3, which this project pins out
     if int(ipyvuetify.__version__.split(".")[0]) < 3:
         found = {p for p in found if "vuetify3" not in p[0]}
