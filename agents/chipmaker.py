@@ -59,6 +59,7 @@ class Chipmaker(Actor):
             chips = (p.prc_legal_chip_demand * model.chip_market_index * (1.0 - prc.buy_domestic)
                      * model.foundry_output_factor)
             model.deliver("PRC", "legal", chips * us.chip_threshold_h100e, origin=self.jurisdiction)
+            model.licence_revenue_musd += chips * p.licensed_chip_price_usd * us.revenue_share / 1e6
 
     def _produce_domestic(self) -> None:
         model, p = self.model, self.model.params

@@ -98,6 +98,7 @@ class AIRaceModel(mesa.Model):
         self.cumulative_no_incident_log = 0.0
         self.incident_hazard_total = 0.0
         self.smuggled_h100e = self.seized_h100e = self.remote_access_h100e = 0.0
+        self.licence_revenue_musd = 0.0
 
         self.flow_graph = nx.DiGraph()
         for node, pos in JURISDICTIONS.items():
@@ -333,6 +334,7 @@ class AIRaceModel(mesa.Model):
         for lab in self.labs:
             lab.start_season()
         self.smuggled_h100e = self.seized_h100e = self.remote_access_h100e = 0.0
+        self.licence_revenue_musd = 0.0
         self.foundry_output_factor = 1.0
         deck = self.scenario_spec.events
         draws = self.rng.random(len(EVENT_NAMES))
@@ -485,6 +487,7 @@ MODEL_REPORTERS: dict[str, Any] = {
     "smuggled_h100e": lambda m: m.smuggled_h100e,
     "seized_h100e": lambda m: m.seized_h100e,
     "remote_access_h100e": lambda m: m.remote_access_h100e,
+    "us_licence_revenue_musd": lambda m: m.licence_revenue_musd,
     "distillation_gain_months": lambda m: sum(lab.distillation_gain_log for lab in m.labs)
     * 12.0 / math.log(m.params.frontier_effective_compute_growth_per_year),
     "mean_race_pressure": lambda m: _mean([lab.race_pressure for lab in m.labs]),

@@ -98,6 +98,9 @@ class Parameters(_Strict):
     prc_legal_chip_demand: float = param(
         250_000.0, "chips per quarter", "illustrative; order of ~1 M H20-class chips a year (press, secondary)",
         "PRC demand for licensed chips when licences are granted.", ge=0.0, le=1e8)
+    licensed_chip_price_usd: float = param(
+        12_000.0, "USD per chip", "illustrative; H20-class list prices of ~USD 12,000 (press 2025, secondary)",
+        "Price of a licensed downgraded chip, for the licence revenue the US collects.", ge=0.0, le=1e6)
     smuggling_volume_sd: float = param(
         0.9, "log-units", "CNAS, 'Preventing AI chip smuggling to China' (2025): median ~140k chips in 2024, "
         "plausible ~10k to several hundred thousand",
@@ -237,10 +240,15 @@ class ScheduledEvent(_Strict):
 class EventDeck(_Strict):
     """Random injects (probability per quarter) and scheduled injects."""
 
-    taiwan_strait_crisis: float = Field(0.02, ge=0.0, le=1.0, description="P per quarter; illustrative")
-    smuggling_bust: float = Field(0.08, ge=0.0, le=1.0, description="P per quarter; illustrative")
-    algorithmic_breakthrough: float = Field(0.05, ge=0.0, le=1.0, description="P per quarter; illustrative")
-    open_weights_shock: float = Field(0.05, ge=0.0, le=1.0, description="P per quarter; illustrative")
+    taiwan_strait_crisis: float = param(0.02, "probability per quarter", "illustrative",
+                                        "Chance of a Taiwan Strait crisis (foundry output halves).", ge=0.0, le=1.0)
+    smuggling_bust: float = param(0.08, "probability per quarter", "illustrative",
+                                  "Chance of a smuggling bust (70% of the uncaught volume is seized too).",
+                                  ge=0.0, le=1.0)
+    algorithmic_breakthrough: float = param(0.05, "probability per quarter", "illustrative",
+                                            "Chance one bloc's algorithmic efficiency doubles.", ge=0.0, le=1.0)
+    open_weights_shock: float = param(0.05, "probability per quarter", "illustrative",
+                                      "Chance a strong PRC open model cuts US adoption by 5 points.", ge=0.0, le=1.0)
     scheduled: list[ScheduledEvent] = Field(default_factory=list)
 
 
@@ -266,10 +274,14 @@ class LabSpec(Seat):
     """An AI lab."""
 
     jurisdiction: str
-    initial_compute_h100e: float = Field(gt=0.0, le=1e8, description="H100e owned at the start")
-    chip_allocation_share: float = Field(gt=0.0, le=1.0, description="share of its bloc's chip inflows")
-    base_safety_share: float = Field(ge=0.0, le=1.0, description="safety share with no race pressure")
-    base_testing_quarters: int = Field(ge=0, le=4, description="pre-release testing with no pressure")
+    initial_compute_h100e: float = Field(gt=0.0, le=1e8, description="Compute owned at the start.",
+                                         json_schema_extra={"unit": "H100e"})
+    chip_allocation_share: float = Field(gt=0.0, le=1.0, description="Share of its bloc's chip inflows.",
+                                         json_schema_extra={"unit": "share [0, 1]"})
+    base_safety_share: float = Field(ge=0.0, le=1.0, description="Safety share of compute with no race pressure.",
+                                     json_schema_extra={"unit": "share [0, 1]"})
+    base_testing_quarters: int = Field(ge=0, le=4, description="Pre-release testing with no race pressure.",
+                                       json_schema_extra={"unit": "quarters"})
     distils: bool = False
 
 
@@ -278,21 +290,24 @@ class ChipmakerSpec(Seat):
 
     role: Literal["accelerator_designer", "foundry", "tool_maker", "memory_maker", "domestic_chain"]
     jurisdiction: str
-    output_h100e_per_quarter: float = Field(0.0, ge=0.0, le=1e9, description="H100e shipped per quarter")
+    output_h100e_per_quarter: float = Field(0.0, ge=0.0, le=1e9, description="Output at the start (producers).",
+                                            json_schema_extra={"unit": "H100e per quarter"})
 
 
 class SmugglerSpec(Seat):
     """A smuggling network routing controlled chips through a hub."""
 
     hub: str
-    base_volume_h100e: float = Field(ge=0.0, le=1e8, description="volume in a neutral season, H100e/quarter")
+    base_volume_h100e: float = Field(ge=0.0, le=1e8, description="Volume in a neutral season at the start.",
+                                     json_schema_extra={"unit": "H100e per quarter"})
 
 
 class OverseasCloudSpec(Seat):
     """A data-centre operator in a third country renting compute."""
 
     jurisdiction: str
-    capacity_h100e: float = Field(ge=0.0, le=1e8, description="capacity it can rent out, H100e/quarter")
+    capacity_h100e: float = Field(ge=0.0, le=1e8, description="Capacity it can rent out at the start.",
+                                  json_schema_extra={"unit": "H100e per quarter"})
 
 
 class ScenarioInfo(_Strict):
