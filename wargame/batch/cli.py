@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from concurrent.futures import BrokenExecutor
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +145,10 @@ def _run(args: argparse.Namespace, cmd: str, out: str | None) -> tuple[int, Any]
         print(f"\ninterrupted; completed chunks are saved in {folder}. Re-run the same command to resume.",
               file=sys.stderr)
         return 130, None
+    except BrokenExecutor as exc:
+        print(f"wargame {cmd}: error: a worker process died ({exc or type(exc).__name__}); out of memory? "
+              f"Completed chunks are saved in {folder}; re-run the same command to resume.", file=sys.stderr)
+        return 1, None
     return 0, BatchResult(store)
 
 

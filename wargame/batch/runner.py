@@ -388,9 +388,10 @@ def make_executor(
                 yield client.get_executor(pure=False), slots
         else:
             n = workers or default_workers()
-            with (LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR) as cluster,
-                  Client(cluster) as client):
+            with _main_hidden():  # the nannies spawn their workers now; keep them from re-running __main__
+                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                                       silence_logs=logging.ERROR)
+            with cluster, Client(cluster) as client:
                 yield client.get_executor(pure=False), n
     else:
         raise ValueError(f"unknown engine {engine!r}; allowed: local, dask")
