@@ -193,3 +193,12 @@ def test_lever_rows_carry_unit_description_and_bounds():
     assert threshold["unit"] and threshold["description"]
     assert (threshold["minimum"], threshold["maximum"]) == (0.0, 1.0)
     assert rows["remote_access_rule"]["choices"] == ["open", "kyc", "ban"]
+
+
+def test_drafts_keep_the_players_last_decision_and_proposals_stay_separate():
+    session = GameSession.new("baseline", 6, ["us_gov"])
+    assert session.drafts["us_gov"] == session.proposals["us_gov"]
+    session.drafts["us_gov"]["chip_threshold_h100e"] = 0.0
+    session.step()
+    assert session.drafts["us_gov"]["chip_threshold_h100e"] == 0.0
+    assert session.proposals["us_gov"] == session.model.default_decision("us_gov")

@@ -86,6 +86,13 @@ def test_page_renders_offline_set_decision_and_step_two_seasons(tabletop_server,
     us_decisions = [d for d in saved["decisions"] if d["seat"] == "us_gov"]
     assert us_decisions[0]["season"] == "2026Q3"
     assert us_decisions[0]["levers"]["chip_threshold_h100e"] == pytest.approx(0.05)
+
+    page.get_by_role("button", name="Play to end").click()
+    page.get_by_text("Human decisions").wait_for()
+    page.get_by_text("Debrief:").first.scroll_into_view_if_needed()
+    screenshot(page, "10-debrief")
+    page.get_by_text("Human decisions").scroll_into_view_if_needed()
+    screenshot(page, "11-debrief-decisions")
     assert ctx.problems == [], f"the page is not offline-clean: {ctx.problems}"
 
 

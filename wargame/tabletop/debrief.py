@@ -55,7 +55,7 @@ def decisions_markdown(session: GameSession) -> str:
     if not decisions:
         return "No human decisions were made: the computer played every seat."
     kinds = {s.seat: s.kind for s in session.seats()}
-    lines = ["| Season | Seat | Decision |", "|---|---|---|"]
+    lines = ["| Season | Seat | Decision |", "|:---|:---|:---|"]
     for row in decisions:
         kind = kinds.get(row["seat"])
         labels = {r["name"]: r["label"] for r in lever_rows(kind)} if kind else {}
@@ -80,7 +80,7 @@ def Debrief(session: GameSession, version: int) -> solara.Element:
         with solara.Card(f"Debrief: {title}", classes=[f"outcome-{outcome}"]):
             solara.Markdown(f"{text}\n\nScenario **{session.scenario.title}**, seed {session.model.seed}, "
                             f"{session.seasons_played} seasons played.")
-            table = ["| Figure | Value |", "|---|---|"] + [f"| {k} | {v} |" for k, v in summary_rows(summary)]
+            table = ["| Figure | Value |", "|:---|---:|"] + [f"| {k} | {v} |" for k, v in summary_rows(summary)]
             solara.Markdown("\n".join(table))
         ViewTabs(session.model, version)
         with solara.Card("Human decisions", classes=["human-decisions"]):

@@ -143,8 +143,9 @@ def LeverInput(row: dict[str, Any], value: Any, proposal: Any, on_value: Callabl
 def DecisionPanel(session: GameSession, seat_id: str, version: int) -> solara.Element:
     """The decision form of one human seat for the coming season.
 
-    Each lever shows its unit, a one-line explanation and the seat policy's proposal, which also
-    prefills it. Changes go into ``session.drafts`` and are submitted when the facilitator steps.
+    Each lever shows its unit, a one-line explanation and the seat policy's proposal. The form starts
+    from the seat's last decision (the policy's proposal in the first season). Changes go into
+    ``session.drafts`` and are submitted when the facilitator steps.
 
     Args:
         session: The game.
@@ -155,7 +156,7 @@ def DecisionPanel(session: GameSession, seat_id: str, version: int) -> solara.El
     _, set_tick = solara.use_state(0)
     seat = session.seat(seat_id)
     rows = solara.use_memo(lambda: lever_rows(seat.kind), [seat.kind])
-    proposal = solara.use_memo(lambda: dict(session.drafts.get(seat_id, {})), [seat_id, version, id(session)])
+    proposal = session.proposals.get(seat_id, {})
     draft = session.drafts.get(seat_id, {})
 
     def setter(name: str) -> Callable[[Any], None]:

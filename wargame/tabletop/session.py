@@ -134,7 +134,8 @@ class GameSession:
         model: The :class:`wargame.model.AIRaceModel` being played.
         human_seats: Seat ids that players decide; the computer plays the others.
         game_id: Id of the game in the URL and the autosave store.
-        drafts: Current form values per human seat, prefilled each season from the seat's policy.
+        drafts: Current form values per human seat, prefilled each season (see :meth:`refresh_drafts`).
+        proposals: What each human seat's policy proposes for the coming season.
         version: Counter bumped on every change of the model, for re-rendering views.
         message: Last notice for the facilitator (e.g. an autosave that failed), or ``""``.
 
@@ -149,6 +150,7 @@ class GameSession:
         self.human_seats = [s.seat for s in model.seats() if s.seat in set(human_seats)]
         self.game_id = game_id if valid_game_id(game_id) else new_game_id()
         self.drafts: dict[str, dict[str, Any]] = {}
+        self.proposals: dict[str, dict[str, Any]] = {}
         self.version = 0
         self.message = ""
         self.refresh_drafts()
@@ -287,15 +289,27 @@ class GameSession:
         raise SessionError(f"Unknown seat {seat_id!r}.")
 
     def refresh_drafts(self) -> None:
-        """Prefill every human seat's form with its policy's proposal for the coming season."""
+        """Prefill every human seat's form for the coming season.
+
+        ``proposals`` holds what each seat's policy proposes now (shown beside each lever, and the target of
+        "reset"). The form starts from the seat's own last decision, so a player's choice (say, a chip ban)
+        stays in force until changed; in the first season, or for a seat with no decision yet, it starts
+        from the policy's proposal.
+        """
         self.drafts = {}
+        self.proposals = {}
         if self.finished:
             return
+        last: dict[str, dict[str, Any]] = {}
+        for entry in self.model.decision_log:
+            last[entry["seat"]] = entry["levers"]
         for seat_id in self.human_seats:
             proposal = self.model.default_decision(seat_id)
             if hasattr(proposal, "model_dump"):
                 proposal = proposal.model_dump()
-            self.drafts[seat_id] = {k: _plain(v) for k, v in dict(proposal).items()}
+            self.proposals[seat_id] = {k: _plain(v) for k, v in dict(proposal).items()}
+            start = {**self.proposals[seat_id], **last.get(seat_id, {})}
+            self.drafts[seat_id] = {k: _plain(v) for k, v in start.items()}
 
     def draft_problem(self, seat_id: str) -> str:
         """Validate one seat's draft without submitting it.
