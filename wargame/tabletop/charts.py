@@ -126,9 +126,9 @@ def labs_figure(model: Any) -> Figure:
     frame = lab_frame(model)
     model_rows = model_frame(model)
     seasons = seasons_axis(model, model_rows)
-    fig = Figure(figsize=(FIG_SIZE[0], FIG_SIZE[1]), dpi=DPI, layout=None)
+    fig = Figure(figsize=(FIG_SIZE[0], FIG_SIZE[1] + 0.5), dpi=DPI, layout=None)
     left, right = fig.subplots(1, 2)
-    fig.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.14, wspace=0.3)
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.25, wspace=0.3)
     names = {lab.seat: lab.name for lab in model.labs}
     us_styles, prc_styles = ["-", "--", ":", "-."], ["-", "--", ":", "-."]
     for seat, rows in frame.groupby("seat", sort=False):
@@ -143,7 +143,8 @@ def labs_figure(model: Any) -> Figure:
     left.set_ylabel("index", fontsize=8)
     right.set_title("Safety share of compute", fontsize=10, loc="left")
     right.set_ylabel("share", fontsize=8)
-    right.legend(fontsize=6)
+    handles, labels = left.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=6, frameon=False)
     for ax in (left, right):
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
