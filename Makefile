@@ -10,7 +10,9 @@ SEED      ?= 1
 PORT      ?= 8765
 ASSETS    ?= .assets-cache
 
-.PHONY: run test venv play assets bench lint clean
+SUDO      := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: run test venv play assets system-deps bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	@interp=$$(tools/find-python.sh) || exit 1; \
@@ -25,8 +27,14 @@ venv: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(VENV)/bin/wargame run $(SCENARIO) --seed $(SEED)
 
+# Debian packages the browser tests and the asset fetch need: chromium (Playwright drives it) and npm.
+system-deps:
+	@[ -x /usr/bin/chromium ] && command -v npm >/dev/null || { \
+	  echo "Installing Debian packages chromium and npm (needs apt-get)"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium npm; }
+
 # Solara's front-end assets, fetched once from the npm registry so the browser game renders offline.
-assets: $(VENV)/.installed
+assets: $(VENV)/.installed system-deps
 	$(PY) tools/fetch_assets.py --cache-dir $(ASSETS)
 
 # The browser tabletop on http://127.0.0.1:$(PORT) (docs/tabletop.md), served from the local asset cache.
@@ -34,7 +42,7 @@ play: $(VENV)/.installed assets
 	SOLARA_ASSETS_PROXY_CACHE_DIR=$(abspath $(ASSETS)) SOLARA_TELEMETRY_MIXPANEL_ENABLE=false \
 	  $(PY) -m solara run app.py --host 127.0.0.1 --port $(PORT) --production
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed system-deps assets
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed

@@ -121,7 +121,7 @@ def test_facilitator_controls_step_undo_and_inject(session):
     button(rc, "Step season").click()
     assert session.seasons_played == 1
     button(rc, "Play inject next season").click()
-    assert session.model._queued_injects == ["taiwan_strait_crisis"]
+    assert session.model.queued_injects == ["taiwan_strait_crisis"]
 
 
 def test_news_log_lists_news_newest_season_first(session):

@@ -96,7 +96,7 @@ def test_inject_is_queued_logged_and_survives_a_save():
     with pytest.raises(SessionError):
         session.play_inject("alien_invasion")
     resumed = GameSession.from_upload(session.log_json())
-    assert resumed.model._queued_injects == ["taiwan_strait_crisis"]
+    assert resumed.model.queued_injects == ["taiwan_strait_crisis"]
     session.step()
     assert session.log()["injects"] == [{"season": "2026Q3", "event": "taiwan_strait_crisis"}]
 

@@ -263,6 +263,11 @@ class AIRaceModel(mesa.Model):
         if name not in self._queued_injects:
             self._queued_injects.append(name)
 
+    @property
+    def queued_injects(self) -> list[str]:
+        """Injects played by hand that will take effect next season (a copy)."""
+        return list(self._queued_injects)
+
     def add_news(self, phase: str, text: str) -> None:
         """Append a line to the news log for the season being played."""
         self.news.append({"season": self.season, "phase": phase, "text": text})

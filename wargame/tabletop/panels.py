@@ -214,7 +214,7 @@ def FacilitatorControls(session: GameSession, act: Callable[[Callable[[], None]]
         solara.Text(EVENT_DESCRIPTIONS.get(inject, ""), style={"font-size": "0.8em", "color": "#555"})
         solara.Button("Play inject next season", on_click=lambda: act(lambda: session.play_inject(inject)),
                       disabled=over or busy, text=True, classes=["play-inject"])
-        queued = getattr(session.model, "_queued_injects", [])
+        queued = session.model.queued_injects
         if queued:
             solara.Info("Queued for next season: " + ", ".join(queued))
 

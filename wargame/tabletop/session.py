@@ -412,7 +412,7 @@ class GameSession:
     def meta(self) -> dict[str, Any]:
         """What the tabletop keeps in a game log's ``meta``: human seats and injects queued for next season."""
         return {"tabletop": _META_FORMAT, "human_seats": list(self.human_seats),
-                "queued_injects": list(getattr(self.model, "_queued_injects", [])),
+                "queued_injects": self.model.queued_injects,
                 "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
 
     def log(self) -> dict[str, Any]:
