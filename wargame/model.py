@@ -453,7 +453,12 @@ class AIRaceModel(mesa.Model):
             ``mean_race_pressure`` (means over labs and played seasons), ``seasons_played``.
 
         """
-        frame = self.datacollector.get_model_vars_dataframe().iloc[1:]
+        played = self.datacollector.model_vars  # column -> list, one entry per collected season
+
+        def season_mean(column: str) -> float:
+            values = played[column][1:]  # skip the initial row (before any season)
+            return float(sum(values) / len(values)) if values else float("nan")
+
         return {
             "outcome": self.outcome(),
             "final_lead_months": self.lead_months,
@@ -462,8 +467,8 @@ class AIRaceModel(mesa.Model):
             "incidents": self.cumulative_incidents,
             "major_incidents": self.incidents_by_tier["major"] + self.incidents_by_tier["catastrophic"],
             "cumulative_incident_probability": 1.0 - math.exp(-self.cumulative_no_incident_log),
-            "mean_safety_share": float(frame["mean_safety_share"].mean()) if len(frame) else float("nan"),
-            "mean_race_pressure": float(frame["mean_race_pressure"].mean()) if len(frame) else float("nan"),
+            "mean_safety_share": season_mean("mean_safety_share"),
+            "mean_race_pressure": season_mean("mean_race_pressure"),
             "seasons_played": self.seasons_played,
         }
 
