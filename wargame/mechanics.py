@@ -37,6 +37,16 @@ def _normal_cdf(x: float) -> float:
     return 0.5 * math.erfc(-x / math.sqrt(2.0))
 
 
+def _log_normal_cdf(x: float) -> float:
+    """Natural log of the standard normal CDF, accurate far into the lower tail (where the CDF underflows)."""
+    if x > -30.0:
+        return math.log(_normal_cdf(x))
+    # Asymptotic series of the Mills ratio (Abramowitz & Stegun 26.2.12); relative error < 1e-12 here.
+    x2 = x * x
+    series = 1.0 - 1.0 / x2 + 3.0 / x2**2 - 15.0 / x2**3 + 105.0 / x2**4
+    return -0.5 * x2 - math.log(-x) - 0.5 * math.log(2.0 * math.pi) + math.log(series)
+
+
 def race_pressure(perceived_lead: float, uncertainty: float, scale: float, enmity: float) -> float:
     """Safety-race pressure on a lab.
 
@@ -60,12 +70,12 @@ def race_pressure(perceived_lead: float, uncertainty: float, scale: float, enmit
         closeness = math.exp(-mu / scale)
     else:
         s = uncertainty
-        # E[exp(-|L|/tau)] for L ~ N(mu, s^2): two half-line Laplace transforms of the normal.
-        a = math.exp(s * s / (2 * scale * scale))
-        closeness = a * (
-            math.exp(-mu / scale) * _normal_cdf(mu / s - s / scale)
-            + math.exp(mu / scale) * _normal_cdf(-mu / s - s / scale)
-        )
+        # E[exp(-|L|/tau)] for L ~ N(mu, s^2): two half-line Laplace transforms of the normal,
+        # exp(s^2/2tau^2 -+ mu/tau) * Phi(+-mu/s - s/tau), summed in log space: each factor alone can
+        # overflow (large s/tau or mu/tau) while the product stays in [0, 1].
+        half_var = s * s / (2 * scale * scale)
+        closeness = (math.exp(half_var - mu / scale + _log_normal_cdf(mu / s - s / scale))
+                     + math.exp(half_var + mu / scale + _log_normal_cdf(-mu / s - s / scale)))
         closeness = min(1.0, max(0.0, closeness))
     return (1.0 + enmity) * closeness
 
@@ -116,6 +126,10 @@ def distillation_gain(student: float, teacher: float, rate: float, effort: float
     return min(gap, rate * effort * gap)
 
 
+#: Upper bound of one lab's incident hazard, incidents per quarter (P(at least one) = 1 - exp(-10) > 0.9999).
+MAX_INCIDENT_HAZARD = 10.0
+
+
 def incident_hazard(base: float, capability_ratio_log: float, elasticity: float, safety_share: float,
                     safety_effect: float, testing_quarters: float, testing_effect: float) -> float:
     """Quarterly incident hazard of one lab.
@@ -124,13 +138,19 @@ def incident_hazard(base: float, capability_ratio_log: float, elasticity: float,
     rises with capability, falls with safety share ``s`` and pre-release testing ``T`` (illustrative form;
     anchored at a 10% safety share and one quarter of testing).
 
+    The hazard is capped at :data:`MAX_INCIDENT_HAZARD`: with extreme but valid parameters (fast
+    algorithmic progress, a high capability elasticity) the exponential form would otherwise reach billions
+    of incidents a quarter (or overflow), far outside what the model describes.
+
     Returns:
-        Hazard in incidents per quarter (>= 0).
+        Hazard in incidents per quarter, in [0, MAX_INCIDENT_HAZARD].
 
     """
-    return (base * math.exp(elasticity * capability_ratio_log)
-            * math.exp(-safety_effect * (safety_share - 0.1))
-            * math.exp(-testing_effect * (testing_quarters - 1)))
+    if base <= 0.0:
+        return 0.0
+    log_hazard = (math.log(base) + elasticity * capability_ratio_log - safety_effect * (safety_share - 0.1)
+                  - testing_effect * (testing_quarters - 1))
+    return min(MAX_INCIDENT_HAZARD, math.exp(min(log_hazard, 700.0)))
 
 
 def incident_probability(hazards: list[float] | tuple[float, ...]) -> float:

@@ -1,0 +1,234 @@
+"""The ``wargame`` command line (issue 2): run, scenarios, validate, replay; output files; bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from wargame.cli import main
+from wargame.model import AIRaceModel
+from wargame.scenario import load_scenario, resolve_scenario_path
+
+HEADER = ("season", "lead (mo)", "US/PRC compute", "smuggled H100e", "remote H100e", "distil (mo)", "pressure",
+          "safety", "incidents", "US adoption")
+SEASONS = ["2026Q2", "2026Q3", "2026Q4", "2027Q1", "2027Q2", "2027Q3", "2027Q4", "2028Q1", "2028Q2", "2028Q3",
+           "2028Q4"]
+
+
+def table_rows(out: str) -> list[list[str]]:
+    """The data rows of the season table in a command's output, split into cells."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["season", "lead"])
+    assert set(lines[start + 1].replace(" ", "")) == {"-"}
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.strip():
+            break
+        rows.append(line.split())
+    return rows
+
+
+def wargame_script() -> str:
+    """Path of the installed ``wargame`` console script of this interpreter's environment."""
+    candidate = Path(sys.executable).parent / "wargame"
+    found = str(candidate) if candidate.exists() else shutil.which("wargame")
+    assert found, "the wargame console script is not installed"
+    return found
+
+
+# ----------------------------------------------------------------------------- run
+def test_run_prints_season_table_and_outcome(capsys):
+    assert main(["run", "baseline", "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    model = AIRaceModel("baseline", seed=3).run_to_end()
+    summary = model.summary()
+    assert out.splitlines()[0].startswith("Baseline: 2026 policy as it stands  (scenario baseline, seed 3")
+    for header in HEADER:
+        assert header in out
+    rows = table_rows(out)
+    assert [r[0] for r in rows] == SEASONS  # the start row and ten seasons, 2026Q3..2028Q4
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert [float(r[1]) for r in rows] == [round(x, 1) for x in frame["lead_months"]]
+    assert f"Outcome at 2028Q4: {summary['outcome']}" in out
+    assert f"lead {summary['final_lead_months']:.1f} months" in out
+    assert "S1: lead >= 12 months; S2: lead <= 3 months" in out
+
+
+def test_run_defaults_to_baseline_and_seed_is_deterministic(capsys):
+    assert main(["run"]) == 0
+    first = capsys.readouterr().out
+    assert "(scenario baseline, seed 1," in first
+    assert main(["run", "baseline", "--seed", "1"]) == 0
+    assert capsys.readouterr().out == first
+    assert main(["run", "baseline", "--seed", "2"]) == 0
+    assert capsys.readouterr().out != first
+
+
+@pytest.mark.parametrize("name", ["tight_controls", "loopholes"])
+def test_run_other_scenarios_by_name_and_by_path(name, capsys):
+    assert main(["run", name, "--seed", "4"]) == 0
+    by_name = capsys.readouterr().out
+    assert main(["run", str(resolve_scenario_path(name)), "--seed", "4"]) == 0
+    by_path = capsys.readouterr().out
+    assert f"(scenario {name}, seed 4" in by_name
+    assert table_rows(by_name) == table_rows(by_path)
+
+
+def test_console_script_runs_in_a_subprocess():
+    proc = subprocess.run([wargame_script(), "run", "loopholes", "--seed", "9"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Outcome at 2028Q4:" in proc.stdout
+    assert [r[0] for r in table_rows(proc.stdout)] == SEASONS
+    model = AIRaceModel("loopholes", seed=9).run_to_end()
+    assert f"Outcome at 2028Q4: {model.outcome()}" in proc.stdout
+    assert f"lead {model.lead_months:.1f} months" in proc.stdout
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_run_writes_a_readable_table(tmp_path, suffix, capsys):
+    path = tmp_path / "sub" / f"results{suffix}"
+    assert main(["run", "tight_controls", "--seed", "5", "--out", str(path)]) == 0
+    assert f"Season table written to {path}" in capsys.readouterr().out
+    table = pd.read_csv(path, index_col="step") if suffix == ".csv" else pd.read_parquet(path)
+    expected = AIRaceModel("tight_controls", seed=5).run_to_end().datacollector.get_model_vars_dataframe()
+    assert list(table["season"]) == SEASONS
+    assert list(table.columns) == list(expected.columns)
+    pd.testing.assert_frame_equal(table, expected, check_dtype=False, check_names=False, check_index_type=False,
+                                  rtol=1e-12)
+
+
+def test_run_rejects_an_unknown_output_format(tmp_path, capsys):
+    assert main(["run", "--out", str(tmp_path / "x.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --out must end in .csv or .parquet")
+    assert "Traceback" not in err
+
+
+# ----------------------------------------------------------------------------- save and replay
+def test_save_then_replay_reproduces_the_game(tmp_path, capsys):
+    game = tmp_path / "game.json"
+    assert main(["run", "loopholes", "--seed", "12", "--save", str(game)]) == 0
+    run_out = capsys.readouterr().out
+    assert f"Game saved to {game}" in run_out
+    assert json.loads(game.read_text())["seed"] == 12
+
+    out_csv = tmp_path / "replayed.csv"
+    assert main(["replay", str(game), "--out", str(out_csv)]) == 0
+    replay_out = capsys.readouterr().out
+    assert replay_out.startswith(f"Replayed {game}: scenario loopholes, seed 12, 10 seasons, 0 human decisions")
+    assert table_rows(replay_out) == table_rows(run_out)
+    lines = run_out.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("Outcome at 2028Q4:"))
+    outcome = "\n".join(lines[first:first + 3])  # the outcome line and its two lines of figures
+    assert outcome in replay_out
+    original = AIRaceModel("loopholes", seed=12).run_to_end().datacollector.get_model_vars_dataframe()
+    pd.testing.assert_frame_equal(pd.read_csv(out_csv, index_col="step"), original, check_dtype=False,
+                                  check_names=False, check_index_type=False, rtol=1e-12)
+
+
+def test_replay_of_a_game_with_human_decisions(tmp_path, capsys):
+    from wargame.gamelog import save_game
+
+    model = AIRaceModel("baseline", seed=6)
+    model.submit_decision("us_gov", {"remote_access_rule": "ban"})
+    model.play_event("smuggling_bust")
+    model.step()
+    model.step()
+    path = save_game(model, tmp_path / "partial.json")
+    assert main(["replay", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "2 seasons, 1 human decisions" in out
+    assert [r[0] for r in table_rows(out)] == SEASONS[:3]
+    assert "Outcome at" not in out  # the game is not over
+
+
+@pytest.mark.parametrize("content,message", [
+    ("{not json", "not a valid JSON file"),
+    ('{"format": "other"}', "not a game log of the AI race wargame"),
+])
+def test_replay_rejects_bad_logs_with_exit_code_2(tmp_path, content, message, capsys):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    assert main(["replay", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: {message}")
+    assert "Traceback" not in err
+
+
+def test_replay_rejects_a_tampered_log(tmp_path, capsys):
+    game = tmp_path / "game.json"
+    assert main(["run", "--seed", "1", "--save", str(game)]) == 0
+    data = json.loads(game.read_text())
+    data["seed"] = 2
+    game.write_text(json.dumps(data))
+    capsys.readouterr()
+    assert main(["replay", str(game)]) == 2
+    assert "checksum mismatch" in capsys.readouterr().err
+
+
+def test_replay_of_a_missing_file(tmp_path, capsys):
+    assert main(["replay", str(tmp_path / "none.json")]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {tmp_path / 'none.json'}: cannot read file")
+
+
+# ----------------------------------------------------------------------------- bad arguments
+@pytest.mark.parametrize("seed", ["-1", "abc", "1.5", ""])
+def test_bad_seed_exits_2_with_a_clear_message(seed, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "baseline", "--seed", seed])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert f"seed must be a non-negative integer, got {seed!r}" in err
+    assert "Traceback" not in err
+
+
+def test_bad_seed_in_the_console_script():
+    proc = subprocess.run([wargame_script(), "run", "--seed", "-1"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "seed must be a non-negative integer, got '-1'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_unknown_scenario_exits_2(capsys):
+    assert main(["run", "atlantis"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: unknown scenario 'atlantis'; shipped scenarios: baseline, loopholes, tight_controls")
+
+
+def test_bad_scenario_file_in_run_exits_2(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text(resolve_scenario_path("baseline").read_text().replace("visibility = 0.3", "visibility = -1"))
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: field 'parameters.visibility'")
+    assert "Traceback" not in err
+
+
+# ----------------------------------------------------------------------------- scenarios
+def test_scenarios_lists_the_three_with_briefings(capsys):
+    assert main(["scenarios"]) == 0
+    out = capsys.readouterr().out
+    for name in ("baseline", "tight_controls", "loopholes"):
+        sc = load_scenario(name)
+        assert f"{name}: {sc.title}  [2026Q3..2028Q4]" in out
+        assert f"file: {resolve_scenario_path(name)}" in out
+        for line in sc.briefing.splitlines():
+            assert line in out
+    assert out.index("baseline:") < out.index("loopholes:") < out.index("tight_controls:")
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("run", "scenarios", "validate", "replay"):
+        assert command in out
