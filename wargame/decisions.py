@@ -207,7 +207,7 @@ class SmugglerDecision(Decision):
 
     volume_h100e: float = lever(
         30000.0, "H100e per quarter", "Controlled compute to route through the hub this season.", ge=0.0,
-        le=5e6,
+        le=1e9,
     )
 
 
@@ -215,7 +215,7 @@ class OverseasCloudDecision(Decision):
     """Levers of an overseas cloud that can rent controlled compute to PRC labs."""
 
     capacity_offered_h100e: float = lever(
-        40000.0, "H100e per quarter", "Capacity offered for rent to PRC labs this season.", ge=0.0, le=5e6
+        40000.0, "H100e per quarter", "Capacity offered for rent to PRC labs this season.", ge=0.0, le=1e9
     )
     kyc_compliance: float = lever(
         0.7, "share [0, 1]", "How faithfully the cloud applies a know-your-customer rule.", ge=0.0, le=1.0

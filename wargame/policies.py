@@ -65,7 +65,7 @@ def _lab(sensitivity_param: str, distillation_effort: float) -> Policy:
         sensitivity = getattr(params, sensitivity_param)
         safety = safety_under_pressure(agent.base_safety_share, agent.race_pressure, sensitivity)
         testing = round(safety_under_pressure(agent.base_testing_quarters, agent.race_pressure, sensitivity))
-        serving = 0.3
+        serving = min(0.3, 1.0 - safety)  # illustrative serving share, never more than what safety leaves
         us = model.government("us").decision
         prc = model.government("prc").decision
         return {

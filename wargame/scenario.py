@@ -420,7 +420,7 @@ class Scenario(_Strict):
                 problems.append(f"events.scheduled[{i}].season: {ev.season} is outside "
                                 f"{self.scenario.start}..{self.scenario.end}")
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self
 
     def content_hash(self) -> str:
@@ -499,14 +499,16 @@ def _format_errors(exc: ValidationError, source: str) -> str:
         elif kind == "missing":
             msg = "required field is missing"
         elif kind == "value_error" and not path:
-            for problem in str(err["ctx"]["error"]).split("; "):
+            for problem in str(err["ctx"]["error"]).split("\n"):
                 lines.append(f"{source}: {problem}")
             continue
         else:
             msg = err["msg"]
             if kind in ("finite_number",):
                 msg = "must be a finite number (NaN and infinity are not allowed)"
-            if "input" in err and not isinstance(err["input"], dict | list):
+            if kind == "value_error":
+                msg = msg.removeprefix("Value error, ")
+            if "input" in err and not isinstance(err["input"], dict | list) and "got " not in msg:
                 msg += f" (got {err['input']!r})"
         lines.append(f"{source}: field '{path or '(top level)'}': {msg}")
     return "\n".join(lines)
