@@ -180,6 +180,22 @@ def test_game_views_have_a_tab_per_view(session):
     assert len(rc.find(widgets.Image).widgets) == 1  # lazy tabs: only the open one is drawn
 
 
+def test_chart_tabs_are_headers_and_the_open_chart_follows_the_tab(session):
+    """No v-window items: a lazily filled window item starts its slide empty and stays 0 px high."""
+    session.step()
+    box, rc = solara.render(GameViews(session, session.version), handle_error=False)
+    assert not rc.find(v.TabsItems).widgets and not rc.find(v.TabItem).widgets
+    tabs = rc.find(v.Tabs).widget
+    seen = set()
+    for index, name in enumerate(("lead", "compute", "labs", "adoption", "network")):
+        tabs.v_model = index
+        assert [w for w in rc.find(v.Html).widgets if f"chart-{name}" in (w.class_ or "").split()]
+        image = rc.find(widgets.Image).widget
+        assert image.layout.width == "100%" and image.layout.height == "auto"  # fills its column
+        seen.add(image.value)
+    assert len(seen) == 5
+
+
 def test_debrief_shows_outcome_figures_and_human_decisions(session):
     session.drafts["us_gov"]["chip_threshold_h100e"] = 0.0
     session.play_to_end()

@@ -8,10 +8,14 @@ Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from wargame.tabletop.charts import CHART_MAX_WIDTH_PX
 
 pytest_plugins = ["browser_conftest"]  # tabletop_server, tabletop_context, ... (tests/browser_conftest.py)
 pytestmark = pytest.mark.browser
@@ -48,10 +52,101 @@ def upload(page, path):
     chooser.value.set_files(str(path))
 
 
+CHART_TABS = (("Lead", "lead"), ("Compute", "compute"), ("Labs", "labs"), ("Adoption", "adoption"),
+              ("Flow map", "network"))
+
+# True once the chart image has loaded and is what the browser actually shows at its centre and near its
+# corners (not clipped by a zero-height or scrolled-away container, nor covered by anything).
+_CHART_SHOWN_JS = """(img) => {
+    if (!img.complete || img.naturalWidth === 0) return false;
+    const r = img.getBoundingClientRect();
+    if (r.height < 100 || r.width < 100) return false;
+    const points = [[0.5, 0.5], [0.1, 0.1], [0.9, 0.9]];
+    return points.every(([fx, fy]) => document.elementFromPoint(r.left + fx * r.width, r.top + fy * r.height) === img);
+}"""
+
+
+def assert_png_has_content(png: bytes, what: str) -> None:
+    """The PNG is a real drawing: not one flat colour, and more than a few distinct colours."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 16)
+    assert colours is None or len(colours) > 20, f"{what} looks blank ({len(colours)} colours)"
+    dark = sum(image.convert("L").histogram()[:200])
+    assert dark > 0.005 * image.width * image.height, f"{what} has almost no ink: {dark} dark pixels"
+
+
+def png_difference(first: bytes, second: bytes) -> float:
+    """The share of pixels that differ between two PNGs (the second resized to the first's size)."""
+    from PIL import Image, ImageChops
+
+    a = Image.open(io.BytesIO(first)).convert("L")
+    b = Image.open(io.BytesIO(second)).convert("L").resize(a.size)
+    changed = ImageChops.difference(a, b).point(lambda v: 255 if v > 40 else 0).histogram()[255]
+    return changed / (a.width * a.height)
+
+
+def visible_chart_png(page, name: str) -> bytes:
+    """Wait until the ``.chart-<name>`` image is really on screen, check its size, and return its pixels.
+
+    Waiting for the ``<img>`` to exist is not enough: an image inside a container of height 0 with
+    ``overflow: hidden`` is attached and has a box, yet nothing of it is on screen.
+    """
+    chart = page.locator(f".chart-{name} img")
+    expect(chart).to_have_count(1)
+    chart.scroll_into_view_if_needed()
+    expect(chart).to_be_visible()
+    page.wait_for_function(_CHART_SHOWN_JS, arg=chart.element_handle(), timeout=20_000)
+    box = chart.bounding_box()
+    column = page.locator(".view-tabs").first.bounding_box()
+    assert box is not None and column is not None
+    assert box["height"] > 100, f"the {name} chart is only {box['height']:.0f} px high"
+    wanted = min(column["width"], CHART_MAX_WIDTH_PX)  # charts fill their column up to a maximum width
+    assert box["width"] >= 0.97 * wanted, (
+        f"the {name} chart is {box['width']:.0f} px wide in a {column['width']:.0f} px column")
+    png = chart.screenshot()
+    region = page.screenshot(clip=box)  # what the page shows there, not just the element
+    assert_png_has_content(png, f"the {name} chart")
+    assert_png_has_content(region, f"the page where the {name} chart is")
+    return png
+
+
+# Counts the animation frames in which the chart image is loaded but not what the page shows at its centre
+# (e.g. clipped by a 0 px high container while a tab transition runs); stops once it has been seen.
+_WATCH_CHART_JS = """(css) => {
+    const watch = window.__chartWatch = {clipped: 0, seen: 0};
+    const frame = () => {
+        const img = document.querySelector(css);
+        if (img && img.complete && img.naturalWidth > 0) {
+            const r = img.getBoundingClientRect();
+            const shown = r.height > 0 &&
+                document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === img;
+            if (shown) watch.seen += 1; else watch.clipped += 1;
+        }
+        if (watch.seen < 10) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+}"""
+
+
+def open_chart_tab(page, label: str, name: str) -> bytes:
+    """Click a chart tab and return the pixels of its chart once it is visible.
+
+    Also checks that the chart is on screen from the moment it has loaded: never hidden, even briefly.
+    """
+    page.evaluate(_WATCH_CHART_JS, f".chart-{name} img")
+    page.get_by_role("tab", name=label).click()
+    expect(page.get_by_role("tab", name=label)).to_have_attribute("aria-selected", "true")
+    png = visible_chart_png(page, name)
+    page.wait_for_function("() => window.__chartWatch.seen >= 10")
+    clipped = page.evaluate("() => window.__chartWatch.clipped")
+    assert clipped == 0, f"the {name} chart was loaded but hidden for {clipped} frames after opening its tab"
+    return png
+
+
 def lead_chart_png(page) -> bytes:
-    chart = page.locator(".chart-lead img")
-    chart.wait_for()
-    return chart.screenshot()
+    return visible_chart_png(page, "lead")
 
 
 def test_page_renders_offline_set_decision_and_step_two_seasons(tabletop_server, tabletop_context):
@@ -77,8 +172,17 @@ def test_page_renders_offline_set_decision_and_step_two_seasons(tabletop_server,
     assert after != before, "the lead chart did not change after two seasons"
     screenshot(page, "03-after-two-seasons")
 
-    page.get_by_role("tab", name="Flow map").click()
-    page.locator(".chart-network img").wait_for()
+    charts = {}
+    for number, (label, name) in enumerate(CHART_TABS[1:] + CHART_TABS[:1], start=1):
+        charts[name] = open_chart_tab(page, label, name)
+        screenshot(page, f"04-{number}-tab-{name}")
+        assert page.locator(".view-tabs img").count() == 1, "more than one chart drawn: tabs are not lazy"
+    for i, first in enumerate(CHART_TABS):
+        for second in CHART_TABS[i + 1:]:
+            diff = png_difference(charts[first[1]], charts[second[1]])
+            assert diff > 0.02, f"the {first[1]} and {second[1]} tabs show the same picture ({diff:.1%})"
+    assert png_difference(charts["lead"], after) < 0.01, "the lead chart changed by switching tabs"
+    open_chart_tab(page, "Flow map", "network")
     screenshot(page, "04-flow-map")
 
     game_id = page.url.split("game=")[1]
@@ -89,9 +193,10 @@ def test_page_renders_offline_set_decision_and_step_two_seasons(tabletop_server,
 
     page.get_by_role("button", name="Play to end").click()
     page.get_by_text("Human decisions").wait_for()
+    visible_chart_png(page, "lead")  # the debrief opens on the lead chart
     page.get_by_text("Debrief:").first.scroll_into_view_if_needed()
     screenshot(page, "10-debrief")
-    page.get_by_text("Human decisions").scroll_into_view_if_needed()
+    page.get_by_text("Human decisions").evaluate("e => e.scrollIntoView({block: 'start'})")
     screenshot(page, "11-debrief-decisions")
     assert ctx.problems == [], f"the page is not offline-clean: {ctx.problems}"
 

@@ -6,21 +6,28 @@ shows one in Solara and redraws it only when the game changes.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import ipywidgets as widgets
 import matplotlib
 
 matplotlib.use("agg")
 
 import pandas as pd  # noqa: E402
 import solara  # noqa: E402
+import solara.lab  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 US_COLOR = "#1f5fa8"
 PRC_COLOR = "#c0392b"
 SOURCE_COLORS = {"legal": "#4c956c", "domestic": "#8d6e63", "smuggled": "#e07a1f", "remote": "#7b4fa0"}
-FIG_SIZE = (5.6, 2.9)
+# Figures are small in inches, so their text is large relative to the chart once the browser scales the
+# image to its column (about 540 px on a 1400 px screen): readable on a projector.
+FIG_SIZE = (4.8, 2.5)
 DPI = 90
+RENDER_DPI = 150  # PNG resolution (720 px wide); sharp up to the chart's maximum width
+CHART_MAX_WIDTH_PX = 900  # in a wide column (the debrief) a chart stops growing here
 
 
 def model_frame(model: Any) -> pd.DataFrame:
@@ -113,7 +120,8 @@ def compute_figure(model: Any) -> Figure:
             bottom = bottom + values
     right.set_title("PRC inflow by source", fontsize=10, loc="left")
     right.set_ylabel("thousand H100e / quarter", fontsize=8)
-    right.legend(fontsize=6, ncol=2)
+    right.set_ylim(0, max(float(bottom.max()), 1.0) * 1.45)  # headroom: the legend sits above the bars
+    right.legend(fontsize=7, ncol=2, loc="upper left", columnspacing=0.8, handlelength=1.2)
     for ax in (left, right):
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
@@ -128,7 +136,7 @@ def labs_figure(model: Any) -> Figure:
     seasons = seasons_axis(model, model_rows)
     fig = Figure(figsize=(FIG_SIZE[0], FIG_SIZE[1] + 0.5), dpi=DPI, layout=None)
     left, right = fig.subplots(1, 2)
-    fig.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.25, wspace=0.3)
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.27, wspace=0.35)
     names = {lab.seat: lab.name for lab in model.labs}
     us_styles, prc_styles = ["-", "--", ":", "-."], ["-", "--", ":", "-."]
     for seat, rows in frame.groupby("seat", sort=False):
@@ -144,7 +152,8 @@ def labs_figure(model: Any) -> Figure:
     right.set_title("Safety share of compute", fontsize=10, loc="left")
     right.set_ylabel("share", fontsize=8)
     handles, labels = left.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=6, frameon=False)
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=7, frameon=False, columnspacing=0.8,
+               handlelength=1.6, handletextpad=0.4)
     for ax in (left, right):
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
@@ -183,10 +192,17 @@ def views() -> tuple[tuple[str, str, Any], ...]:
 
 @solara.component
 def ViewTabs(model: Any, version: int) -> solara.Element:
-    """The chart views, one tab each.
+    """The chart views: a bar of tab headers, and the open tab's chart below it.
 
-    Tabs are lazy: only the open tab's chart is drawn when a season is played, which keeps a step fast
-    (a matplotlib figure costs about 0.1 s to draw on a small machine).
+    Only the open tab's chart is drawn when a season is played, which keeps a step fast (a matplotlib
+    figure costs about 0.1 s to draw on a small machine).
+
+    The tabs are headers only (no Vuetify ``v-tabs-items``/``v-window``), and the chart is a plain child
+    below them. With window items, Solara's lazy tabs leave the newly opened item empty until the server
+    sends its chart, and Vuetify's slide transition, started on that empty item, pins the window's
+    height at 0 px (``overflow: hidden``) until the transition ends: the chart arrives but is clipped,
+    and the tab looks empty. A plain child has no transition: the old chart stays until the new one
+    replaces it.
 
     Args:
         model: The model being played.
@@ -194,15 +210,21 @@ def ViewTabs(model: Any, version: int) -> solara.Element:
 
     """
     tab, set_tab = solara.use_state(0)
-    with solara.lab.Tabs(value=tab, on_value=set_tab, lazy=True):
-        for label, name, builder in views():
-            with solara.lab.Tab(label, classes=[f"tab-{name}"]):
-                ChartView(builder, model, version, name=name)
+    all_views = views()
+    label, name, builder = all_views[min(max(tab, 0), len(all_views) - 1)]
+    with solara.Column(classes=["view-tabs"], gap="0px"):
+        with solara.lab.Tabs(value=tab, on_value=set_tab):
+            for tab_label, tab_name, _ in all_views:
+                solara.lab.Tab(tab_label, classes=[f"tab-{tab_name}"])
+        ChartView(builder, model, version, name=name).key(f"chart-{name}")
 
 
 @solara.component
 def ChartView(builder: Any, model: Any, version: int, name: str = "") -> solara.Element:
-    """Show one chart; it is redrawn only when the game's ``version`` changes.
+    """Show one chart, as wide as its column; it is redrawn only when the game's ``version`` changes.
+
+    The PNG is drawn at ``RENDER_DPI`` (sharper than the figure's own DPI) and scaled by the browser to
+    the column's width, keeping its aspect ratio, so it fills the column on a laptop or a projector.
 
     Args:
         builder: A function ``model -> Figure`` from this module or :mod:`wargame.tabletop.network_map`.
@@ -211,9 +233,18 @@ def ChartView(builder: Any, model: Any, version: int, name: str = "") -> solara.
         name: A CSS class suffix, so tests and screenshots can find the chart.
 
     """
-    fig = solara.use_memo(lambda: _safe_figure(builder, model), dependencies=[id(model), version])
-    with solara.Div(classes=[f"chart-{name}" if name else "chart"]):
-        solara.FigureMatplotlib(fig, dependencies=[id(model), version], format="png")
+    png = solara.use_memo(lambda: figure_png(_safe_figure(builder, model)), dependencies=[id(model), version])
+    with solara.Div(classes=[f"chart-{name}" if name else "chart", "chart-view"],
+                    style={"width": "100%", "max-width": f"{CHART_MAX_WIDTH_PX}px"}):
+        widgets.Image.element(value=png, format="png",
+                              layout={"width": "100%", "height": "auto", "max_width": "100%"})
+
+
+def figure_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes at ``RENDER_DPI``."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=RENDER_DPI)
+    return buffer.getvalue()
 
 
 def _safe_figure(builder: Any, model: Any) -> Figure:

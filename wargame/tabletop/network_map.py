@@ -12,6 +12,8 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from wargame.tabletop.charts import DPI, FIG_SIZE
+
 FLOW_STYLE = {
     "legal": {"color": "#4c956c", "rad": 0.0, "ls": "-"},
     "smuggled": {"color": "#e07a1f", "rad": 0.25, "ls": "--"},
@@ -47,7 +49,7 @@ def network_figure(model: Any) -> Figure:
     pos = {n: tuple(d["pos"]) for n, d in graph.nodes(data=True)}
     played = model.seasons_played
     label = model.datacollector.get_model_vars_dataframe()["season"].iloc[-1] if played else "none yet"
-    fig = Figure(figsize=(5.6, 3.6), dpi=90, layout=None)
+    fig = Figure(figsize=(FIG_SIZE[0], FIG_SIZE[0] * 0.64), dpi=DPI, layout=None)
     ax = fig.subplots()
     fig.subplots_adjust(left=0.01, right=0.99, top=0.92, bottom=0.01)
     ax.set_title(f"Chip flows in season {label} (H100e)", fontsize=10, loc="left")
@@ -65,13 +67,14 @@ def network_figure(model: Any) -> Figure:
         )
         mid = ((start[0] + end[0]) / 2 + style["rad"] * (end[1] - start[1]) * 0.5,
                (start[1] + end[1]) / 2 - style["rad"] * (end[0] - start[0]) * 0.5)
-        ax.text(*mid, f"{row['h100e'] / 1e3:,.0f}k", fontsize=6, color=style["color"], ha="center",
+        ax.text(*mid, f"{row['h100e'] / 1e3:,.0f}k", fontsize=7, color=style["color"], ha="center",
                 va="center", bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
     for node, (x, y) in pos.items():
         color = NODE_COLORS.get(node, "#6c757d")
         ax.scatter([x], [y], s=420, color=color, zorder=3, edgecolors="white", linewidths=1.5)
         ax.text(x, y, node, color="white", fontsize=7, ha="center", va="center", zorder=4, weight="bold")
-        ax.text(x, y - 0.13, NODE_NAMES.get(node, node), fontsize=6, ha="center", va="top", color="#333")
+        ax.text(x, y - 0.13, NODE_NAMES.get(node, node), fontsize=7, ha="center", va="top", color="#333", zorder=5,
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})
     handles = [Line2D([0], [0], color=s["color"], ls=s["ls"], lw=2, label=k) for k, s in FLOW_STYLE.items()]
     ax.legend(handles=handles, fontsize=7, loc="lower left", frameon=False)
     if not rows:
