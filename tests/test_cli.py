@@ -93,7 +93,7 @@ def test_console_script_runs_in_a_subprocess():
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_run_writes_a_readable_table(tmp_path, suffix, capsys):
-    path = tmp_path / "sub" / f"results{suffix}"
+    path = tmp_path / f"results{suffix}"
     assert main(["run", "tight_controls", "--seed", "5", "--out", str(path)]) == 0
     assert f"Season table written to {path}" in capsys.readouterr().out
     table = pd.read_csv(path, index_col="step") if suffix == ".csv" else pd.read_parquet(path)
@@ -109,6 +109,41 @@ def test_run_rejects_an_unknown_output_format(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: --out must end in .csv or .parquet")
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--out", "{tmp}/missing/x.csv"], "--out {tmp}/missing/x.csv: folder {tmp}/missing does not exist"),
+    (["--out", "{tmp}"], "--out {tmp}: is a directory; give a file name"),
+    (["--save", "{tmp}"], "--save {tmp}: is a directory; give a file name"),
+    (["--save", "{tmp}/game.txt"], "--save must end in .json, got 'game.txt'"),
+    (["--out", "{tmp}/same.json", "--save", "{tmp}/same.json"], "--out must end in .csv or .parquet"),
+    (["--out", "{tmp}/same.csv", "--save", "{tmp}/same.csv"], "--save must end in .json"),
+])
+def test_run_checks_output_paths_before_playing(tmp_path, args, message, capsys):
+    args = [a.format(tmp=tmp_path) for a in args]
+    assert main(["run", "baseline", *args]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"error: {message.format(tmp=tmp_path)}")
+    assert captured.out == "", "nothing is played or printed when an output path is bad"
+    assert list(tmp_path.iterdir()) == [], "no file (and no temp file) is left behind"
+
+
+def test_output_suffix_is_case_insensitive(tmp_path, capsys):
+    path = tmp_path / "RESULTS.CSV"
+    assert main(["run", "baseline", "--out", str(path)]) == 0
+    assert list(pd.read_csv(path)["season"])[-1] == "2028Q4"
+
+
+def test_saved_game_is_readable_by_others(tmp_path, capsys):
+    path = tmp_path / "game.json"
+    assert main(["run", "baseline", "--save", str(path)]) == 0
+    assert path.stat().st_mode & 0o044 == 0o044
+    assert [p.name for p in tmp_path.iterdir()] == ["game.json"]
+
+
+def test_a_directory_is_not_a_scenario(tmp_path, capsys):
+    assert main(["run", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == f"error: {tmp_path}: is a directory, not a scenario file"
 
 
 # ----------------------------------------------------------------------------- save and replay
@@ -179,20 +214,20 @@ def test_replay_of_a_missing_file(tmp_path, capsys):
 
 
 # ----------------------------------------------------------------------------- bad arguments
-@pytest.mark.parametrize("seed", ["-1", "abc", "1.5", ""])
+@pytest.mark.parametrize("seed", ["-1", "abc", "1.5", "", str(2**70)])
 def test_bad_seed_exits_2_with_a_clear_message(seed, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["run", "baseline", "--seed", seed])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert f"seed must be a non-negative integer, got {seed!r}" in err
+    assert f"seed must be an integer from 0 to {2**63 - 1}, got {seed!r}" in err
     assert "Traceback" not in err
 
 
 def test_bad_seed_in_the_console_script():
     proc = subprocess.run([wargame_script(), "run", "--seed", "-1"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
-    assert "seed must be a non-negative integer, got '-1'" in proc.stderr
+    assert "seed must be an integer from 0 to 9223372036854775807, got '-1'" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stdout == ""
 

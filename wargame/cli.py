@@ -30,14 +30,22 @@ TABLE_COLUMNS = [
 ]
 
 
+MAX_SEED = 2**63 - 1
+
+
 def seed_arg(text: str) -> int:
-    """Parse a seed: a non-negative integer (argparse type)."""
+    """Parse a seed: an integer in [0, 2**63 - 1] (argparse type; the browser game takes the same range).
+
+    Raises:
+        argparse.ArgumentTypeError: On anything else, with the allowed range.
+
+    """
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"seed must be a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"seed must be a non-negative integer, got {text!r}")
+        value = -1
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"seed must be an integer from 0 to {MAX_SEED}, got {text!r}")
     return value
 
 
@@ -52,20 +60,45 @@ def format_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def write_frame(frame: pd.DataFrame, path: Path) -> None:
-    """Write a results table as CSV or Parquet, by the file's suffix.
+TABLE_SUFFIXES = (".csv", ".parquet")
+
+
+def check_output_path(path: Path, suffixes: tuple[str, ...], option: str) -> Path:
+    """Check an output file path before any work is done.
+
+    Args:
+        path: The path given on the command line.
+        suffixes: Allowed suffixes (compared case-insensitively).
+        option: The option's name, for messages.
+
+    Returns:
+        The path.
 
     Raises:
-        ValueError: If the suffix is neither ``.csv`` nor ``.parquet``.
+        ValueError: If the suffix is not allowed, the path is a directory, or its folder does not exist.
 
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix == ".csv":
+    if path.is_dir():
+        raise ValueError(f"{option} {path}: is a directory; give a file name")
+    if path.suffix.lower() not in suffixes:
+        raise ValueError(f"{option} must end in {' or '.join(suffixes)}, got {path.name!r}")
+    if not path.parent.is_dir():
+        raise ValueError(f"{option} {path}: folder {path.parent} does not exist")
+    return path
+
+
+def write_frame(frame: pd.DataFrame, path: Path) -> None:
+    """Write a results table as CSV or Parquet, by the file's suffix (``.csv`` or ``.parquet``, any case).
+
+    Raises:
+        ValueError: If the path is not acceptable (see :func:`check_output_path`).
+
+    """
+    check_output_path(path, TABLE_SUFFIXES, "--out")
+    if path.suffix.lower() == ".csv":
         frame.to_csv(path, index_label="step")
-    elif path.suffix == ".parquet":
-        frame.to_parquet(path)
     else:
-        raise ValueError(f"--out must end in .csv or .parquet, got {path.name!r}")
+        frame.to_parquet(path)
 
 
 def print_outcome(model: AIRaceModel) -> None:
@@ -84,6 +117,12 @@ def print_outcome(model: AIRaceModel) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``wargame run``: play a scenario to its end with computer seats."""
+    if args.out:
+        check_output_path(Path(args.out), TABLE_SUFFIXES, "--out")
+    if args.save:
+        check_output_path(Path(args.save), (".json",), "--save")
+    if args.out and args.save and Path(args.out).resolve() == Path(args.save).resolve():
+        raise ValueError("--out and --save name the same file; give two different files")
     scenario = load_scenario(args.scenario)
     model = AIRaceModel(scenario, seed=args.seed).run_to_end()
     frame = model.datacollector.get_model_vars_dataframe()
@@ -122,6 +161,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """``wargame replay GAME.json``: rebuild a saved game and print its table."""
+    if args.out:
+        check_output_path(Path(args.out), TABLE_SUFFIXES, "--out")
     log = load_game(args.game)
     model = replay(log)
     print(f"Replayed {args.game}: scenario {model.scenario_spec.name}, seed {model.seed}, "

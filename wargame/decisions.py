@@ -35,9 +35,12 @@ def lever(default: Any, unit: str, description: str, **bounds: Any) -> Any:
 
 
 class Decision(BaseModel):
-    """Base class of all decisions: strict, finite, no unknown levers."""
+    """Base class of all decisions: strict types, finite values, no unknown levers.
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=True)
+    Strict means no ``"300"`` for a number and no ``True`` for a share.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=True, strict=True)
 
     @classmethod
     def lever_info(cls) -> list[dict[str, Any]]:

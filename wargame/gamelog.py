@@ -66,14 +66,24 @@ def save_game(model: AIRaceModel, path: str | Path, meta: dict[str, Any] | None 
     Returns:
         The path written.
 
+    Raises:
+        OSError: If the path is a directory or cannot be written; no temp file is left behind.
+
     """
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path}: is a directory; give a file name such as game.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(game_log(model, meta), indent=1)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o644)  # readable like any saved document (mkstemp makes it private)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path
 
 

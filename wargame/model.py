@@ -69,13 +69,13 @@ class AIRaceModel(mesa.Model):
 
     Raises:
         ScenarioError: If ``scenario`` is a name or path that does not load.
-        ValueError: If ``seed`` is negative or not an integer.
+        ValueError: If ``seed`` is not an integer in [0, 2**63 - 1].
 
     """
 
     def __init__(self, scenario: Scenario | str, seed: int = 0) -> None:
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+            raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed!r}")
         super().__init__(rng=seed)
         self.seed = seed
         self.scenario_spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)

@@ -17,6 +17,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 Policy = Callable[[Any, "AIRaceModel"], dict[str, Any]]
 
+#: Upper bound of the smuggling and cloud levers (H100e per quarter); policies that grow volumes with the
+#: chip market stop there, so long games never propose an invalid decision.
+MAX_FLOW_H100E = 1e9
+
 
 def _us_status_quo(agent: Any, model: AIRaceModel) -> dict[str, Any]:
     return {"chip_threshold_h100e": 0.15, "licences_downgraded": True, "revenue_share": 0.15,
@@ -104,12 +108,12 @@ def _smuggler_profit_seeking(agent: Any, model: AIRaceModel) -> dict[str, Any]:
     deterrence = (1.0 - risk) ** params.smuggling_deterrence
     tolerance = 0.5 + prc.smuggling_tolerance
     volume = agent.base_volume_h100e * model.chip_market_index * demand * deterrence * tolerance
-    return {"volume_h100e": volume}
+    return {"volume_h100e": min(volume, MAX_FLOW_H100E)}
 
 
 def _cloud(kyc_compliance: float) -> Policy:
     def policy(agent: Any, model: AIRaceModel) -> dict[str, Any]:
-        return {"capacity_offered_h100e": agent.base_capacity_h100e * model.chip_market_index,
+        return {"capacity_offered_h100e": min(agent.base_capacity_h100e * model.chip_market_index, MAX_FLOW_H100E),
                 "kyc_compliance": kyc_compliance}
 
     return policy

@@ -24,6 +24,8 @@ from wargame.policies import POLICIES
 from wargame.seasons import parse_season
 
 BLOCS = ("US", "PRC")
+#: Years a scenario may span: the model's trends and sources describe the late 2020s, not the far future.
+FIRST_YEAR, LAST_YEAR = 2024, 2035
 #: Jurisdictions on the flow map, with fixed map positions (x, y) for the network view.
 JURISDICTIONS: dict[str, tuple[float, float]] = {
     "US": (-1.0, 0.3),
@@ -322,7 +324,9 @@ class ScenarioInfo(_Strict):
     @field_validator("start", "end")
     @classmethod
     def _season(cls, v: str) -> str:
-        parse_season(v)
+        year = parse_season(v) // 4
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(f"season must lie in {FIRST_YEAR}Q1..{LAST_YEAR}Q4 (got {v!r})")
         return v
 
 
@@ -553,6 +557,8 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     """
     path = Path(name_or_path)
     if path.suffix == ".toml" or path.exists() or "/" in str(name_or_path):
+        if path.is_dir():
+            raise ScenarioError(f"{path}: is a directory, not a scenario file")
         if not path.is_file():
             raise ScenarioError(f"{path}: no such scenario file")
         return path
