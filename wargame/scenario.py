@@ -332,6 +332,11 @@ class ScenarioInfo(_Strict):
 
 
 
+def _seat_field(group: str, index: int, seat: Seat, name: str) -> str:
+    """Name a seat's field in a message, e.g. ``field 'labs[1].policy' (seat us_lab_b)``."""
+    return f"field '{group}[{index}].{name}' (seat {seat.id})"
+
+
 def seat_kind(seat: Seat) -> str:
     """Return the actor kind of a seat spec, the key of its decision model and policies."""
     if isinstance(seat, GovernmentSpec):
@@ -381,47 +386,46 @@ class Scenario(_Strict):
     def _references(self) -> Scenario:
         problems: list[str] = []
         if parse_season(self.scenario.end) < parse_season(self.scenario.start):
-            problems.append("scenario.end: must not be before scenario.start")
+            problems.append("field 'scenario.end': must not be before scenario.start")
         roles = [g.role for g in self.governments]
         for role in ("us", "prc"):
             if roles.count(role) != 1:
-                problems.append(f"governments: need exactly one government with role = {role!r} "
+                problems.append(f"field 'governments': need exactly one government with role = {role!r} "
                                 f"(found {roles.count(role)})")
         gov_blocs = {g.bloc for g in self.governments if g.role in ("us", "prc")}
         seen: set[str] = set()
         for group in ("governments", "labs", "chipmakers", "smugglers", "overseas_clouds"):
             for i, seat in enumerate(getattr(self, group)):
-                where = f"{group}[{i}] ({seat.id})"
                 if seat.id in seen:
-                    problems.append(f"{where}.id: duplicate seat id {seat.id!r}")
+                    problems.append(f"{_seat_field(group, i, seat, 'id')}: duplicate seat id {seat.id!r}")
                 seen.add(seat.id)
                 if seat.bloc not in gov_blocs:
-                    problems.append(f"{where}.bloc: no government leads bloc {seat.bloc!r}; "
+                    problems.append(f"{_seat_field(group, i, seat, 'bloc')}: no government leads bloc {seat.bloc!r}; "
                                     f"blocs with a government: {', '.join(sorted(gov_blocs))}")
                 place = getattr(seat, "jurisdiction", None) or getattr(seat, "hub", None)
                 if place not in JURISDICTIONS:
                     field = "hub" if isinstance(seat, SmugglerSpec) else "jurisdiction"
-                    problems.append(f"{where}.{field}: unknown jurisdiction {place!r}; allowed: "
+                    problems.append(f"{_seat_field(group, i, seat, field)}: unknown jurisdiction {place!r}; allowed: "
                                     f"{', '.join(JURISDICTIONS)}")
                 kind = seat_kind(seat)
                 if seat.policy not in POLICIES[kind]:
-                    problems.append(f"{where}.policy: unknown policy {seat.policy!r} for a {kind}; allowed: "
-                                    f"{', '.join(POLICIES[kind])}")
+                    problems.append(f"{_seat_field(group, i, seat, 'policy')}: unknown policy {seat.policy!r} "
+                                    f"for a {kind}; allowed: {', '.join(POLICIES[kind])}")
                 try:
                     make_decision(kind, seat.levers)
                 except DecisionError as exc:
-                    problems.append(f"{where}.levers: {exc}")
+                    problems.append(f"{_seat_field(group, i, seat, 'levers')}: {exc}")
         for bloc in BLOCS:
             shares = sum(lab.chip_allocation_share for lab in self.labs if lab.bloc == bloc)
             if not any(lab.bloc == bloc for lab in self.labs):
-                problems.append(f"labs: need at least one lab in bloc {bloc!r}")
+                problems.append(f"field 'labs': need at least one lab in bloc {bloc!r}")
             elif abs(shares - 1.0) > 1e-6:
-                problems.append(f"labs.chip_allocation_share: shares of bloc {bloc} must sum to 1 "
+                problems.append(f"field 'labs[].chip_allocation_share': shares of bloc {bloc} must sum to 1 "
                                 f"(got {shares:.4f})")
         start, end = parse_season(self.scenario.start), parse_season(self.scenario.end)
         for i, ev in enumerate(self.events.scheduled):
             if not start <= parse_season(ev.season) <= end:
-                problems.append(f"events.scheduled[{i}].season: {ev.season} is outside "
+                problems.append(f"field 'events.scheduled[{i}].season': {ev.season} is outside "
                                 f"{self.scenario.start}..{self.scenario.end}")
         if problems:
             raise ValueError("\n".join(problems))
