@@ -1,3 +1,5 @@
+import re
+
 import duckdb
 import pandas as pd
 import polars as pl
@@ -80,6 +82,24 @@ def test_sensitivity_runs_batch_and_writes_indices(tmp_path, capsys):
                  "--parameters", "parameters.distillation_rate"]) == 0
     printed = capsys.readouterr().out
     assert "parameters.distillation_rate" in printed and "diffusion_share" not in printed
+    # a subset run writes its own files and never overwrites the full run's
+    assert main(["sensitivity", str(out), "--outcome", "final_lead_months", "--quiet",
+                 "--parameters", "parameters.distillation_rate"]) == 0
+    assert "sensitivity_morris_final_lead_months_only-distillation_rate.csv" in capsys.readouterr().out
+    assert len(pd.read_csv(out / "report" / "sensitivity_morris_final_lead_months.csv")) == 2
+    subset = pd.read_csv(out / "report" / "sensitivity_morris_final_lead_months_only-distillation_rate.csv")
+    assert subset["parameter"].tolist() == ["parameters.distillation_rate"]
+    assert (out / "report" / "sensitivity_morris_final_lead_months_only-distillation_rate.png").is_file()
+    # every numeric summary column is an outcome, integer counts included
+    assert main(["sensitivity", str(out), "--outcome", "major_incidents", "--quiet"]) == 0
+    capsys.readouterr()
+    # an outcome that never varies: a warning that the indices are undefined, NaN in the table, exit 0
+    assert main(["sensitivity", str(out), "--outcome", "seasons_played"]) == 0
+    captured = capsys.readouterr()
+    assert "warning: scenario 'baseline': the outcome 'seasons_played' is 10 in all 12 samples" in captured.err
+    assert "indices are undefined" in captured.err and "undefined" in captured.out
+    const = pd.read_csv(out / "report" / "sensitivity_morris_seasons_played.csv")
+    assert const[["mu", "mu_star", "mu_star_conf", "sigma"]].isna().all().all()
 
 
 def test_sobol_sensitivity_from_api(tmp_path):
@@ -93,6 +113,74 @@ def test_sobol_sensitivity_from_api(tmp_path):
     idx = res.sensitivity("final_lead_months")
     assert list(idx.columns) == ["scenario", "method", "outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
     assert len(idx) == 2 and idx[["S1", "ST"]].notna().all().all()
+    # bootstrap confidence intervals are reproducible: seeded from the batch's master seed
+    again = res.sensitivity("final_lead_months")
+    pd.testing.assert_frame_equal(idx, again)
+    assert idx["S1_conf"].gt(0).all()
+    from wargame.batch.sensitivity import analyze, bootstrap_seed
+
+    master = res.manifest["master_seed"]
+    pd.testing.assert_frame_equal(idx, analyze(res, "final_lead_months", seed=bootstrap_seed(master)))
+    other = analyze(res, "final_lead_months", seed=bootstrap_seed(master + 1))
+    assert not other["S1_conf"].equals(idx["S1_conf"])
+    assert bootstrap_seed(0) != 0  # SALib ignores a seed of 0
+
+
+def test_constant_outcome_warns_and_gives_nan_from_api(tmp_path):
+    from wargame.batch import run_batch
+    from wargame.batch.sensitivity import ConstantOutcomeWarning
+
+    sweep = tmp_path / "s.toml"
+    sweep.write_text(SWEEP)
+    res = run_batch("baseline", sweep=sweep, method="sobol", n=4, replications=1, workers=1,
+                    out=tmp_path / "sobol")
+    assert res.runs()["seasons_played"].eq(10).all()  # every game lasts the horizon: no variance
+    with pytest.warns(ConstantOutcomeWarning, match="'seasons_played' is 10 in all 16 samples"):
+        idx = res.sensitivity("seasons_played")
+    assert idx[["S1", "S1_conf", "ST", "ST_conf"]].isna().all().all() and len(idx) == 2
+    varying = res.sensitivity("final_lead_months")
+    assert varying[["S1", "ST"]].notna().all().all()
+
+
+@pytest.mark.parametrize("command", ["batch", "sensitivity"])
+@pytest.mark.parametrize("value", ["-1", "abc", "1.5"])
+def test_bad_seed_names_the_option(capsys, command, value):
+    argv = [command, "--seed", value] if command == "batch" else [command, "dir", "--seed", value]
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert f"wargame {command}: error: argument --seed: seed must be" in err and f"got '{value}'" in err
+    assert "invalid int value" not in err
+
+
+@pytest.mark.parametrize("command", ["batch", "report", "sensitivity"])
+def test_help_shows_single_percent_signs(capsys, command):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = capsys.readouterr().out
+    assert "%%" not in text
+    if command != "sensitivity":
+        assert "Wilson 95% intervals" in " ".join(text.split())
+
+
+def test_scenario_paths_with_the_same_name_stay_distinct(tmp_path, capsys):
+    from wargame.scenario import scenario_dir
+
+    text = (scenario_dir() / "baseline.toml").read_text()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "x.toml").write_text(text)
+    (tmp_path / "b" / "x.toml").write_text(re.sub(r"(?m)^enmity = [0-9.]+", "enmity = 2.5", text))
+    out = tmp_path / "r"
+    assert main(["batch", "--scenario", str(tmp_path / "a" / "x.toml"), "--scenario", str(tmp_path / "b" / "x.toml"),
+                 "-n", "2", "--workers", "1", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "baseline (a/x)" in printed and "baseline (b/x)" in printed  # full labels, not a truncated path
+    assert str(tmp_path)[:14] not in printed.split("results:")[0]
+    assert main(["report", str(out), "--quiet"]) == 0
+    report = sorted(p.name for p in (out / "report").glob("fan_*.png"))
+    assert report == ["fan_baseline_a_x.png", "fan_baseline_b_x.png", "fan_compare.png"]
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -127,7 +127,8 @@ def test_sweep_rejected_when_scenario_does_not_accept_it(tmp_path):
         dsg.validate_overrides(base, dsg.make_samples(sweep=unknown, method="lhs", n=4), "s.toml")
     out_of_bounds = dsg.load_sweep(write(tmp_path, "[[factor]]\nname = 'parameters.visibility'\n"
                                                    "low = 0.5\nhigh = 3.0\n"))
-    with pytest.raises(dsg.SweepError, match=r"s\.toml: scenario 'baseline' rejects.*visibility"):
+    with pytest.raises(dsg.SweepError, match=r"s\.toml: factor parameters\.visibility: high = 3 is outside the "
+                                             r"allowed range \[0, 1\] of scenario 'baseline'"):
         dsg.validate_overrides(base, dsg.make_samples(sweep=out_of_bounds, method="lhs", n=4), "s.toml")
     with pytest.raises(dsg.SweepError, match="parameters.enmity"):
         dsg.validate_overrides(base, dsg.make_samples(grid={"parameters.enmity": [0.5, -1.0]}))
@@ -141,3 +142,47 @@ def test_design_hash_changes_with_design():
     assert dsg.design_hash(a) == dsg.design_hash(dsg.build_design(["baseline"], s, 3, 1))
     assert dsg.design_hash(a) != dsg.design_hash(dsg.build_design(["baseline"], s, 4, 1))
     assert dsg.design_hash(a) != dsg.design_hash(dsg.build_design(["baseline"], s, 3, 2))
+
+
+def test_sweep_range_is_checked_at_low_and_high_not_at_the_samples(tmp_path):
+    # enmity is allowed in [0, 5]; high = 5.02 must be refused whatever the sampler draws (--lhs 2 used to
+    # pass because no sample happened to exceed 5, --lhs 8 failed quoting a random sample)
+    from wargame.batch.api import plan_batch
+
+    sweep = write(tmp_path, """
+        [[factor]]
+        name = "parameters.enmity"
+        low = 0.1
+        high = 5.02
+    """, name="too_high.toml")
+    for n in (2, 8):
+        with pytest.raises(dsg.SweepError) as exc:
+            plan_batch("baseline", sweep=sweep, method="lhs", n=n, replications=1)
+        msg = str(exc.value)
+        assert str(sweep) in msg and "parameters.enmity" in msg and "high = 5.02" in msg
+        assert "allowed range [0, 5]" in msg and "baseline" in msg
+    below = write(tmp_path, '[[factor]]\nname = "parameters.enmity"\nlow = -0.5\nhigh = 1\n', name="low.toml")
+    with pytest.raises(dsg.SweepError, match=r"factor parameters.enmity: low = -0.5 is outside the allowed range"):
+        plan_batch("baseline", sweep=below, method="sobol", n=4, replications=1)
+    ok = write(tmp_path, '[[factor]]\nname = "parameters.enmity"\nlow = 0\nhigh = 5\n', name="ok.toml")
+    assert len(plan_batch("baseline", sweep=ok, method="lhs", n=8, replications=1).design) == 8
+
+
+def test_field_bounds_from_pydantic_metadata():
+    scen = load_scenario("baseline")
+    assert dsg.field_bounds(scen, "parameters.enmity") == (0.0, True, 5.0, True)
+    lab = scen.labs[0].id
+    assert dsg.field_bounds(scen, f"labs.{lab}.initial_compute_h100e") == (0.0, False, 1e8, True)
+    assert dsg.field_bounds(scen, "parameters.nosuch") is None
+
+
+@pytest.mark.parametrize("field", ["low", "high"])
+def test_quoted_numbers_in_sweep_files_are_rejected(tmp_path, field):
+    other = "high = 1.0" if field == "low" else "low = 0.1"
+    p = write(tmp_path, f'[[factor]]\nname = "parameters.enmity"\n{field} = "0.5"\n{other}\n')
+    with pytest.raises(dsg.SweepError) as exc:
+        dsg.load_sweep(p)
+    assert f"{p}: factor[0].{field}: Input should be a valid number" in str(exc.value)
+    # an integer is still a valid float
+    q = write(tmp_path, '[[factor]]\nname = "parameters.enmity"\nlow = 0\nhigh = 2\n', name="int.toml")
+    assert dsg.load_sweep(q).factor[0].high == 2.0

@@ -77,3 +77,59 @@ def test_write_report_files(tmp_path):
     bands = pd.read_csv(paths["lead_bands"])
     assert len(bands) == 3 * 11 and (bands["q05"] <= bands["median"]).all() and (bands["median"] <= bands["q95"]).all()
     assert paths["fan_toy"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_fan_chart_season_labels_are_thinned_and_slanted():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    from wargame.batch.report import _season_ticks
+
+    seasons = [f"{2026 + (i + 1) // 4}Q{(i + 1) % 4 + 1}" for i in range(11)]
+    fig, ax = plt.subplots(figsize=(5.6, 3.3), layout="constrained")
+    ax.plot(range(11), range(11))
+    _season_ticks(ax, seasons)
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert 2 <= len(labels) <= 6 and labels[-1] == seasons[-1] and set(labels) <= set(seasons)
+    assert all(t.get_rotation() == 30 for t in ax.get_xticklabels())
+    fig.canvas.draw()  # no two labels overlap once drawn
+    boxes = [t.get_window_extent() for t in ax.get_xticklabels()]
+    assert not any(a.overlaps(b) for a, b in zip(boxes, boxes[1:], strict=False))
+    plt.close(fig)
+
+
+def test_single_panel_fan_chart_title_fits_the_image(tmp_path):
+    from PIL import Image
+
+    res = run_batch([ToyScenario(name="a_scenario_with_a_rather_long_name_indeed")], replications=8, workers=1,
+                    out=tmp_path / "r", run_fn=toy_run)
+    paths = res.report()
+    png = paths["fan_a_scenario_with_a_rather_long_name_indeed"]
+    with Image.open(png) as im:
+        width, height = im.size
+        pixels = np.asarray(im.convert("L"))
+    # a cut-off title leaves ink in the first/last column of the image; bbox_inches="tight" keeps a margin
+    assert pixels[:, :2].min() > 200 and pixels[:, -2:].min() > 200 and pixels[:2, :].min() > 200
+    assert width < 900  # one panel, not stretched to fit the title on one line
+
+
+def test_report_file_names_are_unique_per_scenario():
+    from wargame.batch.report import unique_file_stems
+
+    stems = unique_file_stems(["/tmp/a/x.toml", "/tmp/b/x.toml", "baseline (a/x)", "baseline (b/x)", "a b", "a_b"])
+    assert len(set(stems.values())) == 6
+    assert stems["baseline (a/x)"] == "baseline_a_x" and stems["a_b"] == "a_b-2"
+
+
+def test_outcome_table_never_truncates_scenario_labels():
+    from wargame.batch.report import format_outcomes
+
+    design = pd.DataFrame({"run_id": [0, 1], "scenario": ["baseline (runs/a/x)", "baseline (runs/b/x)"],
+                           "sample_id": 0, "replication": 0, "seed": 1})
+    runs = design.assign(status="ok", outcome="S1", final_lead_months=13.0, incidents=0, mean_safety_share=0.1)
+    text = format_outcomes(outcome_table(runs, design))
+    assert "baseline (runs/a/x)" in text and "baseline (runs/b/x)" in text
+    lines = text.splitlines()
+    assert lines[1].index("0") == lines[2].index("0")  # columns stay aligned

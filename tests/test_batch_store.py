@@ -166,3 +166,93 @@ def test_resume_after_kill_9_equals_uninterrupted(tmp_path):
     a, b = load_results(out), load_results(tmp_path / "full")
     assert len(a.runs()) == 150
     assert_same_results(a, b)
+
+
+def test_ctrl_c_to_the_process_group_prints_one_message_and_no_traceback(tmp_path):
+    out = tmp_path / "interrupted"
+    cmd = [sys.executable, "-m", "wargame.cli", "batch", "-n", "600", "--seed", "3", "--workers", "2",
+           "--chunk-size", "2", "--quiet", "--out", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while _chunks(out) < 3 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.01)
+        assert proc.poll() is None, "batch ended before it could be interrupted"
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
+        _, err = proc.communicate(timeout=60)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    err = err.decode()
+    assert proc.returncode == 130, err
+    assert f"interrupted; completed chunks are saved in {out}. Re-run the same command to resume." in err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert 0 < len(ResultsStore.open(out).completed_run_ids()) < 600
+
+
+def test_pool_workers_ignore_sigint():
+    from wargame.batch.runner import make_executor
+
+    with make_executor("local", 1) as (executor, _):
+        assert executor.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the parent still handles it
+
+
+def test_ctrl_c_after_the_runs_finished_still_prints_the_message(tmp_path, monkeypatch, capsys):
+    from wargame.batch import report
+    from wargame.cli import main
+
+    def interrupted(*_a, **_k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report, "format_outcomes", interrupted)  # Ctrl-C while the table is printed
+    out = tmp_path / "r"
+    assert main(["batch", "-n", "2", "--workers", "1", "--out", str(out)]) == 130
+    err = capsys.readouterr().err
+    assert f"interrupted; completed chunks are saved in {out}. Re-run the same command to resume." in err
+    assert len(load_results(out).runs()) == 2
+
+
+def test_unknown_time_series_variable_is_an_error_listing_known_ones(tmp_path):
+    from wargame.batch.store import UnknownVariableError
+
+    res = small(tmp_path / "r")
+    with pytest.raises(UnknownVariableError) as exc:
+        res.timeseries(["lead_months", "nosuch"])
+    msg = str(exc.value)
+    assert "unknown time-series variable(s) 'nosuch'" in msg and "lead_months" in msg and "incidents" in msg
+    assert "lead_months" in res.timeseries_variables()
+    # a single name is one variable, not its letters
+    assert set(res.timeseries("lead_months")["variable"]) == {"lead_months"}
+    no_ts = small(tmp_path / "no_ts", timeseries=False)
+    with pytest.raises(StoreError, match="no time series"):
+        no_ts.timeseries(["lead_months"])
+    assert no_ts.report()["summary"].is_file()  # the report still works without time series
+
+
+def test_counts_are_nullable_integers(tmp_path):
+    res = small(tmp_path / "r", run_fn=failing_run)
+    runs = res.runs()
+    failed = runs["status"] != "ok"
+    assert failed.any() and (~failed).any()
+    for col in ("incidents", "major_incidents", "seasons_played"):
+        assert str(runs[col].dtype) == "Int64", col
+        assert runs.loc[failed, col].isna().all() and runs.loc[~failed, col].notna().all()
+    assert runs.loc[~failed, "seasons_played"].eq(10).all()
+    assert str(runs["final_lead_months"].dtype) == "float64"
+
+
+def test_parts_written_with_float_counts_still_read(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    res = small(tmp_path / "r", run_fn=failing_run)
+    expected = res.runs()
+    for part in (res.path / "chunks").glob("part-*.parquet"):  # rewrite as an older version did
+        t = pq.read_table(part)
+        for col in ("incidents", "major_incidents", "seasons_played"):
+            t = t.set_column(t.schema.get_field_index(col), col, t.column(col).cast(pa.float64()))
+        pq.write_table(t, part)
+    pd.testing.assert_frame_equal(load_results(res.path).runs(), expected)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from wargame.batch import design as dsg
@@ -69,15 +70,55 @@ class BatchPlan:
         return Path("results") / f"batch-{hashlib.sha256(ident.encode()).hexdigest()[:12]}"
 
 
-def _load_scenarios(scenarios: Iterable[Any]) -> dict[str, Any]:
-    from wargame.scenario import load_scenario
+def _distinguishing_suffixes(paths: Sequence[Path]) -> list[str] | None:
+    """Shortest trailing path parts (without ``.toml``) that tell the paths apart, or None if none do."""
+    parts = [p.with_suffix("").parts for p in paths]
+    for k in range(1, max(len(p) for p in parts) + 1):
+        tails = ["/".join(p[-k:]) for p in parts]
+        if len(set(tails)) == len(tails):
+            return tails
+    return None
 
-    out: dict[str, Any] = {}
+
+def _load_scenarios(scenarios: Iterable[Any]) -> dict[str, Any]:
+    """Load scenarios and key them by a label that is unique in the batch.
+
+    The label is the scenario's ``name`` (e.g. ``baseline``, also for a scenario given as a path), so it
+    reads the same in tables, file names and ``--only-scenario``. When two scenarios of the batch share a
+    name but differ in content, each label gets a disambiguator in parentheses: the shortest trailing
+    part of the file paths that tells them apart (``baseline (a/x)`` and ``baseline (b/x)`` for
+    ``runs/a/x.toml`` and ``runs/b/x.toml``), or the first 8 hex of the content hash for scenarios given
+    as objects. The same scenario listed twice is an error.
+    """
+    from wargame.scenario import ScenarioError, load_scenario, resolve_scenario_path
+
+    scenarios = list(scenarios)
+    objs = [load_scenario(s) if isinstance(s, str | Path) else s for s in scenarios]
+    given = [str(s) if isinstance(s, str | Path) else obj.name for s, obj in zip(scenarios, objs, strict=True)]
+    paths: list[Path | None] = []
     for s in scenarios:
-        obj = load_scenario(s) if isinstance(s, str | Path) else s
-        key = str(s) if isinstance(s, str | Path) else obj.name
-        out[key] = obj
-    return out
+        try:
+            paths.append(resolve_scenario_path(s).resolve() if isinstance(s, str | Path) else None)
+        except ScenarioError:  # pragma: no cover - load_scenario succeeded, so the path resolves
+            paths.append(None)
+    hashes = [obj.content_hash() for obj in objs]
+    names = [str(obj.name) for obj in objs]
+    labels = list(names)
+    for name in dict.fromkeys(names):
+        group = [i for i, n in enumerate(names) if n == name]
+        for i in group:
+            twins = [given[j] for j in group if hashes[j] == hashes[i]]
+            if len(twins) > 1:
+                raise dsg.SweepError(f"scenario {name!r} is listed more than once, with the same content "
+                                     f"({', '.join(twins)}); list it once")
+        if len(group) == 1:
+            continue
+        group_paths = [paths[i] for i in group]
+        tails = (_distinguishing_suffixes(group_paths)  # type: ignore[arg-type]
+                 if all(p is not None for p in group_paths) else None)
+        for k, i in enumerate(group):
+            labels[i] = f"{name} ({tails[k] if tails else hashes[i][:8]})"
+    return dict(zip(labels, objs, strict=True))
 
 
 def _thresholds(scenario: Any) -> dict[str, float] | None:
@@ -121,6 +162,8 @@ def plan_batch(
     """
     import wargame
 
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= int(seed) < 2**63:
+        raise dsg.SweepError(f"seed must be a non-negative integer below 2**63, got {seed!r}")
     if isinstance(scenarios, str | Path):
         scenarios = [scenarios]
     objs = _load_scenarios(scenarios)
@@ -128,7 +171,7 @@ def plan_batch(
     sweep_obj = dsg.load_sweep(sweep) if isinstance(sweep, str | Path) else sweep
     samples = dsg.make_samples(grid=grid, sweep=sweep_obj, method=method, n=n, sampler_seed=seed)
     for obj in objs.values():
-        dsg.validate_overrides(obj, samples, source=str(sweep) if sweep else "--set")
+        dsg.validate_overrides(obj, samples, source=str(sweep) if sweep else "--set", sweep=sweep_obj)
     design = dsg.build_design(list(objs), samples, replications, seed, seed_scope)
     manifest = {
         "code_version": wargame.__version__,
@@ -269,13 +312,28 @@ class BatchResult:
         return self.store.design()
 
     def runs(self) -> pd.DataFrame:
-        """Completed runs: design columns joined with status, error and the outcome metrics."""
+        """Completed runs: design columns joined with status, error and the outcome metrics.
+
+        The counts ``incidents``, ``major_incidents`` and ``seasons_played`` are nullable integers
+        (``Int64``; ``<NA>`` for a failed run); the other metrics are ``float64`` (NaN for a failed run).
+        """
         summary = self.store.summary().drop(columns=["scenario", "sample_id", "replication", "seed"])
         return self.design().merge(summary, on="run_id", how="inner").sort_values("run_id", ignore_index=True)
 
     def timeseries(self, variables: Iterable[str] | None = None) -> pd.DataFrame:
-        """Tidy long time series ``(run_id, season, variable, value)``, optionally only some variables."""
+        """Tidy long time series ``(run_id, season, variable, value)``, optionally only some variables.
+
+        Raises:
+            wargame.batch.store.UnknownVariableError: If a requested variable was not recorded (the message
+                lists those that were; :meth:`timeseries_variables` returns them).
+            wargame.batch.store.StoreError: If variables are requested from a ``--no-timeseries`` batch.
+
+        """
         return self.store.timeseries(variables)
+
+    def timeseries_variables(self) -> list[str]:
+        """Names of the recorded time-series variables (e.g. ``lead_months``)."""
+        return self.store.timeseries_variables()
 
     def outcomes(self) -> pd.DataFrame:
         """P(S1), P(S2), P(contested) with Wilson 95% intervals per scenario x sample."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from wargame.batch.api import DEFAULT_REPLICATIONS, DEFAULT_SCENARIO, DEFAULT_SEED
+from wargame.cli import seed_arg
 
 
 def _positive_int(text: str) -> int:
@@ -33,7 +34,7 @@ def _add_run_options(p: argparse.ArgumentParser, replications: int) -> None:
                    help=f"scenario name or .toml path; repeat to compare scenarios (default: {DEFAULT_SCENARIO})")
     g.add_argument("--replications", "-n", type=_positive_int, default=replications,
                    help=f"runs per scenario and sample (default: {replications})")
-    g.add_argument("--seed", type=int, default=DEFAULT_SEED,
+    g.add_argument("--seed", type=seed_arg, default=DEFAULT_SEED,
                    help=f"master seed; run seeds are spawned from it per (sample, replication) "
                         f"(default: {DEFAULT_SEED})")
     g.add_argument("--set", action="append", default=[], metavar="KEY=V1[,V2...]", dest="set_",
@@ -67,11 +68,13 @@ def register(subparsers: Any) -> None:
         subparsers: The object returned by ``ArgumentParser.add_subparsers()``.
 
     """
+    from wargame.batch.sensitivity import NUMERIC_OUTCOMES
+
     p = subparsers.add_parser(
         "batch", help="run a Monte Carlo batch (scenarios x samples x replications) into a results folder",
         description="Run seeded replications of one or more scenarios, optionally over a parameter grid or "
                     "a sampled sweep, into a resumable Parquet results folder; print the outcome "
-                    "probabilities with Wilson 95%% intervals. Re-running the same command resumes.")
+                    "probabilities with Wilson 95% intervals. Re-running the same command resumes.")
     _add_run_options(p, DEFAULT_REPLICATIONS)
     p.add_argument("--out", metavar="DIR",
                    help="results folder (default: results/batch-<hash of the batch>, so the same command "
@@ -79,7 +82,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_batch)
 
     r = subparsers.add_parser("report", help="outcome probabilities, lead bands and fan charts of a batch",
-                              description="Write summary.csv (P(S1), P(S2), P(contested) with Wilson 95%% "
+                              description="Write summary.csv (P(S1), P(S2), P(contested) with Wilson 95% "
                                           "intervals), lead_bands.csv and fan-chart PNGs of a results folder.")
     r.add_argument("dir", metavar="DIR", help="results folder of 'wargame batch'")
     r.add_argument("--out", metavar="DIR", help="output folder (default: DIR/report)")
@@ -93,10 +96,12 @@ def register(subparsers: Any) -> None:
                     "--sweep, first run (or resume) that batch into DIR.")
     s.add_argument("dir", metavar="DIR", help="results folder of a --sobol/--morris batch")
     s.add_argument("--outcome", default="final_lead_months",
-                   help="per-run quantity averaged over replications: a summary column (final_lead_months, "
-                        "adoption_share_us, incidents, mean_safety_share, mean_race_pressure, ...) or an "
-                        "outcome class S1/S2/contested (its probability) (default: final_lead_months)")
-    s.add_argument("--parameters", metavar="A,B", help="only report these swept parameters (comma-separated)")
+                   help="per-run quantity averaged over replications: a numeric summary column ("
+                        + ", ".join(NUMERIC_OUTCOMES) + ") or an outcome class S1/S2/contested (its "
+                        "probability) (default: final_lead_months)")
+    s.add_argument("--parameters", metavar="A,B",
+                   help="only report these swept parameters (comma-separated); the output file names then "
+                        "include them, so a subset never overwrites the full table")
     s.add_argument("--only-scenario", metavar="NAME", help="only this scenario of the batch")
     s.add_argument("--out", metavar="DIR", dest="report_out", help="output folder (default: DIR/report)")
     _add_run_options(s, 10)
@@ -133,6 +138,7 @@ def _run(args: argparse.Namespace, cmd: str, out: str | None) -> tuple[int, Any]
     if args.scheduler and args.engine != "dask":
         return _err(cmd, "--scheduler needs --engine dask"), None
     folder = Path(out) if out else plan.default_out
+    args.batch_folder = folder  # for the interruption message, wherever Ctrl-C lands from here on
     if not args.quiet:
         print(f"{len(plan.design)} runs ({len(plan.scenarios)} scenario(s) x {len(plan.samples.table)} "
               f"sample(s) x {args.replications} replications) -> {folder}", file=sys.stderr)
@@ -141,10 +147,6 @@ def _run(args: argparse.Namespace, cmd: str, out: str | None) -> tuple[int, Any]
                              chunk_size=args.chunk_size, progress=None if not args.quiet else False)
     except StoreError as exc:
         return _err(cmd, exc), None
-    except KeyboardInterrupt:
-        print(f"\ninterrupted; completed chunks are saved in {folder}. Re-run the same command to resume.",
-              file=sys.stderr)
-        return 130, None
     except BrokenExecutor as exc:
         print(f"wargame {cmd}: error: a worker process died ({exc or type(exc).__name__}); out of memory? "
               f"Completed chunks are saved in {folder}; re-run the same command to resume.", file=sys.stderr)
@@ -152,6 +154,35 @@ def _run(args: argparse.Namespace, cmd: str, out: str | None) -> tuple[int, Any]
     return 0, BatchResult(store)
 
 
+def _interrupted(args: argparse.Namespace) -> int:
+    """Ctrl-C: one message (workers ignore SIGINT, so no traceback from them) and exit code 130."""
+    folder = getattr(args, "batch_folder", None)
+    if folder is None:
+        print("\ninterrupted before the batch started; nothing was run.", file=sys.stderr)
+    else:
+        print(f"\ninterrupted; completed chunks are saved in {folder}. Re-run the same command to resume.",
+              file=sys.stderr)
+    return 130
+
+
+def _handle_interrupt(handler: Any) -> Any:
+    """Wrap a command handler: Ctrl-C anywhere in it gives the same message and exit code 130.
+
+    Anywhere: while planning, running, shutting the pool down or printing the table.
+    """
+
+    def wrapped(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except KeyboardInterrupt:
+            return _interrupted(args)
+
+    wrapped.__name__ = handler.__name__
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+@_handle_interrupt
 def cmd_batch(args: argparse.Namespace) -> int:
     """Handler of ``wargame batch``."""
     from wargame.batch.report import format_outcomes
@@ -194,10 +225,34 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def output_stem(method: str, outcome: str, parameters: list[str] | None, scenario: str | None) -> str:
+    """File stem of a sensitivity table and chart.
+
+    ``sensitivity_<method>_<outcome>``, plus ``_scenario-<name>`` and ``_only-<a>+<b>`` when a scenario or a
+    parameter subset is given, so a subset run never overwrites the full run's files. A long (or ambiguous)
+    subset is shortened to ``<n>params-<8 hex of a hash of the names>``.
+    """
+    import hashlib
+    import re
+
+    stem = f"sensitivity_{method}_{outcome}"
+    if scenario:
+        stem += f"_scenario-{scenario}"
+    if parameters:
+        short = "+".join(p.split(".")[-1] for p in parameters)
+        if len(short) > 60 or len({p.split(".")[-1] for p in parameters}) < len(parameters):
+            short = f"{len(parameters)}params-" + hashlib.sha256(",".join(parameters).encode()).hexdigest()[:8]
+        stem += f"_only-{short}"
+    return re.sub(r"[^A-Za-z0-9_.+@-]+", "_", stem)
+
+
+@_handle_interrupt
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Handler of ``wargame sensitivity``."""
+    import warnings
+
     from wargame.batch.api import load_results
-    from wargame.batch.sensitivity import SensitivityError, analyze, bar_chart
+    from wargame.batch.sensitivity import ConstantOutcomeWarning, SensitivityError, analyze, bar_chart
     from wargame.batch.store import StoreError
 
     if args.sweep:
@@ -213,19 +268,27 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             return _err("sensitivity", f"{exc}\n(or pass --sweep FILE --sobol N to run the batch first)")
     params = [p.strip() for p in args.parameters.split(",")] if args.parameters else None
     try:
-        table = analyze(result, outcome=args.outcome, parameters=params, scenario=args.only_scenario)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConstantOutcomeWarning)
+            table = analyze(result, outcome=args.outcome, parameters=params, scenario=args.only_scenario)
     except SensitivityError as exc:
         return _err("sensitivity", exc)
+    for w in caught:
+        if issubclass(w.category, ConstantOutcomeWarning):
+            print(f"wargame sensitivity: warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     out = Path(args.report_out) if args.report_out else result.path / "report"
     out.mkdir(parents=True, exist_ok=True)
     method = table["method"].iloc[0]
-    csv = out / f"sensitivity_{method}_{args.outcome}.csv"
+    stem = output_stem(method, args.outcome, params, args.only_scenario)
+    csv = out / f"{stem}.csv"
     table.to_csv(csv, index=False)
-    png = bar_chart(table, out / f"sensitivity_{method}_{args.outcome}.png")
+    png = bar_chart(table, out / f"{stem}.png")
     if not args.quiet:
         with_cols = ["scenario", "parameter", *(["S1", "S1_conf", "ST", "ST_conf"] if method == "sobol"
                                                  else ["mu_star", "mu_star_conf", "sigma"])]
-        print(table[with_cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        print(table[with_cols].to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="undefined"))
     print(f"csv: {csv}\nchart: {png}")
     return 0
 

@@ -64,7 +64,9 @@ class SweepError(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    # strict: a quoted number (low = "0.1") is an error, not silently converted; an integer is still a
+    # valid float (low = 0).
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 class Factor(_Strict):
@@ -452,33 +454,108 @@ def design_hash(design: pd.DataFrame) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def validate_overrides(scenario: Any, samples: SampleSet, source: str = "--set / sweep file") -> None:
-    """Check every sample's overrides against a scenario (cheap: re-validation only, no model run).
+def field_bounds(scenario: Any, dotted: str) -> tuple[float | None, bool, float | None, bool] | None:
+    """Allowed range of a scenario field, from its pydantic metadata (``ge``/``gt``/``le``/``lt``).
 
-    For range factors only the bounds need checking (validity is interval-shaped for the model's
-    bounded parameters), so the check applies the per-column minimum and maximum as well as each
-    distinct grid row.
+    Args:
+        scenario: A scenario object (a pydantic model; list items are addressed by seat ``id``).
+        dotted: Dotted path, e.g. ``"parameters.enmity"`` or ``"labs.us_lab_a.base_safety_share"``.
+
+    Returns:
+        ``(low, low_inclusive, high, high_inclusive)`` (a bound is ``None`` when absent), or ``None`` when
+        the path does not lead to a pydantic field (the scenario's own validation reports that).
+
+    """
+    node: Any = scenario
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        if isinstance(node, list):
+            node = next((item for item in node if getattr(item, "id", None) == part), None)
+        else:
+            node = getattr(node, part, None)
+        if node is None:
+            return None
+    fields = getattr(type(node), "model_fields", None)
+    if not isinstance(node, BaseModel) or not fields or parts[-1] not in fields:
+        return None
+    low = high = None
+    low_incl = high_incl = True
+    for m in fields[parts[-1]].metadata:
+        if getattr(m, "ge", None) is not None:
+            low, low_incl = float(m.ge), True
+        if getattr(m, "gt", None) is not None:
+            low, low_incl = float(m.gt), False
+        if getattr(m, "le", None) is not None:
+            high, high_incl = float(m.le), True
+        if getattr(m, "lt", None) is not None:
+            high, high_incl = float(m.lt), False
+    if low is None and high is None:
+        return None
+    return low, low_incl, high, high_incl
+
+
+def _format_bounds(bounds: tuple[float | None, bool, float | None, bool]) -> str:
+    low, low_incl, high, high_incl = bounds
+    lo = "(-inf" if low is None else ("[" if low_incl else "(") + f"{low:g}"
+    hi = "inf)" if high is None else f"{high:g}" + ("]" if high_incl else ")")
+    return f"{lo}, {hi}"
+
+
+def _range_ends(f: Factor) -> tuple[Any, Any]:
+    """The extreme values a range factor can take: ``low``/``high`` (rounded for integer factors)."""
+    low, high = float(f.low), float(f.high)  # type: ignore[arg-type]
+    if f.integer:
+        return int(np.rint(low)), int(np.rint(high))
+    return low, high
+
+
+def validate_overrides(scenario: Any, samples: SampleSet, source: str = "--set / sweep file",
+                       sweep: SweepFile | None = None) -> None:
+    """Check the overrides of a batch against a scenario (cheap: re-validation only, no model run).
+
+    Range factors are checked at their declared ``low`` and ``high`` (so the check does not depend on
+    which values the sampler happened to draw), each against the field's allowed range from the pydantic
+    metadata first, for a message naming the factor and the range, then by re-validating the scenario at
+    both ends. Every distinct grid row is checked too.
 
     Raises:
-        SweepError: Naming the parameter and quoting the scenario's own error message.
+        SweepError: Naming the source (sweep file), the parameter and the allowed range, or quoting the
+            scenario's own error message.
 
     """
     from wargame.scenario import ScenarioError
 
     table = samples.table
+    ranges = list(sweep.ranges) if sweep is not None else []
+    if samples.problem and not ranges:  # samples built without the sweep object: use the SALib bounds
+        ranges = [Factor(name=n, low=float(b[0]), high=float(b[1]))
+                  for n, b in zip(samples.problem["names"], samples.problem["bounds"], strict=True)]
+    problems = []
+    for f in ranges:
+        bounds = field_bounds(scenario, f.name)
+        if bounds is None:
+            continue
+        low, low_incl, high, high_incl = bounds
+        for label, v in zip(("low", "high"), _range_ends(f), strict=True):
+            below = low is not None and (v < low or (v == low and not low_incl))
+            above = high is not None and (v > high or (v == high and not high_incl))
+            if below or above:
+                problems.append(f"{source}: factor {f.name}: {label} = {v:g} is outside the allowed range "
+                                f"{_format_bounds(bounds)} of scenario {scenario.name!r}")
+    if problems:
+        raise SweepError("\n".join(problems))
     if table.empty or not len(table.columns):
         return
-    ranged = set(samples.problem["names"]) if samples.problem else set()
+    ranged = [f.name for f in ranges]
     grid_cols = [c for c in table.columns if c not in ranged]
     probes: list[dict[str, Any]] = []
     grid_rows = table[grid_cols].drop_duplicates() if grid_cols else pd.DataFrame([{}])
+    ends = [_range_ends(f) for f in ranges]
     for _, g in grid_rows.iterrows():
         base = overrides_of(g, grid_cols)
         if ranged:
-            lo = {c: table[c].min() for c in ranged}
-            hi = {c: table[c].max() for c in ranged}
-            probes.append({**base, **overrides_of(lo, list(ranged))})
-            probes.append({**base, **overrides_of(hi, list(ranged))})
+            probes.append({**base, **{n: e[0] for n, e in zip(ranged, ends, strict=True)}})
+            probes.append({**base, **{n: e[1] for n, e in zip(ranged, ends, strict=True)}})
         else:
             probes.append(base)
     for probe in probes:

@@ -7,8 +7,9 @@
   the median final lead (months) and the mean incidents and safety share;
 * ``lead_bands.csv``: per scenario x sample x season, the median and 5/25/75/95% quantiles of the lead
   (months), with ``n`` the runs behind each season;
-* ``fan_<scenario>.png``: fan charts of the lead (one panel per sample when there are at most six, else
-  pooled over samples), and ``fan_compare.png`` overlaying scenarios when there are several.
+* ``fan_<scenario>.png`` (one per scenario; file names are made unique): fan charts of the lead (one
+  panel per sample when there are at most six, else pooled over samples), and
+  ``fan_compare.png`` overlaying scenarios when there are several.
 
 Probabilities are over the runs that completed (``status == "ok"``); failed runs are counted apart.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -142,7 +144,40 @@ def lead_bands(lead_ts: pd.DataFrame, design: pd.DataFrame, by_sample: bool = Tr
 
 
 def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem if name.endswith(".toml") else name)
+    return re.sub(r"[^A-Za-z0-9_.@-]+", "_", name).strip("_") or "scenario"
+
+
+def unique_file_stems(names: list[str]) -> dict[str, str]:
+    """File-name-safe stems for scenario labels, distinct even where the safe forms would collide.
+
+    Labels of older results folders may be paths (``/a/x.toml``, ``/b/x.toml``): the stem keeps the
+    path's meaningful part and a collision gets ``-2``, ``-3``... appended, so no file overwrites another.
+    """
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:
+        base = _safe(name[:-5] if name.endswith(".toml") else name)
+        stem, i = base, 1
+        while stem.lower() in used:
+            i += 1
+            stem = f"{base}-{i}"
+        used.add(stem.lower())
+        out[name] = stem
+    return out
+
+
+def _season_ticks(ax: Any, seasons: list[str], max_labels: int = 6) -> None:
+    """Label at most ``max_labels`` seasons, evenly spaced and ending on the last one, slanted."""
+    x = np.arange(len(seasons))
+    step = max(1, math.ceil(len(seasons) / max_labels))
+    idx = x[::-1][::step][::-1]  # keep the last season (the horizon) labelled
+    ax.set_xticks(idx, [seasons[i] for i in idx], rotation=30, ha="right", fontsize=8)
+    ax.set_xlim(-0.3, len(seasons) - 0.7)
+
+
+def _wrap(text: str, width_in: float, fontsize: float = 10) -> str:
+    """Wrap a title to the figure width (about 1.9 * 72 / fontsize characters per inch)."""
+    return textwrap.fill(text, width=max(20, int(width_in * 72 / (0.55 * fontsize))))
 
 
 def _fan(ax: Any, band: pd.DataFrame, color: str = "C0", label: str | None = None) -> None:
@@ -152,8 +187,7 @@ def _fan(ax: Any, band: pd.DataFrame, color: str = "C0", label: str | None = Non
     ax.fill_between(x, band["q25"], band["q75"], color=color, alpha=0.35, lw=0,
                     label=None if label else "25-75%")
     ax.plot(x, band["median"], color=color, lw=2, label=label or "median")
-    step = max(1, len(band) // 6)
-    ax.set_xticks(x[::step], band["season"].tolist()[::step])
+    _season_ticks(ax, band["season"].tolist())
 
 
 def _thresholds(ax: Any, thresholds: dict[str, float] | None) -> None:
@@ -187,6 +221,7 @@ def fan_charts(lead_ts: pd.DataFrame, design: pd.DataFrame, out: Path,
     per_sample = lead_bands(lead_ts, design, by_sample=True)
     pooled = lead_bands(lead_ts, design, by_sample=False)
     paths: list[Path] = []
+    stems = unique_file_stems([str(x) for x in dict.fromkeys(per_sample["scenario"])])
     for scen, bands in per_sample.groupby("scenario", sort=False):
         sample_ids = sorted(bands["sample_id"].unique())
         if len(sample_ids) <= MAX_PANELS:
@@ -195,8 +230,9 @@ def fan_charts(lead_ts: pd.DataFrame, design: pd.DataFrame, out: Path,
             panels = [(-1, pooled[pooled["scenario"] == scen])]
         ncols = min(3, len(panels))
         nrows = -(-len(panels) // ncols)
-        fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.6 * nrows), squeeze=False,
-                                 sharey=True)
+        width = 5.6 * ncols
+        fig, axes = plt.subplots(nrows, ncols, figsize=(width, 3.3 * nrows + 0.9), squeeze=False,
+                                 sharey=True, layout="constrained")
         for ax, (sid, band) in zip(axes.flat, panels, strict=False):
             _fan(ax, band.sort_values("season"))
             _thresholds(ax, thresholds.get(str(scen)))
@@ -206,39 +242,36 @@ def fan_charts(lead_ts: pd.DataFrame, design: pd.DataFrame, out: Path,
                 row = design[(design["scenario"] == scen) & (design["sample_id"] == sid)].iloc[0]
                 title = ", ".join(f"{p.split('.')[-1]}={row[p]:.3g}" if isinstance(row[p], float)
                                   else f"{p.split('.')[-1]}={row[p]}" for p in params) or "default parameters"
-            ax.set_title(title, fontsize=9)
+            ax.set_title(_wrap(title, 5.6, 9), fontsize=9)
             ax.set_ylabel("US lead (months)")
             ax.grid(alpha=0.3)
         for ax in list(axes.flat)[len(panels):]:
             ax.set_visible(False)
         axes.flat[0].legend(fontsize=8, loc="best")
         n_runs = int(bands.groupby("season")["n"].max().max())
-        fig.suptitle(f"Lead of the US over the PRC, scenario {scen} (median, 25-75% and 5-95% of "
-                     f"{n_runs} runs per season)", fontsize=10)
-        fig.tight_layout()
-        path = out / f"fan_{_safe(str(scen))}.png"
-        fig.savefig(path, dpi=110)
+        fig.suptitle(_wrap(f"US lead over the PRC, scenario {scen}: median, 25-75% and 5-95% of {n_runs} runs "
+                           "per season", width, 10), fontsize=10)
+        path = out / f"fan_{stems[str(scen)]}.png"
+        fig.savefig(path, dpi=110, bbox_inches="tight")
         plt.close(fig)
         paths.append(path)
     scenarios = pooled["scenario"].unique().tolist()
     if len(scenarios) > 1:
-        fig, ax = plt.subplots(figsize=(7.5, 4.2))
+        fig, ax = plt.subplots(figsize=(7.5, 4.4), layout="constrained")
         for i, scen in enumerate(scenarios):
             band = pooled[pooled["scenario"] == scen].sort_values("season")
             color = f"C{i % 10}"
             x = np.arange(len(band))
             ax.fill_between(x, band["q05"], band["q95"], color=color, alpha=0.15, lw=0)
             ax.plot(x, band["median"], color=color, lw=2, label=f"{scen} (median, 5-95%)")
-            step = max(1, len(band) // 6)
-            ax.set_xticks(x[::step], band["season"].tolist()[::step])
+            _season_ticks(ax, band["season"].tolist())
         ax.axhline(0, color="k", lw=0.6)
         ax.set_ylabel("US lead (months)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-        ax.set_title("Lead by scenario, pooled over samples", fontsize=10)
-        fig.tight_layout()
+        ax.set_title("US lead over the PRC by scenario, pooled over samples", fontsize=10)
         path = out / "fan_compare.png"
-        fig.savefig(path, dpi=110)
+        fig.savefig(path, dpi=110, bbox_inches="tight")
         plt.close(fig)
         paths.append(path)
     return paths
@@ -261,7 +294,9 @@ def write_report(result: BatchResult, out: str | Path | None = None) -> dict[str
     summary = outcome_table(result.runs(), design)
     paths = {"summary": out / "summary.csv", "lead_bands": out / "lead_bands.csv"}
     summary.to_csv(paths["summary"], index=False)
-    lead_ts = result.timeseries(["lead_months"])
+    has_ts = result.manifest.get("timeseries", True)
+    lead_ts = result.timeseries(["lead_months"]) if has_ts else pd.DataFrame(
+        columns=["run_id", "season", "variable", "value"])
     lead_bands(lead_ts, design).to_csv(paths["lead_bands"], index=False)
     if not lead_ts.empty:
         thresholds = result.manifest.get("thresholds") or {}
@@ -279,7 +314,8 @@ def format_outcomes(table: pd.DataFrame, max_rows: int = 20) -> str:
                                                     "mean_safety_share_mean")
               and not c.startswith("p_")]
     lines = []
-    header = f"{'scenario':<14} {'sample':>6} {'runs':>6} {'failed':>6}   " + "   ".join(
+    w = max(8, *(len(str(x)) for x in table["scenario"]))  # never truncated: labels are unique in full
+    header = f"{'scenario':<{w}} {'sample':>6} {'runs':>6} {'failed':>6}   " + "   ".join(
         f"{'P(' + o + ') [95% CI]':<24}" for o in OUTCOMES)
     lines.append(header)
     for _, r in table.head(max_rows).iterrows():
@@ -288,7 +324,7 @@ def format_outcomes(table: pd.DataFrame, max_rows: int = 20) -> str:
             p, lo, hi = r[f"p_{o}"], r[f"p_{o}_lo"], r[f"p_{o}_hi"]
             cells.append(f"{p:6.1%} [{lo:5.1%}, {hi:5.1%}]".ljust(24) if r["n_ok"] else "n/a".ljust(24))
         setting = ", ".join(f"{c}={r[c]:.3g}" if isinstance(r[c], float) else f"{c}={r[c]}" for c in params)
-        lines.append(f"{str(r['scenario'])[:14]:<14} {int(r['sample_id']):>6} {int(r['n_ok']):>6} "
+        lines.append(f"{str(r['scenario']):<{w}} {int(r['sample_id']):>6} {int(r['n_ok']):>6} "
                      f"{int(r['n_error']):>6}   " + "   ".join(cells) + (f"   {setting}" if setting else ""))
     if len(table) > max_rows:
         lines.append(f"... {len(table) - max_rows} more rows; see 'wargame report' (summary.csv)")

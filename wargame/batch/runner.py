@@ -44,13 +44,15 @@ SUMMARY_METRICS: tuple[tuple[str, pa.DataType], ...] = (
     ("final_lead_months", pa.float64()),
     ("compute_ratio", pa.float64()),
     ("adoption_share_us", pa.float64()),
-    ("incidents", pa.float64()),
-    ("major_incidents", pa.float64()),
+    ("incidents", pa.int64()),
+    ("major_incidents", pa.int64()),
     ("cumulative_incident_probability", pa.float64()),
     ("mean_safety_share", pa.float64()),
     ("mean_race_pressure", pa.float64()),
-    ("seasons_played", pa.float64()),
+    ("seasons_played", pa.int64()),
 )
+#: Summary metrics stored as (nullable) integers: null for a failed run.
+INTEGER_METRICS = tuple(name for name, typ in SUMMARY_METRICS if pa.types.is_integer(typ))
 SUMMARY_SCHEMA = pa.schema([
     ("run_id", pa.int64()),
     ("scenario", pa.string()),
@@ -161,6 +163,24 @@ def _to_float(value: Any) -> float | None:
         return None
 
 
+def _to_int(value: Any) -> int | None:
+    """An integer count, or None for a missing or non-integral value."""
+    if value is None:
+        return None
+    if isinstance(value, int | np.integer):
+        return int(value)
+    f = _to_float(value)
+    return int(f) if f is not None and f.is_integer() else None
+
+
+def _metric(value: Any, typ: pa.DataType) -> Any:
+    if pa.types.is_string(typ):
+        return None if value is None else str(value)
+    if pa.types.is_integer(typ):
+        return _to_int(value)
+    return _to_float(value)
+
+
 def _series_to_long(run_id: int, series: Mapping[str, Sequence[Any]]) -> tuple[list, list, list]:
     """Tidy long rows of one run: (seasons, variables, values) for every numeric model variable."""
     seasons = [str(s) for s in series.get("season", ())]
@@ -220,10 +240,7 @@ def execute_chunk(task: ChunkTask) -> ChunkResult:
                 scenario = task.scenario.with_overrides(overrides) if overrides else task.scenario
                 cache[key] = scenario
             summary, series = task.run_fn(scenario, int(task.seeds[i]))
-            row = {}
-            for name, typ in SUMMARY_METRICS:
-                v = summary.get(name)
-                row[name] = (None if v is None else str(v)) if pa.types.is_string(typ) else _to_float(v)
+            row = {name: _metric(summary.get(name), typ) for name, typ in SUMMARY_METRICS}
             if task.timeseries:
                 s, var, val = _series_to_long(run_id, series)
             status, error = "ok", None
@@ -357,6 +374,17 @@ def _process_context() -> mp.context.BaseContext:
     return ctx
 
 
+def ignore_sigint() -> None:
+    """Worker initializer: ignore SIGINT, so Ctrl-C (sent to the whole process group) reaches only the parent.
+
+    The parent then cancels the pending tasks and shuts the pool down; without this every worker would
+    also raise ``KeyboardInterrupt`` and print its own traceback.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @contextlib.contextmanager
 def make_executor(
     engine: Engine = "local", workers: int | None = None, scheduler: str | None = None
@@ -377,7 +405,8 @@ def make_executor(
         if scheduler:
             raise ValueError("--scheduler needs --engine dask")
         n = workers or default_workers()
-        with cf.ProcessPoolExecutor(max_workers=n, mp_context=_process_context()) as ex:
+        with cf.ProcessPoolExecutor(max_workers=n, mp_context=_process_context(),
+                                    initializer=ignore_sigint) as ex:
             yield ex, n
     elif engine == "dask":
         from distributed import Client, LocalCluster

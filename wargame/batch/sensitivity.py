@@ -4,9 +4,17 @@ A batch run with ``--sobol N`` or ``--morris N`` over a sweep file's ranges hold
 matrix (one sample per row, ``sample_id`` in SALib's order). The outcome of each sample is the mean over
 its replications of a per-run quantity, so replications average out the model's own randomness:
 
-* a numeric summary column, e.g. ``final_lead_months``, ``adoption_share_us``, ``incidents``,
-  ``mean_safety_share``, ``mean_race_pressure``, ``cumulative_incident_probability``, ``compute_ratio``;
+* any numeric summary column (:data:`NUMERIC_OUTCOMES`): ``final_lead_months``, ``compute_ratio``,
+  ``adoption_share_us``, ``incidents``, ``major_incidents``, ``cumulative_incident_probability``,
+  ``mean_safety_share``, ``mean_race_pressure``, ``seasons_played``;
 * an outcome class, ``S1``, ``S2`` or ``contested``: its probability per sample.
+
+If the outcome is the same for every sample of a scenario (e.g. ``S1`` when no run reaches S1), its variance
+is zero and the indices are undefined: that scenario's indices are NaN and a :class:`ConstantOutcomeWarning`
+says so (``wargame sensitivity`` prints it and still exits 0).
+
+The bootstrap confidence intervals are seeded from the batch's master seed, so analysing the same batch
+twice gives the same intervals.
 
 Sobol (Saltelli 2002; Saltelli et al. 2010, the estimators in SALib): first-order ``S1`` (the share of
 output variance explained by the parameter alone) and total-order ``ST`` (including all its interactions),
@@ -17,24 +25,37 @@ Source: Herman & Usher (2017), "SALib: An open-source Python library for sensiti
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from wargame.batch.report import OUTCOMES
+from wargame.batch.runner import SUMMARY_METRICS
 
 if TYPE_CHECKING:
     from wargame.batch.api import BatchResult
 
-NUMERIC_OUTCOMES = ("final_lead_months", "compute_ratio", "adoption_share_us", "incidents",
-                    "cumulative_incident_probability", "mean_safety_share", "mean_race_pressure")
+#: Every numeric per-run summary column can be an outcome.
+NUMERIC_OUTCOMES = tuple(name for name, typ in SUMMARY_METRICS if not pa.types.is_string(typ))
 
 
 class SensitivityError(ValueError):
     """The batch cannot be analysed as asked (wrong method, unknown outcome, missing runs...)."""
+
+
+class ConstantOutcomeWarning(UserWarning):
+    """The outcome does not vary across samples: the indices are undefined (reported as NaN)."""
+
+
+def bootstrap_seed(master_seed: int) -> int:
+    """Seed of SALib's bootstrap, derived from the batch's master seed (never 0: SALib ignores a 0 seed)."""
+    state = np.random.SeedSequence(int(master_seed), spawn_key=(0x5A1B,)).generate_state(1, dtype=np.uint32)
+    return int(state[0]) or 1
 
 
 def sample_outcomes(runs: pd.DataFrame, outcome: str) -> pd.Series:
@@ -52,14 +73,14 @@ def sample_outcomes(runs: pd.DataFrame, outcome: str) -> pd.Series:
     if outcome in OUTCOMES:
         values = (ok["outcome"] == outcome).astype(float)
     elif outcome in NUMERIC_OUTCOMES:
-        values = ok[outcome].astype(float)
+        values = ok[outcome].astype("float64")
     else:
         raise SensitivityError(f"unknown outcome {outcome!r}; allowed: {', '.join((*NUMERIC_OUTCOMES, *OUTCOMES))}")
     return values.groupby(ok["sample_id"]).mean()
 
 
 def analyze(result: BatchResult, outcome: str = "final_lead_months", parameters: Sequence[str] | None = None,
-            scenario: str | None = None, seed: int = 0) -> pd.DataFrame:
+            scenario: str | None = None, seed: int | None = None) -> pd.DataFrame:
     """Sobol or Morris indices of every swept parameter against one outcome.
 
     Args:
@@ -67,7 +88,8 @@ def analyze(result: BatchResult, outcome: str = "final_lead_months", parameters:
         outcome: See :func:`sample_outcomes`.
         parameters: Report only these parameters (the indices are always computed over all of them).
         scenario: Only this scenario (default: every scenario of the batch).
-        seed: Seed of SALib's bootstrap.
+        seed: Seed of SALib's bootstrap (confidence intervals); default: derived from the batch's
+            master seed with :func:`bootstrap_seed`, so the same batch gives the same intervals.
 
     Returns:
         Sobol: ``scenario, method, outcome, parameter, S1, S1_conf, ST, ST_conf``. Morris:
@@ -76,6 +98,10 @@ def analyze(result: BatchResult, outcome: str = "final_lead_months", parameters:
     Raises:
         SensitivityError: If the batch is not a Sobol/Morris batch, is incomplete, or a sample has no
             successful run.
+
+    Warns:
+        ConstantOutcomeWarning: For each scenario whose outcome is the same in every sample; its index
+            columns are NaN.
 
     """
     manifest = result.manifest
@@ -90,6 +116,8 @@ def analyze(result: BatchResult, outcome: str = "final_lead_months", parameters:
         if unknown:
             raise SensitivityError(f"parameters not swept in this batch: {', '.join(unknown)}; swept: "
                                    f"{', '.join(names)}")
+    if seed is None:
+        seed = bootstrap_seed(int(manifest.get("master_seed", 0)))
     runs = result.runs()
     design = result.design()
     scenarios = [scenario] if scenario else list(dict.fromkeys(design["scenario"]))
@@ -107,7 +135,15 @@ def analyze(result: BatchResult, outcome: str = "final_lead_months", parameters:
                                    f"successful run (e.g. sample {missing[0]}); finish the batch (re-run the "
                                    "same 'wargame batch' command) or inspect the 'error' column")
         y = y_by_sample.sort_index().to_numpy(dtype=float)
-        if method == "sobol":
+        if np.ptp(y) == 0:
+            warnings.warn(f"scenario {scen!r}: the outcome {outcome!r} is {y[0]:g} in all {len(y)} samples, so "
+                          "it has no variance to attribute and the sensitivity indices are undefined (written "
+                          "as NaN); choose an outcome that varies across the sweep", ConstantOutcomeWarning,
+                          stacklevel=2)
+            cols = (["S1", "S1_conf", "ST", "ST_conf"] if method == "sobol"
+                    else ["mu", "mu_star", "mu_star_conf", "sigma"])
+            df = pd.DataFrame({"parameter": names, **{c: np.nan for c in cols}})
+        elif method == "sobol":
             from SALib.analyze import sobol
 
             res = sobol.analyze(problem, y, calc_second_order=bool(

@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from wargame.batch.runner import SUMMARY_SCHEMA, TIMESERIES_SCHEMA, ChunkResult
+from wargame.batch.runner import INTEGER_METRICS, SUMMARY_SCHEMA, TIMESERIES_SCHEMA, ChunkResult
 
 FORMAT = "wargame-batch/1"
 DESIGN_FILE = "design.parquet"
@@ -52,6 +52,13 @@ IDENTITY_KEYS = {
 
 class StoreError(RuntimeError):
     """The results folder cannot be used (unreadable, not a results folder, ...)."""
+
+
+class UnknownVariableError(StoreError, KeyError):
+    """A time-series variable that the batch did not record; the message lists the known ones."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
 
 
 class StoreMismatchError(StoreError):
@@ -215,9 +222,19 @@ class ResultsStore:
     def summary(self) -> pd.DataFrame:
         """Per-run summaries (no design columns), sorted by ``run_id``; empty if nothing ran yet."""
         parts = self.summary_parts()
-        table = (pa.concat_tables([pq.read_table(p, schema=SUMMARY_SCHEMA) for p in parts]) if parts
+        table = (pa.concat_tables([_read_summary_part(p) for p in parts]) if parts
                  else SUMMARY_SCHEMA.empty_table())
-        return table.to_pandas().sort_values("run_id", ignore_index=True)
+        df = table.to_pandas().sort_values("run_id", ignore_index=True)
+        for name in INTEGER_METRICS:  # counts as nullable integers: <NA> for a failed run
+            df[name] = df[name].astype("Int64")
+        return df
+
+    def timeseries_variables(self) -> list[str]:
+        """Names of the variables in the stored time series (sorted); empty if none were stored."""
+        names: set[str] = set()
+        for p in self.timeseries_parts():
+            names.update(pq.read_table(p, columns=["variable"]).column("variable").unique().to_pylist())
+        return sorted(names)
 
     def timeseries(self, variables: Iterable[str] | None = None) -> pd.DataFrame:
         """The tidy long time series ``(run_id, season, variable, value)``, sorted by run, variable, season.
@@ -227,7 +244,22 @@ class ResultsStore:
 
         """
         parts = self.timeseries_parts()
-        filters = [("variable", "in", list(variables))] if variables is not None else None
+        if isinstance(variables, str):
+            variables = [variables]
+        if variables is not None:
+            variables = list(variables)
+            if parts:
+                first = set(pq.read_table(parts[0], columns=["variable"]).column("variable").unique().to_pylist())
+                if not set(variables) <= first:
+                    known = self.timeseries_variables()
+                    unknown = [v for v in variables if v not in known]
+                    if unknown:
+                        raise UnknownVariableError(
+                            f"unknown time-series variable(s) {', '.join(map(repr, unknown))}; this batch "
+                            f"recorded: {', '.join(known)}")
+            elif self.manifest().get("timeseries") is False:
+                raise StoreError(f"{self.path}: this batch stored no time series (run with --no-timeseries)")
+        filters = [("variable", "in", variables)] if variables is not None else None
         tables = [pq.read_table(p, schema=TIMESERIES_SCHEMA, filters=filters) for p in parts]
         table = pa.concat_tables(tables) if tables else TIMESERIES_SCHEMA.empty_table()
         return table.to_pandas().sort_values(["run_id", "variable", "season"], ignore_index=True)
@@ -247,6 +279,20 @@ class ResultsStore:
         path = self.summary_dir / name
         _atomic_write_table(path, result.summary)
         return path
+
+
+def _read_summary_part(path: Path) -> pa.Table:
+    """One summary part in :data:`SUMMARY_SCHEMA`; parts written before the integer counts are cast."""
+    table = pq.read_table(path)
+    if table.schema.equals(SUMMARY_SCHEMA):
+        return table
+    columns = []
+    for f in SUMMARY_SCHEMA:
+        if f.name in table.column_names:
+            columns.append(table.column(f.name).cast(f.type))  # safe cast: refuses a fractional count
+        else:
+            columns.append(pa.nulls(len(table), f.type))
+    return pa.table(columns, schema=SUMMARY_SCHEMA)
 
 
 def _short(value: Any) -> str:
