@@ -7,12 +7,13 @@ import ipywidgets as widgets
 import pytest
 import solara
 
+from wargame.decisions import decision_model_for
 from wargame.tabletop.charts import ChartView, adoption_figure, compute_figure, labs_figure, lead_figure
 from wargame.tabletop.debrief import OUTCOME_TEXT, Debrief, decisions_markdown
 from wargame.tabletop.network_map import flow_table, network_figure
-from wargame.tabletop.page import GameViews, TabletopPage, game_id_from_search
+from wargame.tabletop.page import GameViews, SafeArea, ScrollToTop, TabletopPage, game_id_from_search
 from wargame.tabletop.panels import DecisionPanel, FacilitatorControls, NewsLog, SaveLoadPanel, SetupPanel
-from wargame.tabletop.session import GameSession, GameStore
+from wargame.tabletop.session import MAX_SEED, GameSession, GameStore, SessionError, lever_rows
 
 
 def texts(widget) -> list[str]:
@@ -105,7 +106,7 @@ def test_decision_panel_reports_a_lab_split_that_does_not_sum_to_one(session):
     box, rc = solara.render(DecisionPanel(session, "us_lab_a", session.version), handle_error=False)
     field = rc.find(v.TextField, label="Safety share [share of compute [0, 1]]").widget
     field.v_model = "0.9"
-    assert "sum to 1" in all_text(box)
+    assert "must add up to 1 (now 1.7)" in all_text(box)
 
 
 def test_facilitator_controls_step_undo_and_inject(session):
@@ -264,3 +265,159 @@ def test_page_resumes_an_autosaved_game_from_the_store(tmp_path):
     resumed = store.load(session.game_id)
     box, rc = solara.render(FacilitatorControls(resumed, lambda a: a()), handle_error=False)
     assert "Next season: 2026Q4" in all_text(box)
+
+
+ENFORCEMENT_LABEL = "Enforcement budget USD m [USD million per quarter]"
+ENFORCEMENT = "Enforcement budget: must be between 0 and 1,000 USD million per quarter"
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e999", "", "   ", "abc", "5000"])
+def test_a_bad_lever_is_flagged_at_its_field_and_step_shows_a_message_not_a_render_loop(tmp_path, text):
+    box, rc = solara.render(_Layout(str(tmp_path)), handle_error=False)
+    button(rc, "Start game").click()
+    field = rc.find(v.TextField, label=ENFORCEMENT_LABEL).widget
+    field.v_model = text  # before the fix: "nan" started an endless render loop ("Too many renders")
+    field = rc.find(v.TextField, label=ENFORCEMENT_LABEL).widget
+    assert len(field.error_messages) == 1 and field.error_messages[0].startswith(ENFORCEMENT)
+    assert field.v_model == text  # the field keeps what was typed
+    problem = rc.find(v.Alert, class_="decision-problem").widget
+    assert "Enforcement budget" in all_text(problem) and "decision:" not in all_text(problem)
+    assert "Input should be" not in all_text(box)
+    button(rc, "Step season").click()
+    text_now = all_text(box)
+    assert "Fix these decisions before stepping" in text_now and ENFORCEMENT in text_now
+    assert "Next season: 2026Q3" in text_now  # nothing was played
+    field.v_model = "300"
+    assert not rc.find(v.TextField, label=ENFORCEMENT_LABEL).widget.error_messages
+    button(rc, "Step season").click()
+    assert "Next season: 2026Q4" in all_text(box)
+
+
+def test_out_of_range_lever_message_is_at_the_field_in_plain_words(session):
+    box, rc = solara.render(DecisionPanel(session, "us_gov", session.version), handle_error=False)
+    rc.find(v.TextField, label=ENFORCEMENT_LABEL).widget.v_model = "5000"
+    field = rc.find(v.TextField, label=ENFORCEMENT_LABEL).widget
+    assert field.error_messages == [f"{ENFORCEMENT} (got 5,000)."]
+    assert "Fix the lever marked in red before stepping: Enforcement budget." in all_text(box)
+    assert "us_government decision" not in all_text(box)
+
+
+def test_safe_area_shows_a_message_instead_of_crashing():
+    @solara.component
+    def Broken():
+        raise SessionError("Unknown seat 'x'.")
+
+    @solara.component
+    def Holder():
+        with SafeArea():
+            Broken()
+
+    box, rc = solara.render(Holder(), handle_error=False)
+    assert "Unknown seat 'x'." in all_text(box) and "The game is kept" in all_text(box)
+
+
+def test_a_decision_panel_for_an_unknown_seat_is_a_message_inside_the_page():
+    # a seat that vanished (e.g. a scenario edited under a saved game) must not crash the page
+    @solara.component
+    def Holder():
+        with SafeArea():
+            DecisionPanel(GameSession.new("baseline", 1, []), "nobody", 0)
+
+    box2, _ = solara.render(Holder(), handle_error=False)
+    assert "Unknown seat 'nobody'" in all_text(box2)
+
+
+HUMAN_OF_EACH_KIND = ["us_gov", "prc_gov", "nl_gov", "us_lab_a", "tw_foundry", "sea_network", "sea_cloud"]
+
+
+def test_the_ui_submits_levers_of_their_proper_python_types_for_every_seat_kind(monkeypatch):
+    """Decisions are about to be validated strictly: "300" or True is no value of a float lever."""
+    session = GameSession.new("baseline", 4, HUMAN_OF_EACH_KIND)
+    kinds = {session.seat(s).kind for s in HUMAN_OF_EACH_KIND}
+    assert kinds == {"us_government", "prc_government", "ally_government", "lab", "chipmaker", "smuggler",
+                     "overseas_cloud"}
+    typed_in = {"training_share": "0.5", "safety_share": "0,2", "serving_share": "0.3", "testing_quarters": "2"}
+    for seat_id in HUMAN_OF_EACH_KIND:
+        seat = session.seat(seat_id)
+        box, rc = solara.render(DecisionPanel(session, seat_id, session.version), handle_error=False)
+        for row in lever_rows(seat.kind):
+            label = f"{row['label']} [{row['unit']}]"
+            if row["type"] == "bool":
+                rc.find(v.Switch, label=label).widget.v_model = not session.drafts[seat_id][row["name"]]
+            elif row["type"] == "choice":
+                rc.find(v.Select, label=label).widget.v_model = str(row["choices"][-1])
+            else:  # what a player types: whole numbers too, which must still become floats
+                rc.find(v.TextField, label=label).widget.v_model = typed_in.get(row["name"], "1")
+        assert session.draft_problem(seat_id) == "", session.draft_problem(seat_id)
+        rc.close()
+    submitted = {}
+    original = session.model.submit_decision
+
+    def record(seat, levers):
+        submitted[seat] = dict(levers)
+        return original(seat, levers)
+
+    monkeypatch.setattr(session.model, "submit_decision", record)
+    session.step()
+    assert set(submitted) == set(HUMAN_OF_EACH_KIND)
+    python_type = {"float": float, "int": int, "bool": bool, "choice": str}
+    for seat_id, levers in submitted.items():
+        kind = session.seat(seat_id).kind
+        rows = lever_rows(kind)
+        assert set(levers) == {r["name"] for r in rows}
+        for row in rows:
+            value = levers[row["name"]]
+            assert type(value) is python_type[row["type"]], (seat_id, row["name"], value)
+        decision_model_for(kind).model_validate(levers, strict=True)
+    assert submitted["us_lab_a"]["testing_quarters"] == 2 and submitted["us_lab_a"]["safety_share"] == 0.2
+    assert submitted["us_gov"]["remote_access_rule"] == "ban"
+
+
+
+@solara.component
+def _LayoutAt(store_dir, url):
+    from solara.routing import Router, router_context
+
+    router_context.provide(Router(url, []))
+    with solara.AppLayout():
+        TabletopPage(store_dir=store_dir)
+
+
+@pytest.mark.parametrize("game, shown", [
+    ("doesnotexist", "doesnotexist"), ("0123456789abcdef", "0123456789abcdef"),
+    ("../../etc/passwd", "../../etc/passwd"), ("..%2F..%2Foutside", "../../outside"),
+])
+def test_a_url_naming_no_saved_game_shows_a_notice_on_the_setup_screen(tmp_path, game, shown):
+    outside = GameSession.new("baseline", 2, [])
+    GameStore(tmp_path).save(outside)
+    (tmp_path / f"{outside.game_id}.json").rename(tmp_path / "outside.json")  # a game log outside the store
+    box, rc = solara.render(_LayoutAt(str(tmp_path / "games"), f"/?game={game}"), handle_error=False)
+    text = all_text(box)
+    assert f"No saved game with id '{shown}' — start a new game or upload a game log." in text
+    assert rc.find(v.Btn, children=["Start game"]).widgets  # still the setup screen
+    assert "Next season" not in text
+
+
+def test_a_url_with_a_saved_game_resumes_it(tmp_path):
+    session = GameSession.new("baseline", 3, ["us_gov"])
+    session.step()
+    GameStore(tmp_path).save(session)
+    box, rc = solara.render(_LayoutAt(str(tmp_path), f"/?game={session.game_id}"), handle_error=False)
+    assert "Next season: 2026Q4" in all_text(box) and "No saved game" not in all_text(box)
+
+
+def test_the_game_view_scrolls_to_the_top_when_it_appears(tmp_path):
+    box, rc = solara.render(_Layout(str(tmp_path)), handle_error=False)
+    assert not rc.find(ScrollToTop).widgets
+    button(rc, "Start game").click()
+    marker = rc.find(ScrollToTop).widget
+    assert "window.scrollTo(0, 0)" in marker.template
+
+
+def test_setup_panel_seed_message_gives_the_allowed_range():
+    box, rc = solara.render(SetupPanel(on_start=lambda c: None), handle_error=False)
+    seed = next(w for w in rc.find(v.TextField).widgets if str(w.label).startswith("Seed"))
+    seed.v_model = str(MAX_SEED + 1)
+    assert f"from 0 to {MAX_SEED}" in repr(seed) and button(rc, "Start game").disabled
+    seed.v_model = str(MAX_SEED)
+    assert not button(rc, "Start game").disabled

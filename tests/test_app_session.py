@@ -6,12 +6,17 @@ import json
 
 import pytest
 
+from wargame.decisions import decision_model_for
 from wargame.gamelog import game_log, replay
 from wargame.tabletop.session import (
+    MAX_SEED,
+    GameNotFound,
     GameSession,
     GameStore,
     SessionError,
+    lever_row_map,
     lever_rows,
+    parse_lever,
     parse_seed,
     valid_game_id,
 )
@@ -62,8 +67,8 @@ def test_step_submits_human_decision_and_logs_it():
 def test_invalid_draft_blocks_the_step_with_a_message():
     session = GameSession.new("baseline", 5, ["us_lab_a"])
     session.drafts["us_lab_a"]["safety_share"] = 0.9  # shares no longer sum to 1
-    assert "sum to 1" in session.draft_problem("us_lab_a")
-    with pytest.raises(SessionError, match="sum to 1"):
+    assert "must add up to 1" in session.draft_problem("us_lab_a")
+    with pytest.raises(SessionError, match="must add up to 1"):
         session.step()
     assert session.seasons_played == 0
 
@@ -202,3 +207,100 @@ def test_drafts_keep_the_players_last_decision_and_proposals_stay_separate():
     session.step()
     assert session.drafts["us_gov"]["chip_threshold_h100e"] == 0.0
     assert session.proposals["us_gov"] == session.model.default_decision("us_gov")
+
+
+@pytest.mark.parametrize("text", [str(MAX_SEED + 1), "9" * 25, "-1"])
+def test_seed_message_gives_the_allowed_range(text):
+    with pytest.raises(SessionError, match=f"from 0 to {MAX_SEED} \\(2\\*\\*63 - 1\\)"):
+        parse_seed(text)
+    assert parse_seed(str(MAX_SEED)) == MAX_SEED
+
+
+ENFORCEMENT = "Enforcement budget: must be between 0 and 1,000 USD million per quarter"
+
+
+@pytest.mark.parametrize("text", ["nan", "NaN", "inf", "-inf", "Infinity", "1e999", "", "   ", "abc", "1.2.3"])
+def test_text_that_is_not_a_finite_number_is_flagged_at_its_lever_and_blocks_the_step(text):
+    session = GameSession.new("baseline", 5, ["us_gov"])
+    before = session.drafts["us_gov"]["enforcement_budget_musd"]
+    session.set_lever("us_gov", "enforcement_budget_musd", text)
+    fields, general = session.seat_problems("us_gov")
+    assert fields["enforcement_budget_musd"].startswith(ENFORCEMENT) and general == []
+    assert session.drafts["us_gov"]["enforcement_budget_musd"] == before  # the draft keeps a usable value
+    assert session.lever_text("us_gov", "enforcement_budget_musd") == text  # the field shows what was typed
+    with pytest.raises(SessionError, match="Fix these decisions before stepping") as info:
+        session.step()
+    assert ENFORCEMENT in str(info.value) and "decision:" not in str(info.value)
+    assert session.seasons_played == 0
+    session.set_lever("us_gov", "enforcement_budget_musd", "300")  # fixing the field unblocks the step
+    assert session.draft_problem("us_gov") == ""
+    session.step()
+    assert session.model.government("us").decision.enforcement_budget_musd == 300.0
+
+
+def test_out_of_range_lever_gets_a_plain_message_at_its_field():
+    session = GameSession.new("baseline", 5, ["us_gov", "us_lab_a"])
+    session.set_lever("us_gov", "enforcement_budget_musd", "5000")
+    fields, _ = session.seat_problems("us_gov")
+    assert fields == {"enforcement_budget_musd": f"{ENFORCEMENT} (got 5,000)."}
+    session.set_lever("us_lab_a", "testing_quarters", "1.5")
+    assert session.seat_problems("us_lab_a")[0]["testing_quarters"].startswith(
+        "Testing quarters: must be a whole number from 0 to 4 quarters")
+    session.set_lever("us_lab_a", "testing_quarters", "9")
+    assert session.seat_problems("us_lab_a")[0]["testing_quarters"] == (
+        "Testing quarters: must be a whole number from 0 to 4 quarters (got 9).")
+
+
+@pytest.mark.parametrize("text, value", [("0.5", 0.5), ("300", 300.0), ("1,000", 1000.0), ("0,25", 0.25),
+                                         (" 7 ", 7.0), (3, 3.0)])
+def test_numeric_text_becomes_a_float(text, value):
+    got = parse_lever(lever_row_map("us_government")["enforcement_budget_musd"], text)
+    assert type(got) is float and got == value
+
+
+def test_levers_never_take_a_value_of_the_wrong_type():
+    rows = lever_row_map("lab")
+    assert type(parse_lever(rows["testing_quarters"], "2")) is int
+    assert type(parse_lever(rows["testing_quarters"], 2.0)) is int
+    for row, wrong in ((rows["training_share"], True), (rows["release"], "yes"), (rows["release"], 1),
+                       (lever_row_map("us_government")["remote_access_rule"], "closed")):
+        with pytest.raises(SessionError):
+            parse_lever(row, wrong)
+
+
+def test_drafts_of_a_resumed_game_are_typed_even_if_the_log_had_whole_numbers():
+    session = GameSession.new("baseline", 8, ["us_gov", "us_lab_a"])
+    session.step()
+    log = session.log()
+    for entry in log["decisions"]:
+        for name, value in entry["levers"].items():
+            if type(value) is float and value.is_integer():
+                entry["levers"][name] = int(value)  # as a hand-written log would have it
+    log.pop("checksum", None)
+    resumed = GameSession.from_log(log)
+    for seat_id in resumed.human_seats:
+        rows = lever_row_map(resumed.seat(seat_id).kind)
+        for name, value in resumed.drafts[seat_id].items():
+            assert type(value).__name__ == {"choice": "str"}.get(rows[name]["type"], rows[name]["type"]), name
+        decision_model_for(resumed.seat(seat_id).kind).model_validate(resumed.typed_draft(seat_id), strict=True)
+
+
+@pytest.mark.parametrize("bad_id", ["../../etc/passwd", "../outside", "0123456789abcdef/../../x",
+                                    "0123456789ABCDEF", "0123456789abcdef\n", "/etc/passwd", "", "doesnotexist",
+                                    "0123456789abcdef.json", "..", "%2e%2e%2f"])
+def test_store_never_opens_a_file_for_an_id_outside_the_strict_pattern(tmp_path, bad_id):
+    outside = GameSession.new("baseline", 2, [])
+    GameStore(tmp_path).save(outside)
+    (tmp_path / f"{outside.game_id}.json").rename(tmp_path / "outside.json")  # a real game log, outside
+    store = GameStore(tmp_path / "games")
+    assert not valid_game_id(bad_id)
+    assert not store.exists(bad_id)
+    with pytest.raises(GameNotFound, match="not a game id"):
+        store.load(bad_id)
+    with pytest.raises(SessionError):
+        store.path(bad_id)
+
+
+def test_a_missing_game_is_game_not_found(tmp_path):
+    with pytest.raises(GameNotFound, match="No saved game 0123456789abcdef"):
+        GameStore(tmp_path).load("0123456789abcdef")

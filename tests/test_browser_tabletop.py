@@ -249,3 +249,81 @@ def test_two_sessions_are_isolated(tabletop_server, tabletop_context):
     screenshot(page_a, "08-session-a")
     screenshot(page_b, "09-session-b")
     assert alice.problems == [] and bob.problems == []
+
+
+def test_nan_in_a_lever_is_a_message_at_the_field_and_blocks_the_step(tabletop_server, tabletop_context):
+    """Typing ``nan`` used to replace the page with a traceback ("Too many renders triggered")."""
+    ctx = tabletop_context()
+    page = open_app(ctx, tabletop_server.url)
+    start_game(page)
+    log_before = tabletop_server.log_path.read_text(errors="replace")
+    budget = page.locator(".lever-us_gov-enforcement_budget_musd")
+    for text in ("nan", "inf", "1e999", "", "abc"):
+        budget.locator("input").fill(text)
+        message = budget.locator(".v-messages__message")
+        expect(message).to_have_text(
+            "Enforcement budget: must be between 0 and 1,000 USD million per quarter" + {
+                "": " (the field is empty).", "abc": " ('abc' is not a number)."}.get(
+                text, f" ('{text}' is not a usable number)."))
+        page.get_by_role("button", name="Step season").click()
+        page.get_by_text("Fix these decisions before stepping").first.wait_for()
+        assert page.get_by_text("Next season: 2026Q3").count() == 1
+    budget.locator("input").fill("nan")
+    page.get_by_role("button", name="Step season").click()
+    page.get_by_text("Fix these decisions before stepping").first.wait_for()
+    budget.scroll_into_view_if_needed()
+    screenshot(page, "12-nan-lever-message")
+    body = page.locator("body").inner_text()
+    assert "Too many renders" not in body and "Traceback" not in body and "SessionError" not in body
+    new_log = tabletop_server.log_path.read_text(errors="replace")[len(log_before):]
+    assert "Too many renders" not in new_log and "Traceback" not in new_log, new_log[-2000:]
+    budget.locator("input").fill("300")
+    expect(budget.locator(".v-messages__message")).to_have_count(0)
+    step(page, "2026Q4")
+    assert ctx.problems == []
+
+
+# How far the page is scrolled: Solara's layout scrolls an inner <div>, not the window.
+_SCROLLED_JS = """() => {
+    let most = Math.max(window.scrollY, document.scrollingElement.scrollTop);
+    document.querySelectorAll('div, main').forEach(e => { most = Math.max(most, e.scrollTop); });
+    return most;
+}"""
+
+
+def test_start_game_scrolls_to_the_views(tabletop_server, tabletop_context):
+    ctx = tabletop_context()
+    page = open_app(ctx, tabletop_server.url)
+    page.get_by_role("button", name="Start game").wait_for()
+    page.get_by_role("button", name="Start game").scroll_into_view_if_needed()
+    assert page.evaluate(_SCROLLED_JS) > 100, "the setup screen should be scrolled down for this test"
+    page.get_by_role("button", name="Start game").click()
+    page.get_by_text("Next season: 2026Q3").wait_for()
+    page.wait_for_function(f"() => ({_SCROLLED_JS})() === 0")
+    lead = page.locator(".chart-lead img")
+    expect(lead).to_be_visible()
+    page.wait_for_function(_CHART_SHOWN_JS, arg=lead.element_handle(), timeout=20_000)
+    box = lead.bounding_box()
+    assert box is not None and 0 <= box["y"] < 400, f"the lead chart is not at the top of the page: {box}"
+    screenshot(page, "13-after-start-scrolled-to-top")
+
+
+@pytest.mark.parametrize("game", ["doesnotexist", "../../etc/passwd"])
+def test_a_url_with_no_saved_game_shows_a_notice(tabletop_server, tabletop_context, game):
+    ctx = tabletop_context()
+    page = open_app(ctx, f"{tabletop_server.url}?game={game}")
+    page.get_by_text(f"No saved game with id '{game}' — start a new game or upload a game log.").wait_for()
+    page.get_by_role("button", name="Start game").wait_for()
+    if game == "doesnotexist":
+        screenshot(page, "14-no-saved-game")
+    assert ctx.problems == []
+
+
+def test_seed_above_the_cap_says_the_allowed_range(tabletop_server, tabletop_context):
+    ctx = tabletop_context()
+    page = open_app(ctx, tabletop_server.url)
+    seed = page.locator(".seed-input input")
+    seed.fill(str(2**63))
+    page.get_by_text("from 0 to 9223372036854775807 (2**63 - 1)").first.wait_for()
+    expect(page.get_by_role("button", name="Start game")).to_be_disabled()
+    screenshot(page, "15-seed-range")

@@ -12,20 +12,88 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
+import ipyvuetify as v
 import solara
+import traitlets
 
+from wargame.decisions import DecisionError
 from wargame.tabletop.charts import ViewTabs
 from wargame.tabletop.debrief import Debrief
 from wargame.tabletop.panels import DecisionPanel, FacilitatorControls, NewsLog, SaveLoadPanel, SetupPanel
-from wargame.tabletop.session import GameSession, GameStore, SessionError, valid_game_id
+from wargame.tabletop.session import GameNotFound, GameSession, GameStore, SessionError, valid_game_id
 
 logger = logging.getLogger(__name__)
 
 
+def requested_game(search: str | None) -> str | None:
+    """The ``game`` parameter of a URL query string as given (not yet validated), else ``None``."""
+    values = parse_qs(search or "", keep_blank_values=True).get("game", [])
+    return values[0] if values else None
+
+
 def game_id_from_search(search: str | None) -> str | None:
     """Read a well-formed ``game`` id from a URL query string, else ``None``."""
-    values = parse_qs(search or "").get("game", [])
-    return values[0] if values and valid_game_id(values[0]) else None
+    value = requested_game(search)
+    return value if valid_game_id(value) else None
+
+
+def missing_game_notice(requested: str) -> str:
+    """The notice for a ``?game=`` that names no saved game (the id is shown shortened and printable)."""
+    shown = "".join(ch for ch in str(requested)[:40] if ch.isprintable())
+    more = "…" if len(str(requested)) > 40 else ""
+    return f"No saved game with id '{shown}{more}' — start a new game or upload a game log."
+
+
+class ScrollToTop(v.VuetifyTemplate):
+    """Scrolls the page to its top when it appears (after Start game the setup screen's scroll is gone)."""
+
+    template = traitlets.Unicode("""
+<template><span class="scroll-to-top" style="display: none"></span></template>
+<script>
+module.exports = {
+    mounted() {
+        const top = () => {
+            window.scrollTo(0, 0);
+            if (document.scrollingElement) document.scrollingElement.scrollTop = 0;
+            for (let el = this.$el && this.$el.parentElement; el; el = el.parentElement) {
+                if (el.scrollTop) el.scrollTop = 0;
+            }
+        };
+        this.$nextTick(top);
+        setTimeout(top, 100);
+    },
+};
+</script>
+""").tag(sync=True)
+
+
+@solara.component
+def SafeArea(children: list[solara.Element] | None = None, reset_key: Any = None) -> solara.Element:
+    """Shows what is inside it, or, if rendering it fails, a message instead of a page-wide traceback.
+
+    Args:
+        children: What to show.
+        reset_key: When it changes (e.g. the game's version), the contents are tried again.
+
+    """
+    exception, clear = solara.use_exception()
+
+    def retry() -> None:
+        if exception is not None:
+            clear()
+
+    solara.use_effect(retry, [reset_key])
+    if exception is not None:
+        if isinstance(exception, SessionError | DecisionError):
+            text = str(exception)
+        else:
+            logger.error("tabletop render failed", exc_info=exception)
+            text = f"Part of the page could not be shown ({type(exception).__name__}: {exception})."
+        # no button here: a button whose handler clears the exception makes reacton render in a loop
+        solara.Error(f"{text} The game is kept; this part is shown again after the next change.",
+                     classes=["session-error", "render-error"])
+    else:
+        solara.Column(children=list(children or []))
 
 
 @solara.component
@@ -49,7 +117,8 @@ def TabletopPage(store_dir: str | None = None) -> solara.Element:
     _, set_tick = solara.use_state(0)
     error, set_error = solara.use_state("")
     router = solara.use_router()
-    url_game = game_id_from_search(router.search)
+    requested = requested_game(router.search)
+    url_game = requested if valid_game_id(requested) else None
 
     def rerender() -> None:
         set_tick(lambda t: t + 1)
@@ -65,14 +134,21 @@ def TabletopPage(store_dir: str | None = None) -> solara.Element:
         rerender()
 
     def resume_from_url() -> None:
-        if url_game and (session is None or session.game_id != url_game):
-            try:
-                set_session(store.load(url_game))
-                set_error("")
-            except SessionError as exc:
-                set_error(f"{exc} Start a new game below.")
+        if requested is None or (session is not None and session.game_id == requested):
+            return
+        try:
+            set_session(store.load(requested))  # validates the id first: never a path outside the store
+            set_error("")
+        except GameNotFound:
+            set_error(missing_game_notice(requested))
+        except SessionError as exc:
+            set_error(f"{str(exc).rstrip('.')}. Start a new game or upload a game log.")
+        except Exception as exc:  # noqa: BLE001 - a bad autosave must never crash the page
+            logger.exception("could not resume game %s", url_game)
+            set_error(f"Game {url_game} could not be resumed ({type(exc).__name__}: {exc}). "
+                      "Start a new game or upload a game log.")
 
-    solara.use_effect(resume_from_url, [url_game])
+    solara.use_effect(resume_from_url, [requested])
 
     def act(action: Callable[[], None]) -> None:
         if session is None:
@@ -105,6 +181,10 @@ def TabletopPage(store_dir: str | None = None) -> solara.Element:
             show_game(GameSession.from_upload(data))
         except SessionError as exc:
             set_error(f"{name or 'The file'}: {str(exc).rstrip('.')}. Nothing was changed.")
+        except Exception as exc:  # noqa: BLE001 - a foreign file must never crash the page
+            logger.exception("upload failed")
+            set_error(f"{name or 'The file'} could not be loaded ({type(exc).__name__}: {exc}). "
+                      "Nothing was changed.")
 
     def new_game() -> None:
         set_session(None)
@@ -124,25 +204,31 @@ def TabletopPage(store_dir: str | None = None) -> solara.Element:
 
     if session is None:
         with solara.Sidebar():
-            SaveLoadPanel(None, on_upload=upload)
-        SetupPanel(on_start=start, error=error)
+            with SafeArea(reset_key=error):
+                SaveLoadPanel(None, on_upload=upload)
+        with SafeArea(reset_key=error):
+            SetupPanel(on_start=start, error=error)
         return
 
     version = session.version
     with solara.Sidebar():
-        FacilitatorControls(session, act, version=version)
-        SaveLoadPanel(session, on_upload=upload, on_new=new_game, version=version)
+        with SafeArea(reset_key=(id(session), version, error)):
+            FacilitatorControls(session, act, version=version)
+            SaveLoadPanel(session, on_upload=upload, on_new=new_game, version=version)
     with solara.Column(classes=["game"]):
-        if error:
-            solara.Error(error, classes=["session-error"])
-        if session.finished:
-            Debrief(session, version)
-            NewsLog(session, version)
-        else:
-            with solara.Columns([7, 5]):
-                GameViews(session, version)
-                with solara.Column(classes=["decisions"]):
-                    if not session.human_seats:
-                        solara.Info("The computer plays every seat: step to watch the race.")
-                    for seat_id in session.human_seats:
-                        DecisionPanel(session, seat_id, version).key(f"{seat_id}-{id(session)}")
+        ScrollToTop.element().key(f"scroll-top-{session.game_id}-{id(session)}")
+        with solara.Column(classes=["page-messages"]):  # always there, so a message never remounts the game
+            if error:
+                solara.Error(error, classes=["session-error"])
+        with SafeArea(reset_key=(id(session), version, error)):
+            if session.finished:
+                Debrief(session, version)
+                NewsLog(session, version)
+            else:
+                with solara.Columns([7, 5]):
+                    GameViews(session, version)
+                    with solara.Column(classes=["decisions"]):
+                        if not session.human_seats:
+                            solara.Info("The computer plays every seat: step to watch the race.")
+                        for seat_id in session.human_seats:
+                            DecisionPanel(session, seat_id, version).key(f"{seat_id}-{id(session)}")

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets
+import reacton.ipyvuetify as rv
 import solara
 
 from wargame.model import EVENT_DESCRIPTIONS
 from wargame.policies import policy_names
 from wargame.scenario import EVENT_NAMES, ScenarioError, list_scenarios, load_scenario
-from wargame.tabletop.session import GameSession, SessionError, lever_rows, parse_seed, scenario_seats
+from wargame.tabletop.session import MAX_SEED, GameSession, SessionError, lever_rows, parse_seed, scenario_seats
 
 KIND_LABELS = {
     "us_government": "US government", "prc_government": "PRC government", "ally_government": "Ally government",
@@ -90,7 +91,8 @@ def SetupPanel(on_start: Callable[[dict[str, Any]], None], error: str = "") -> s
                 solara.Text(f"Seasons {scenario.scenario.start} to {scenario.scenario.end}.")
             else:
                 solara.Error(scenario_problem)
-            solara.InputText("Seed (a whole number; the same seed and decisions replay the same game)",
+            solara.InputText(f"Seed (a whole number from 0 to {MAX_SEED}; the same seed and decisions replay "
+                             "the same game)",
                              value=seed_text, on_value=set_seed_text, continuous_update=True,
                              error=seed_problem or False, classes=["seed-input"])
         with solara.Card("Seats: who plays each actor"):
@@ -116,22 +118,27 @@ def SetupPanel(on_start: Callable[[dict[str, Any]], None], error: str = "") -> s
 
 @solara.component
 def LeverInput(row: dict[str, Any], value: Any, proposal: Any, on_value: Callable[[Any], None],
-               seat_id: str) -> solara.Element:
-    """One lever: its widget, unit, one-line explanation and the policy's proposal."""
+               seat_id: str, text: str = "", error: str = "") -> solara.Element:
+    """One lever: its widget, unit, one-line explanation and the policy's proposal.
+
+    A numeric lever is a plain text field that shows ``text`` (what was typed) and hands every change to
+    ``on_value`` as text; the session parses it (:meth:`GameSession.set_lever`). The field never parses
+    by itself, so text such as ``nan`` can never start a render loop. ``error`` is shown at the field.
+    """
     label = f"{row['label']} [{row['unit']}]"
     css = [f"lever-{seat_id}-{row['name']}"]
     kind = row["type"]
     if kind == "bool":
-        solara.Switch(label=label, value=bool(value), on_value=on_value, classes=css)
+        solara.Switch(label=label, value=bool(value), on_value=lambda x: on_value(bool(x)), classes=css)
     elif kind == "choice" and row.get("choices"):
-        solara.Select(label, values=[str(c) for c in row["choices"]], value=str(value), on_value=on_value,
-                      classes=css)
-    elif kind == "int":
-        solara.InputInt(label, value=int(value), on_value=lambda v: on_value(v if v is not None else 0),
-                        continuous_update=True, classes=css)
+        choices = [str(c) for c in row["choices"]]
+        solara.Select(label, values=choices, value=str(value) if str(value) in choices else None,
+                      on_value=lambda x: on_value(str(x) if x is not None else ""), classes=css)
     else:
-        solara.InputFloat(label, value=float(value), on_value=lambda v: on_value(v if v is not None else 0.0),
-                          continuous_update=True, classes=css)
+        rv.TextField(v_model=text, on_v_model=on_value, label=label, class_=" ".join(css),
+                    error_messages=[error] if error else [], hide_details="auto")
+    if error and kind in ("bool", "choice"):
+        solara.Text(error, classes=["lever-error"], style={"color": "#c0392b", "font-size": "0.85em"})
     bounds = ""
     if row.get("minimum") is not None and row.get("maximum") is not None:
         bounds = f" Range {_fmt(row['minimum'])} to {_fmt(row['maximum'])}."
@@ -145,7 +152,8 @@ def DecisionPanel(session: GameSession, seat_id: str, version: int) -> solara.El
 
     Each lever shows its unit, a one-line explanation and the seat policy's proposal. The form starts
     from the seat's last decision (the policy's proposal in the first season). Changes go into
-    ``session.drafts`` and are submitted when the facilitator steps.
+    ``session.drafts`` (typed: float, int, bool or str) and are submitted when the facilitator steps. A
+    wrong value is explained at its field, in plain words; the card sums up what blocks the step.
 
     Args:
         session: The game.
@@ -161,22 +169,32 @@ def DecisionPanel(session: GameSession, seat_id: str, version: int) -> solara.El
 
     def setter(name: str) -> Callable[[Any], None]:
         def set_value(value: Any) -> None:
-            session.drafts.setdefault(seat_id, {})[name] = value
+            try:
+                session.set_lever(seat_id, name, value)
+            except SessionError as exc:  # an unknown lever: say so at the field, never crash
+                session.text_errors.setdefault(seat_id, {})[name] = str(exc)
             set_tick(lambda t: t + 1)
         return set_value
 
     def reset() -> None:
-        session.drafts[seat_id] = dict(proposal)
+        session.reset_seat(seat_id)
         set_tick(lambda t: t + 1)
 
-    problem = session.draft_problem(seat_id)
+    fields, general = session.seat_problems(seat_id)
     with solara.Card(f"{seat.name}: decisions for {session.season}", classes=[f"decision-{seat_id}"],
                      subtitle=f"{KIND_LABELS.get(seat.kind, seat.kind)} · {seat.bloc} bloc"):
         for row in rows:
-            LeverInput(row, draft.get(row["name"], row["default"]), proposal.get(row["name"], row["default"]),
-                       setter(row["name"]), seat_id)
-        if problem:
-            solara.Error(problem, classes=["decision-problem"])
+            name = row["name"]
+            LeverInput(row, draft.get(name, row["default"]), proposal.get(name, row["default"]),
+                       setter(name), seat_id, text=session.lever_text(seat_id, name),
+                       error=fields.get(name, ""))
+        if fields or general:
+            lines = list(general)
+            if fields:
+                names = [r["plain"] for r in rows if r["name"] in fields]
+                lines.append(("Fix the lever marked in red before stepping: " if len(names) == 1 else
+                              "Fix the levers marked in red before stepping: ") + ", ".join(names) + ".")
+            solara.Error("\n".join(lines), classes=["decision-problem"])
         solara.Button("Reset to policy proposal", on_click=reset, text=True, small=True)
 
 

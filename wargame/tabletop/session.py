@@ -12,7 +12,9 @@ restart followed by a reload of ``/?game=<id>`` resumes the game. This module ha
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import os
 import re
 import secrets
@@ -21,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wargame.decisions import DecisionError, decision_model_for, make_decision
+from pydantic import ValidationError
+
+from wargame.decisions import DecisionError, decision_model_for
 from wargame.gamelog import GameLogError, game_log, load_game, parse_game_log, replay, save_game
 from wargame.model import AIRaceModel
 from wargame.scenario import ScenarioError, load_scenario
@@ -36,6 +40,14 @@ _META_FORMAT = "ai-race-wargame/tabletop-session"
 
 class SessionError(Exception):
     """A problem the facilitator must see as a clear message (bad seed, bad save file, missing game)."""
+
+
+class GameNotFound(SessionError):
+    """No game is saved under an id (or the id is not a well-formed game id)."""
+
+
+class LeverValueError(SessionError):
+    """A value typed into a lever's field that is not a value of that lever (text, ``nan``, empty, ...)."""
 
 
 def parse_seed(text: Any) -> int:
@@ -60,10 +72,11 @@ def parse_seed(text: Any) -> int:
     else:
         cleaned = str(text if text is not None else "").strip().replace("_", "")
         if not re.fullmatch(r"\d{1,19}", cleaned):
-            raise SessionError(f"Seed must be a whole number from 0 to {MAX_SEED} (got {str(text)[:40]!r}).")
+            raise SessionError(f"Seed must be a whole number from 0 to {MAX_SEED} (2**63 - 1) "
+                               f"(got {str(text)[:40]!r}).")
         value = int(cleaned)
     if not 0 <= value <= MAX_SEED:
-        raise SessionError(f"Seed must be a whole number from 0 to {MAX_SEED} (got {value}).")
+        raise SessionError(f"Seed must be a whole number from 0 to {MAX_SEED} (2**63 - 1) (got {value}).")
     return value
 
 
@@ -151,6 +164,10 @@ class GameSession:
         self.game_id = game_id if valid_game_id(game_id) else new_game_id()
         self.drafts: dict[str, dict[str, Any]] = {}
         self.proposals: dict[str, dict[str, Any]] = {}
+        #: Text typed into numeric lever fields, per seat and lever, kept as typed (``"0."``, ``"abc"``).
+        self.texts: dict[str, dict[str, str]] = {}
+        #: Plain-words problem of a lever whose typed text is not a value of it (``"nan"``, ``""``, ...).
+        self.text_errors: dict[str, dict[str, str]] = {}
         self.version = 0
         self.message = ""
         self.refresh_drafts()
@@ -298,18 +315,126 @@ class GameSession:
         """
         self.drafts = {}
         self.proposals = {}
+        self.texts = {}
+        self.text_errors = {}
         if self.finished:
             return
         last: dict[str, dict[str, Any]] = {}
         for entry in self.model.decision_log:
             last[entry["seat"]] = entry["levers"]
         for seat_id in self.human_seats:
+            rows = lever_row_map(self.seat(seat_id).kind)
             proposal = self.model.default_decision(seat_id)
             if hasattr(proposal, "model_dump"):
                 proposal = proposal.model_dump()
-            self.proposals[seat_id] = {k: _plain(v) for k, v in dict(proposal).items()}
+            self.proposals[seat_id] = {k: coerce_lever(rows.get(k), v) for k, v in dict(proposal).items()}
             start = {**self.proposals[seat_id], **last.get(seat_id, {})}
-            self.drafts[seat_id] = {k: _plain(v) for k, v in start.items()}
+            self.drafts[seat_id] = {k: coerce_lever(rows.get(k), v) for k, v in start.items()}
+
+    # ----------------------------------------------------------------- lever forms
+    def set_lever(self, seat_id: str, name: str, raw: Any) -> None:
+        """Take one value from a lever's widget: typed into the draft if it is a value of the lever.
+
+        A numeric lever arrives as the text of its field; that text is kept as typed (so the field shows
+        what the player typed), parsed to a ``float`` or ``int``, and put in the draft. Text that is not a
+        finite number (``"abc"``, ``"nan"``, ``"inf"``, ``"1e999"``, ``""``) leaves the draft unchanged and
+        is recorded in :attr:`text_errors`, which blocks the step until the field is fixed.
+
+        Args:
+            seat_id: A human seat.
+            name: Lever name.
+            raw: Text of a numeric field, ``bool`` of a switch or ``str`` of a choice.
+
+        Raises:
+            SessionError: If the seat or lever is unknown.
+
+        """
+        rows = lever_row_map(self.seat(seat_id).kind)
+        if name not in rows:
+            raise SessionError(f"Unknown lever {str(name)[:40]!r} for {self.seat(seat_id).name}.")
+        row = rows[name]
+        texts = self.texts.setdefault(seat_id, {})
+        errors = self.text_errors.setdefault(seat_id, {})
+        if row["type"] in ("float", "int") and isinstance(raw, str | None):
+            texts[name] = raw or ""
+        else:
+            texts.pop(name, None)
+        try:
+            value = parse_lever(row, raw)
+        except LeverValueError as exc:
+            errors[name] = str(exc)
+            return
+        errors.pop(name, None)
+        self.drafts.setdefault(seat_id, {})[name] = value
+
+    def lever_text(self, seat_id: str, name: str) -> str:
+        """The text a numeric lever's field shows: as typed, else the draft value."""
+        typed = self.texts.get(seat_id, {})
+        if name in typed:
+            return typed[name]
+        return format_lever_value(self.drafts.get(seat_id, {}).get(name, ""))
+
+    def reset_seat(self, seat_id: str) -> None:
+        """Put a seat's form back to its policy's proposal for this season."""
+        self.drafts[seat_id] = dict(self.proposals.get(seat_id, {}))
+        self.texts.pop(seat_id, None)
+        self.text_errors.pop(seat_id, None)
+
+    def typed_draft(self, seat_id: str) -> dict[str, Any]:
+        """A seat's draft with every lever of its proper Python type (float, int, bool or str).
+
+        Raises:
+            SessionError: If a lever is unknown or a value is not a value of its lever.
+
+        """
+        rows = lever_row_map(self.seat(seat_id).kind)
+        typed = {}
+        for name, value in self.drafts.get(seat_id, {}).items():
+            if name not in rows:
+                raise SessionError(f"Unknown lever {str(name)[:40]!r} for {self.seat(seat_id).name}.")
+            typed[name] = parse_lever(rows[name], value)
+        return typed
+
+    def seat_problems(self, seat_id: str) -> tuple[dict[str, str], list[str]]:
+        """Check one seat's form without submitting it.
+
+        Args:
+            seat_id: A human seat.
+
+        Returns:
+            ``(fields, general)``: a plain-words message per lever that is wrong (shown at its field), and
+            problems of the decision as a whole (a lab's shares that do not add up to 1).
+
+        """
+        kind = self.seat(seat_id).kind
+        rows = lever_row_map(kind)
+        fields = dict(self.text_errors.get(seat_id, {}))
+        general: list[str] = []
+        typed: dict[str, Any] = {}
+        for name, value in self.drafts.get(seat_id, {}).items():
+            if name in fields:
+                continue
+            if name not in rows:
+                general.append(f"Unknown lever {str(name)[:40]!r}.")
+                continue
+            try:
+                typed[name] = parse_lever(rows[name], value)
+            except LeverValueError as exc:
+                fields[name] = str(exc)
+        if fields or general:
+            return fields, general
+        try:
+            decision_model_for(kind).model_validate(typed, strict=True)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = err.get("loc") or ()
+                if loc and loc[0] in rows:
+                    fields.setdefault(str(loc[0]), out_of_range_message(rows[str(loc[0])], typed.get(loc[0])))
+                else:
+                    general.append(_whole_decision_message(err, typed))
+        except Exception as exc:  # noqa: BLE001 - a check must never crash the page
+            general.append(f"This decision cannot be checked ({type(exc).__name__}: {exc}).")
+        return fields, general
 
     def draft_problem(self, seat_id: str) -> str:
         """Validate one seat's draft without submitting it.
@@ -318,14 +443,11 @@ class GameSession:
             seat_id: A human seat.
 
         Returns:
-            ``""`` if the draft is valid, else the validation message.
+            ``""`` if the draft is valid, else its problems in plain words, one per line.
 
         """
-        try:
-            make_decision(self.seat(seat_id).kind, self.drafts.get(seat_id, {}))
-        except DecisionError as exc:
-            return str(exc)
-        return ""
+        fields, general = self.seat_problems(seat_id)
+        return "\n".join([*fields.values(), *general])
 
     # ----------------------------------------------------------------- actions
     def _submit_drafts(self) -> None:
@@ -334,8 +456,8 @@ class GameSession:
             raise SessionError("Fix these decisions before stepping:\n" + "\n".join(problems))
         for seat_id in self.human_seats:
             try:
-                self.model.submit_decision(seat_id, dict(self.drafts[seat_id]))
-            except DecisionError as exc:
+                self.model.submit_decision(seat_id, self.typed_draft(seat_id))
+            except (DecisionError, SessionError) as exc:
                 raise SessionError(f"{self.seat(seat_id).name}: {exc}") from None
 
     def _changed(self) -> None:
@@ -537,9 +659,11 @@ class GameStore:
             SessionError: If there is no such game or its file is unusable.
 
         """
+        if not valid_game_id(game_id):
+            raise GameNotFound(f"{str(game_id)[:40]!r} is not a game id (16 hex digits).")
         path = self.path(game_id)
-        if not path.exists():
-            raise SessionError(f"No saved game {game_id} on this server (autosaves are in {self.directory}).")
+        if not path.is_file():
+            raise GameNotFound(f"No saved game {game_id} on this server (autosaves are in {self.directory}).")
         log = _load_log(path, f"The autosave of game {game_id}")
         return GameSession.from_log(log, game_id=game_id)
 
@@ -565,11 +689,170 @@ def lever_rows(kind: str) -> list[dict[str, Any]]:
         ``type`` (``"float"``, ``"int"``, ``"bool"`` or ``"choice"``).
 
     """
+    return [dict(row) for row in _lever_rows(kind)]
+
+
+@functools.cache
+def _lever_rows(kind: str) -> tuple[dict[str, Any], ...]:
     rows = []
     for info in decision_model_for(kind).lever_info():
         row = dict(info)
         row["label"] = info["name"].replace("_", " ").replace("h100e", "H100e").replace("musd", "USD m") \
             .replace("busd", "USD bn")
         row["label"] = row["label"][:1].upper() + row["label"][1:]
+        plain = info["name"]
+        for suffix in ("_h100e", "_musd", "_busd"):
+            plain = plain.removesuffix(suffix)
+        plain = plain.replace("_", " ")
+        row["plain"] = plain[:1].upper() + plain[1:]
         rows.append(row)
-    return rows
+    return tuple(rows)
+
+
+@functools.cache
+def _lever_row_map(kind: str) -> dict[str, dict[str, Any]]:
+    return {row["name"]: row for row in _lever_rows(kind)}
+
+
+def lever_row_map(kind: str) -> dict[str, dict[str, Any]]:
+    """The rows of :func:`lever_rows` by lever name (shared: do not modify)."""
+    return _lever_row_map(kind)
+
+
+def _number_text(value: Any) -> str:
+    """A bound or value for a message: ``1,000``, ``0.15``, ``1,000,000,000``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, int) or (math.isfinite(value) and value.is_integer() and abs(value) < 1e18):
+        return f"{int(value):,}"
+    return f"{value:,.6g}"
+
+
+def lever_requirement(row: dict[str, Any]) -> str:
+    """What a lever accepts, in plain words, e.g. ``"must be between 0 and 1,000 USD million per quarter"``."""
+    kind = row["type"]
+    if kind == "bool":
+        return "must be on or off"
+    if kind == "choice":
+        return "must be one of " + ", ".join(str(c) for c in row.get("choices") or [])
+    unit = str(row.get("unit") or "")
+    words = re.sub(r"\s*\[[^\]]*\]", "", unit).strip()
+    unit_text = f" ({words})" if words and words != unit else (f" {unit}" if unit else "")
+    number = "a whole number" if kind == "int" else "a number"
+    low, high = row.get("minimum"), row.get("maximum")
+    if low is not None and high is not None:
+        if kind == "int":
+            return f"must be a whole number from {_number_text(low)} to {_number_text(high)}{unit_text}"
+        return f"must be between {_number_text(low)} and {_number_text(high)}{unit_text}"
+    if low is not None:
+        return f"must be {number} of at least {_number_text(low)}{unit_text}"
+    if high is not None:
+        return f"must be {number} of at most {_number_text(high)}{unit_text}"
+    return f"must be {number}{unit_text}"
+
+
+def out_of_range_message(row: dict[str, Any], value: Any) -> str:
+    """The plain-words message of a lever whose value breaks its bounds or choices."""
+    return f"{row['plain']}: {lever_requirement(row)} (got {_number_text(value)[:40]})."
+
+
+def _shown(raw: Any) -> str:
+    text = str(raw)
+    return repr(text[:40] + ("..." if len(text) > 40 else ""))
+
+
+def parse_lever(row: dict[str, Any], raw: Any) -> Any:
+    """Turn what a lever's widget gives into a value of the lever's Python type.
+
+    Floats become ``float``, whole numbers ``int``, switches ``bool`` and choices ``str``: decisions are
+    validated strictly, so ``"300"`` or ``True`` is never handed on for a number. Bounds are not checked
+    here (an out-of-range number is a value the player can see and fix; :meth:`GameSession.seat_problems`
+    flags it).
+
+    Args:
+        row: The lever's row from :func:`lever_rows`.
+        raw: Text typed into a numeric field (``"0.5"``, ``"1,000"``, ``"0,5"``), a number, a ``bool`` of
+            a switch or the ``str`` of a choice.
+
+    Returns:
+        The value, of the lever's type.
+
+    Raises:
+        LeverValueError: With a plain-words message if ``raw`` is not a value of the lever: text that is
+            not a number, ``nan``, ``inf``, a number too large for a float (``1e999``), an empty field, a
+            fraction for a whole-number lever, ...
+
+    """
+    kind = row["type"]
+    name = row.get("plain") or row["name"]
+    requirement = lever_requirement(row)
+    if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if hasattr(raw, "item") and isinstance(_plain(raw), bool):
+            return bool(_plain(raw))
+        raise LeverValueError(f"{name}: {requirement} (got {_shown(raw)}).")
+    if kind == "choice":
+        choices = [str(c) for c in row.get("choices") or []]
+        if isinstance(raw, str) and raw in choices:
+            return str(raw)
+        raise LeverValueError(f"{name}: {requirement} (got {_shown(raw)}).")
+    raw = _plain(raw)
+    if isinstance(raw, bool):
+        raise LeverValueError(f"{name}: {requirement} (got {_shown(raw)}).")
+    if isinstance(raw, int | float):
+        number: float | int = raw
+    else:
+        text = "" if raw is None else str(raw).strip().replace("_", "").replace(" ", "")
+        if not text:
+            raise LeverValueError(f"{name}: {requirement} (the field is empty).")
+        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", text):
+            text = text.replace(",", "")  # 1,000 or 1,000.5: thousands separators
+        elif text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")  # 0,5: decimal comma
+        try:
+            number = int(text) if kind == "int" and re.fullmatch(r"[+-]?\d{1,30}", text) else float(text)
+        except ValueError:
+            raise LeverValueError(f"{name}: {requirement} ({_shown(raw)} is not a number).") from None
+    if isinstance(number, float) and not math.isfinite(number):
+        raise LeverValueError(f"{name}: {requirement} ({_shown(raw)} is not a usable number).")
+    if kind == "int":
+        if isinstance(number, float):
+            if not number.is_integer():
+                raise LeverValueError(f"{name}: {requirement} (got {_shown(raw)}).")
+            number = int(number)
+        return int(number)
+    try:
+        return float(number)
+    except OverflowError:  # an int beyond the float range
+        raise LeverValueError(f"{name}: {requirement} ({_shown(raw)} is too large).") from None
+
+
+def coerce_lever(row: dict[str, Any] | None, value: Any) -> Any:
+    """A value of a lever's type where it can be converted (``0`` to ``0.0``), else the value unchanged."""
+    if row is None:
+        return _plain(value)
+    try:
+        return parse_lever(row, value)
+    except LeverValueError:
+        return _plain(value)
+
+
+def format_lever_value(value: Any) -> str:
+    """The text a numeric field shows for a value: ``25`` for 25.0, ``0.15``, ``1e+16``."""
+    value = _plain(value)
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    return "" if value is None else str(value)
+
+
+def _whole_decision_message(err: dict[str, Any], typed: dict[str, Any]) -> str:
+    """A problem of a decision as a whole (not of one lever), in plain words."""
+    message = str(err.get("msg", "")).removeprefix("Value error, ")
+    if "sum to 1" in message:
+        total = sum(float(typed.get(k, 0.0)) for k in ("training_share", "safety_share", "serving_share"))
+        return f"Training, safety and serving shares must add up to 1 (now {total:.4g})."
+    if err.get("type") == "extra_forbidden":
+        return f"Unknown lever {'.'.join(str(p) for p in err.get('loc') or ())!r}."
+    return message[:1].upper() + message[1:]
