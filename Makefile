@@ -29,9 +29,10 @@ run: $(VENV)/.installed
 
 # Debian packages the browser tests and the asset fetch need: chromium (Playwright drives it) and npm.
 system-deps:
-	@[ -x /usr/bin/chromium ] && command -v npm >/dev/null || { \
-	  echo "Installing Debian packages chromium and npm (needs apt-get)"; \
-	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium npm; }
+	@[ -x /usr/bin/chromium ] || { echo "Installing Debian's chromium for the browser tests (apt-get)"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+	@command -v npm >/dev/null || { echo "Installing npm to fetch the offline assets (apt-get)"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q npm; }
 
 # Solara's front-end assets, fetched once from the npm registry so the browser game renders offline.
 assets: $(VENV)/.installed system-deps
