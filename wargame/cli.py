@@ -13,7 +13,7 @@ import pandas as pd
 
 from wargame import __version__
 from wargame.gamelog import GameLogError, load_game, replay, save_game
-from wargame.model import AIRaceModel
+from wargame.model import MAX_SEED, AIRaceModel
 from wargame.scenario import ScenarioError, list_scenarios, load_scenario, resolve_scenario_path
 
 TABLE_COLUMNS = [
@@ -28,9 +28,6 @@ TABLE_COLUMNS = [
     ("incidents", "incidents", "{}"),
     ("adoption_share_us", "US adoption", "{:.2f}"),
 ]
-
-
-MAX_SEED = 2**63 - 1
 
 
 def seed_arg(text: str) -> int:

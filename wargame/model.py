@@ -36,6 +36,8 @@ from wargame.scenario import EVENT_NAMES, JURISDICTIONS, Scenario, load_scenario
 from wargame.seasons import parse_season, season_label
 
 FLOW_KINDS = ("legal", "smuggled", "remote")
+#: Largest seed the model takes (seeds are integers in [0, MAX_SEED]; the CLI and the browser use the same).
+MAX_SEED = 2**63 - 1
 EVENT_DESCRIPTIONS = {
     "taiwan_strait_crisis": "Taiwan Strait crisis: foundry output halves this season.",
     "smuggling_bust": "Smuggling bust: enforcement seizes most smuggled chips this season.",
@@ -74,7 +76,7 @@ class AIRaceModel(mesa.Model):
     """
 
     def __init__(self, scenario: Scenario | str, seed: int = 0) -> None:
-        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
             raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed!r}")
         super().__init__(rng=seed)
         self.seed = seed

@@ -7,7 +7,7 @@ from typing import Any
 import solara
 
 from wargame.tabletop.charts import ViewTabs
-from wargame.tabletop.session import GameSession, lever_rows
+from wargame.tabletop.session import GameSession, format_value, lever_rows
 
 OUTCOME_TEXT = {
     "S1": ("S1: democracies lead", "The US bloc ends with a frontier lead of a year or more: export controls "
@@ -16,14 +16,6 @@ OUTCOME_TEXT = {
            "'good enough' models competed for the Global South."),
     "contested": ("Contested", "Neither scenario of the paper: the US leads, but by less than a year."),
 }
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:,.3g}" if abs(value) < 1e4 else f"{value:,.0f}"
-    return str(value)
 
 
 def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
@@ -59,7 +51,7 @@ def decisions_markdown(session: GameSession) -> str:
     for row in decisions:
         kind = kinds.get(row["seat"])
         labels = {r["name"]: r["label"] for r in lever_rows(kind)} if kind else {}
-        levers = ", ".join(f"{labels.get(k, k)} = {_fmt(v)}" for k, v in row["levers"].items())
+        levers = ", ".join(f"{labels.get(k, k)} = {format_value(v, 3)}" for k, v in row["levers"].items())
         lines.append(f"| {row['season']} | {row['name']} | {levers} |")
     return "\n".join(lines)
 

@@ -17,7 +17,15 @@ import solara
 from wargame.model import EVENT_DESCRIPTIONS
 from wargame.policies import policy_names
 from wargame.scenario import EVENT_NAMES, ScenarioError, list_scenarios, load_scenario
-from wargame.tabletop.session import MAX_SEED, GameSession, SessionError, lever_rows, parse_seed, scenario_seats
+from wargame.tabletop.session import (
+    MAX_SEED,
+    GameSession,
+    SessionError,
+    format_value,
+    lever_rows,
+    parse_seed,
+    scenario_seats,
+)
 
 KIND_LABELS = {
     "us_government": "US government", "prc_government": "PRC government", "ally_government": "Ally government",
@@ -25,14 +33,6 @@ KIND_LABELS = {
 }
 #: Seats that are human by default on the setup screen (the two governments).
 DEFAULT_HUMAN_KINDS = ("us_government", "prc_government")
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
-    return str(value)
 
 
 @solara.component
@@ -141,8 +141,8 @@ def LeverInput(row: dict[str, Any], value: Any, proposal: Any, on_value: Callabl
         solara.Text(error, classes=["lever-error"], style={"color": "#c0392b", "font-size": "0.85em"})
     bounds = ""
     if row.get("minimum") is not None and row.get("maximum") is not None:
-        bounds = f" Range {_fmt(row['minimum'])} to {_fmt(row['maximum'])}."
-    solara.Text(f"{row['description']}{bounds} Policy proposes: {_fmt(proposal)}.",
+        bounds = f" Range {format_value(row['minimum'])} to {format_value(row['maximum'])}."
+    solara.Text(f"{row['description']}{bounds} Policy proposes: {format_value(proposal)}.",
                 style={"font-size": "0.8em", "color": "#555", "margin": "-6px 0 10px 0"})
 
 

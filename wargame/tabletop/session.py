@@ -27,13 +27,12 @@ from pydantic import ValidationError
 
 from wargame.decisions import DecisionError, decision_model_for
 from wargame.gamelog import GameLogError, game_log, load_game, parse_game_log, replay, save_game
-from wargame.model import AIRaceModel
+from wargame.model import MAX_SEED, AIRaceModel
 from wargame.scenario import ScenarioError, load_scenario
 
 GAMES_DIR_ENV = "WARGAME_GAMES_DIR"
 #: Largest game log accepted by upload, in bytes (a full game is a few hundred kB at most).
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_SEED = 2**63 - 1
 _GAME_ID = re.compile(r"^[0-9a-f]{16}$")
 _META_FORMAT = "ai-race-wargame/tabletop-session"
 
@@ -48,6 +47,24 @@ class GameNotFound(SessionError):
 
 class LeverValueError(SessionError):
     """A value typed into a lever's field that is not a value of that lever (text, ``nan``, empty, ...)."""
+
+
+def format_value(value: Any, significant: int = 4) -> str:
+    """Format a lever or figure for people: yes/no for booleans, a few significant digits for floats.
+
+    Args:
+        value: The value.
+        significant: Significant digits for floats below 10,000 (larger floats get thousands separators).
+
+    Returns:
+        The text.
+
+    """
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.{significant}g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return str(value)
 
 
 def parse_seed(text: Any) -> int:
