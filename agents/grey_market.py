@@ -33,7 +33,7 @@ class Smuggler(Actor):
         self.decide()
         model, p = self.model, self.model.params
         sd = p.smuggling_volume_sd
-        shipped = self.decision.volume_h100e * math.exp(model.rng.normal(-0.5 * sd * sd, sd))
+        shipped = self.decision.volume_h100e * math.exp(model.streams["grey_market"].normal(-0.5 * sd * sd, sd))
         us = model.government("us").decision
         seize = seizure_probability(us.enforcement_budget_musd, p.seizure_rate_per_musd)
         if model.event_active("smuggling_bust"):

@@ -52,7 +52,7 @@ class Lab(Actor):
         self.inflow_h100e = dict.fromkeys(SOURCES, 0.0)
         self.seized_h100e = 0.0
         self.depreciation_h100e = 0.0
-        noise = model.rng.normal(0.0, model.params.initial_capability_noise_sd)
+        noise = model.streams["initial"].normal(0.0, model.params.initial_capability_noise_sd)
         start = math.log(self.decision.training_share * self.stock_h100e) + noise
         self.internal_capability = start
         self.deployed_capability = start
@@ -97,7 +97,8 @@ class Lab(Actor):
         sign = 1.0 if self.bloc == "US" else -1.0
         v = p.visibility
         sd = p.intel_noise_months * (1.0 - v)
-        signal = model.lead_internal_months + model.rng.normal(0.0, sd) if sd > 0 else model.lead_internal_months
+        error = model.streams["intelligence"].normal(0.0, 1.0)  # drawn every season, whatever the visibility
+        signal = model.lead_internal_months + sd * error
         self.perceived_lead_months = sign * ((1.0 - v) * model.lead_months + v * signal)
         self.race_pressure = race_pressure(self.perceived_lead_months, sd, p.pressure_scale_months,
                                            model.enmity)
@@ -108,8 +109,11 @@ class Lab(Actor):
         self.decide()
         self._update_stock()
         self._train()
-        if self.bloc == "PRC" and self.decision.distillation_effort > 0:
-            self._distil()
+        if self.bloc == "PRC":
+            # One draw per PRC lab and season, used or not, so choosing not to distil shifts no other draw.
+            detection_draw = self.model.streams["distillation"].random()
+            if self.decision.distillation_effort > 0:
+                self._distil(detection_draw)
         self._release()
 
     def _update_stock(self) -> None:
@@ -124,11 +128,11 @@ class Lab(Actor):
         self.internal_capability = max(self.internal_capability, run)
         self.trained_history.append(self.internal_capability)
 
-    def _distil(self) -> None:
+    def _distil(self, detection_draw: float) -> None:
         model, p = self.model, self.model.params
         teacher = model.best_deployed_capability("US")
         defence = model.us_distillation_defence()
-        detected = model.rng.random() < detection_probability(defence, p.detection_strength)
+        detected = detection_draw < detection_probability(defence, p.detection_strength)
         if detected:
             model.add_news("labs", f"{self.name}: distillation campaign detected and its accounts closed.")
             return

@@ -145,10 +145,10 @@ def spy_on_distillation(model: AIRaceModel) -> DistilSpy:
     for lab in model.labs:
         original = lab._distil
 
-        def wrapped(lab: Lab = lab, original=original) -> None:
+        def wrapped(detection_draw: float, lab: Lab = lab, original=original) -> None:
             before = lab.internal_capability
             teacher = model.best_deployed_capability("US")
-            original()
+            original(detection_draw)
             spy.calls.append({"lab": lab.seat, "season": model.seasons_played, "before": before,
                               "teacher": teacher, "after": lab.internal_capability,
                               "effort": lab.decision.distillation_effort})

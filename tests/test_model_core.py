@@ -65,3 +65,29 @@ def test_a_lab_that_puts_almost_everything_into_safety_still_plays():
     lab = model.actor("us_lab_a")
     assert lab.decision.training_share >= 0.0
     assert lab.decision.safety_share + lab.decision.serving_share + lab.decision.training_share == pytest.approx(1)
+
+
+def test_decisions_that_change_one_mechanism_leave_the_others_draws_alone():
+    """Common random numbers: one generator per source of randomness.
+
+    Stopping the fast follower's distillation changes whether the distillation stream is *used*, not how
+    much of it (or of any other stream) is drawn, so smuggling volumes and the events deck stay identical.
+    """
+    def play(distil: bool) -> AIRaceModel:
+        model = AIRaceModel("loopholes", seed=11)
+        while model.running:
+            if not distil:
+                model.submit_decision("prc_lab_b", {"distillation_effort": 0.0})
+                model.submit_decision("prc_lab_a", {"distillation_effort": 0.0})
+            model.step()
+        return model
+
+    with_distillation, without = play(True), play(False)
+    frame_a = with_distillation.datacollector.get_model_vars_dataframe()
+    frame_b = without.datacollector.get_model_vars_dataframe()
+    assert frame_a["distillation_gain_months"].sum() > 0
+    assert frame_b["distillation_gain_months"].sum() == 0
+    assert list(frame_a["smuggled_h100e"]) == list(frame_b["smuggled_h100e"])
+    events = [(n["season"], n["text"]) for n in with_distillation.news if n["phase"] == "events"]
+    assert events == [(n["season"], n["text"]) for n in without.news if n["phase"] == "events"]
+    assert list(frame_a["lead_months"]) != list(frame_b["lead_months"])

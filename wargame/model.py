@@ -9,8 +9,9 @@ Each season runs six phases in a fixed order (DESIGN §3):
 5. **adjudication** – algorithmic progress, lead, incidents, adoption, events and news;
 6. **collect** – the DataCollector records the season.
 
-All randomness flows from the model's ``rng`` (a seeded ``numpy.random.Generator``), so the same scenario,
-seed and decisions give the same trajectory.
+All randomness flows from the model's ``rng`` (a seeded ``numpy.random.Generator``), through one child
+generator per source of randomness (``RANDOM_STREAMS``), so the same scenario, seed and decisions give the
+same trajectory, and runs that differ in decisions share the draws of every mechanism they do not change.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 import mesa
 import networkx as nx
+import numpy as np
 
 from agents import Chipmaker, Government, Lab, OverseasCloud, Smuggler
 from agents.base import Actor
@@ -36,6 +38,8 @@ from wargame.scenario import EVENT_NAMES, JURISDICTIONS, Scenario, load_scenario
 from wargame.seasons import parse_season, season_label
 
 FLOW_KINDS = ("legal", "smuggled", "remote")
+#: Sources of randomness, each with its own generator (``AIRaceModel.streams``).
+RANDOM_STREAMS = ("initial", "events", "grey_market", "intelligence", "distillation", "incidents")
 #: Largest seed the model takes (seeds are integers in [0, MAX_SEED]; the CLI and the browser use the same).
 MAX_SEED = 2**63 - 1
 EVENT_DESCRIPTIONS = {
@@ -80,6 +84,11 @@ class AIRaceModel(mesa.Model):
             raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed!r}")
         super().__init__(rng=seed)
         self.seed = seed
+        # One child generator per source of randomness, spawned from the model's rng. A decision that
+        # changes how often one mechanism draws (no distillation, more incidents) then does not shift the
+        # draws of the others, so runs that differ only in decisions or policies see common random numbers.
+        self.streams: dict[str, np.random.Generator] = dict(
+            zip(RANDOM_STREAMS, self.rng.spawn(len(RANDOM_STREAMS)), strict=True))
         self.scenario_spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         self.params = self.scenario_spec.parameters
         self.start_index = parse_season(self.scenario_spec.scenario.start)
@@ -344,7 +353,8 @@ class AIRaceModel(mesa.Model):
         self.licence_revenue_musd = 0.0
         self.foundry_output_factor = 1.0
         deck = self.scenario_spec.events
-        draws = self.rng.random(len(EVENT_NAMES))
+        events_rng = self.streams["events"]
+        draws = events_rng.random(len(EVENT_NAMES))
         events = [e for e, u in zip(EVENT_NAMES, draws, strict=True) if u < getattr(deck, e)]
         events += [s.event for s in deck.scheduled if s.season == self.season]
         for name in self._queued_injects:
@@ -356,7 +366,7 @@ class AIRaceModel(mesa.Model):
             self.add_news("events", EVENT_DESCRIPTIONS[name])
         if self.event_active("taiwan_strait_crisis"):
             self.foundry_output_factor = 0.5
-        bloc_draw = self.rng.random()
+        bloc_draw = events_rng.random()
         if self.event_active("algorithmic_breakthrough"):
             bloc = "US" if bloc_draw < 0.6 else "PRC"
             self.log_efficiency[bloc] += math.log(2.0)
@@ -395,8 +405,9 @@ class AIRaceModel(mesa.Model):
                 p.incident_capability_elasticity, lab.safety_share, p.incident_safety_effect,
                 lab.decision.testing_quarters, p.incident_testing_effect)
             hazards.append(lab.hazard)
-        counts = self.rng.poisson(hazards)
-        tiers = self.rng.random(int(counts.sum()))
+        incidents_rng = self.streams["incidents"]
+        counts = incidents_rng.poisson(hazards)
+        tiers = incidents_rng.random(int(counts.sum()))
         k = 0
         for lab, n in zip(self.labs, counts, strict=True):
             lab.incidents = int(n)
