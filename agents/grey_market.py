@@ -73,4 +73,7 @@ class OverseasCloud(Actor):
         compliance = self.decision.kyc_compliance
         blocked = {"open": 0.0, "kyc": p.kyc_block_share * compliance, "ban": compliance}[rule]
         rented = self.decision.capacity_offered_h100e * (1.0 - blocked * (1.0 - p.remote_access_leakage))
+        if rule != "open" and rented > 0.5 * self.decision.capacity_offered_h100e:
+            model.add_news("grey market", f"{self.name} still rents {rented:,.0f} H100e to PRC labs under the "
+                           f"{rule} rule: it applies know-your-customer checks to only {compliance:.0%} of them.")
         model.deliver("PRC", "remote", rented, origin=self.jurisdiction)

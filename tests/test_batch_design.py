@@ -172,7 +172,7 @@ def test_field_bounds_from_pydantic_metadata():
     scen = load_scenario("baseline")
     assert dsg.field_bounds(scen, "parameters.enmity") == (0.0, True, 5.0, True)
     lab = scen.labs[0].id
-    assert dsg.field_bounds(scen, f"labs.{lab}.initial_compute_h100e") == (0.0, False, 1e8, True)
+    assert dsg.field_bounds(scen, f"labs.{lab}.initial_compute_h100e") == (1000.0, True, 1e8, True)
     assert dsg.field_bounds(scen, "parameters.nosuch") is None
 
 

@@ -66,9 +66,9 @@ SWEPT = (
 #: chip market, and above roughly 1.5e6 the proposed decision exceeds the decision's own bound (5e6 H100e
 #: per quarter) and the run fails mid-game with a DecisionError (reported to the lead; not a test limit).
 SEAT_FIELDS = {
-    "labs.us_lab_a.initial_compute_h100e": (1.0, 1e8),
-    "labs.prc_lab_a.initial_compute_h100e": (1.0, 1e8),
-    "labs.prc_lab_b.initial_compute_h100e": (1.0, 1e8),
+    "labs.us_lab_a.initial_compute_h100e": (1000.0, 1e8),
+    "labs.prc_lab_a.initial_compute_h100e": (1000.0, 1e8),
+    "labs.prc_lab_b.initial_compute_h100e": (1000.0, 1e8),
     "smugglers.sea_network.base_volume_h100e": (0.0, 5e5),
     "overseas_clouds.sea_cloud.capacity_h100e": (0.0, 1e6),
 }

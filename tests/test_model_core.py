@@ -91,3 +91,61 @@ def test_decisions_that_change_one_mechanism_leave_the_others_draws_alone():
     events = [(n["season"], n["text"]) for n in with_distillation.news if n["phase"] == "events"]
     assert events == [(n["season"], n["text"]) for n in without.news if n["phase"] == "events"]
     assert list(frame_a["lead_months"]) != list(frame_b["lead_months"])
+
+
+def _resign(log: dict) -> dict:
+    """Recompute a log's checksum after editing it (the checksum guards against accidents, not forgers)."""
+    from wargame.gamelog import _checksum
+
+    body = {k: v for k, v in log.items() if k != "checksum"}
+    return {**body, "checksum": _checksum(body)}
+
+
+def test_replay_refuses_a_log_claiming_more_seasons_than_its_scenario_has():
+    from wargame.gamelog import GameLogError, game_log, replay
+
+    log = game_log(AIRaceModel("loopholes", seed=7).run_to_end())
+    for claimed in (11, 10**9):
+        with pytest.raises(GameLogError, match=f"claims {claimed} seasons played, but its scenario has 10"):
+            replay(_resign({**log, "seasons_played": claimed}))
+
+
+def test_replay_refuses_an_entry_for_a_season_outside_the_game():
+    from wargame.gamelog import GameLogError, game_log, replay
+
+    model = AIRaceModel("baseline", seed=7)
+    model.step()
+    log = game_log(model)
+    forged = _resign({**log, "injects": [{"season": "2031Q3", "event": "smuggling_bust"}]})
+    with pytest.raises(GameLogError, match="entry for season '2031Q3', outside the 1 seasons it played"):
+        replay(forged)
+
+
+def test_deeply_nested_json_is_not_a_game_log():
+    from wargame.gamelog import GameLogError, parse_game_log
+
+    with pytest.raises(GameLogError, match="nested too deeply"):
+        parse_game_log("[" * 100_000)
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ({"parameters.pressure_scale_months": 1e-10}, "parameters.pressure_scale_months"),
+    ({"labs.us_lab_a.initial_compute_h100e": 1.0}, "labs[0].initial_compute_h100e"),
+])
+def test_degenerate_values_that_used_to_overflow_are_rejected(override, message):
+    with pytest.raises(ScenarioError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_scenario("baseline").with_overrides(override)
+
+
+def test_the_same_inject_twice_in_one_season_is_rejected():
+    twice = [{"season": "2027Q1", "event": "smuggling_bust"}] * 2
+    with pytest.raises(ScenarioError, match=r"events.scheduled\[1\]'\: smuggling_bust is already scheduled"):
+        load_scenario("baseline").with_overrides({"events.scheduled": twice})
+
+
+def test_the_news_says_when_a_remote_access_ban_leaks_through_lax_clouds():
+    model = AIRaceModel("loopholes", seed=1)
+    model.submit_decision("us_gov", {"remote_access_rule": "ban"})
+    model.step()
+    lines = [n["text"] for n in model.news if n["phase"] == "grey market"]
+    assert any("still rents" in line and "under the ban rule" in line for line in lines), lines

@@ -119,7 +119,7 @@ BAD = [
     Bad("out_of_range", broken("visibility = 0.3", "visibility = 1.5"), "parameters.visibility",
         (r"less than or equal to 1", r"got 1.5")),
     Bad("negative_compute", broken("initial_compute_h100e = 1_000_000.0", "initial_compute_h100e = -5.0"),
-        "labs[0].initial_compute_h100e", (r"greater than 0", r"got -5.0")),
+        "labs[0].initial_compute_h100e", (r"greater than or equal to 1000", r"got -5.0")),
     Bad("event_probability_above_one", broken("smuggling_bust = 0.08", "smuggling_bust = 2.0"),
         "events.smuggling_bust", (r"less than or equal to 1",)),
     Bad("missing_briefing", BASELINE_TEXT.replace(BRIEFING, ""), "scenario.briefing",

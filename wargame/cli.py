@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a run failed, 2 bad input (scenario, game log, argument
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -81,6 +82,8 @@ def check_output_path(path: Path, suffixes: tuple[str, ...], option: str) -> Pat
         raise ValueError(f"{option} must end in {' or '.join(suffixes)}, got {path.name!r}")
     if not path.parent.is_dir():
         raise ValueError(f"{option} {path}: folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK):
+        raise ValueError(f"{option} {path}: folder {path.parent} is not writable")
     return path
 
 

@@ -19,6 +19,7 @@ from wargame import __version__
 from wargame.decisions import DecisionError
 from wargame.model import AIRaceModel
 from wargame.scenario import ScenarioError, validate_scenario
+from wargame.seasons import season_label
 
 FORMAT = "ai-race-wargame/game-log"
 FORMAT_VERSION = 1
@@ -75,7 +76,10 @@ def save_game(model: AIRaceModel, path: str | Path, meta: dict[str, Any] | None 
         raise IsADirectoryError(f"{path}: is a directory; give a file name such as game.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(game_log(model, meta), indent=1)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OSError(f"{path}: cannot write the game log here ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -99,6 +103,8 @@ def parse_game_log(text: str | bytes, source: str = "game log") -> dict[str, Any
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise GameLogError(f"{source}: not a valid JSON file ({exc})") from None
+    except RecursionError:
+        raise GameLogError(f"{source}: not a game log (JSON nested too deeply)") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise GameLogError(f"{source}: not a game log of the AI race wargame (expected format {FORMAT!r})")
     if data.get("version") != FORMAT_VERSION:
@@ -149,9 +155,19 @@ def replay(log: dict[str, Any], seasons: int | None = None) -> AIRaceModel:
     except ScenarioError as exc:
         raise GameLogError(str(exc)) from None
     model = AIRaceModel(scenario, seed=log["seed"])
-    target = log["seasons_played"] if seasons is None else seasons
-    if not 0 <= target <= log["seasons_played"]:
-        raise GameLogError(f"cannot replay {target} seasons of a game that played {log['seasons_played']}")
+    played = log["seasons_played"]
+    if not 0 <= played <= model.total_seasons:
+        raise GameLogError(f"the saved game claims {played} seasons played, but its scenario has "
+                           f"{model.total_seasons} ({scenario.scenario.start}..{scenario.scenario.end})")
+    in_game = {season_label(model.start_index + k) for k in range(played)}
+    for entry in [*log["decisions"], *log["injects"]]:
+        if not isinstance(entry, dict) or entry.get("season") not in in_game:
+            season = entry.get("season") if isinstance(entry, dict) else entry
+            raise GameLogError(f"the saved game has an entry for season {season!r}, outside the "
+                               f"{played} seasons it played")
+    target = played if seasons is None else seasons
+    if not 0 <= target <= played:
+        raise GameLogError(f"cannot replay {target} seasons of a game that played {played}")
     try:
         for _ in range(target):
             season = model.season

@@ -158,7 +158,7 @@ class Parameters(_Strict):
         "Enmity between the blocs; scales safety-race pressure.", ge=0.0, le=5.0)
     pressure_scale_months: float = param(
         6.0, "months", "illustrative", "Lead at which race pressure falls to 1/e of its maximum (tau).",
-        gt=0.0, le=120.0)
+        ge=0.1, le=120.0)
     visibility: float = param(
         0.3, "share [0, 1]", "illustrative; Emery-Xu, Park & Trager; Armstrong et al. (2016)",
         "How much labs see of rivals' internal models (0 deployed only, 1 full intelligence).",
@@ -276,7 +276,8 @@ class LabSpec(Seat):
     """An AI lab."""
 
     jurisdiction: str
-    initial_compute_h100e: float = Field(gt=0.0, le=1e8, description="Compute owned at the start.",
+    initial_compute_h100e: float = Field(ge=1000.0, le=1e8, description="Compute owned at the start (a frontier "
+                                         "lab holds at least 1,000 H100e).",
                                          json_schema_extra={"unit": "H100e"})
     chip_allocation_share: float = Field(gt=0.0, le=1.0, description="Share of its bloc's chip inflows.",
                                          json_schema_extra={"unit": "share [0, 1]"})
@@ -423,7 +424,11 @@ class Scenario(_Strict):
                 problems.append(f"field 'labs[].chip_allocation_share': shares of bloc {bloc} must sum to 1 "
                                 f"(got {shares:.4f})")
         start, end = parse_season(self.scenario.start), parse_season(self.scenario.end)
+        seen_injects: set[tuple[str, str]] = set()
         for i, ev in enumerate(self.events.scheduled):
+            if (ev.season, ev.event) in seen_injects:
+                problems.append(f"field 'events.scheduled[{i}]': {ev.event} is already scheduled for {ev.season}")
+            seen_injects.add((ev.season, ev.event))
             if not start <= parse_season(ev.season) <= end:
                 problems.append(f"field 'events.scheduled[{i}].season': {ev.season} is outside "
                                 f"{self.scenario.start}..{self.scenario.end}")
