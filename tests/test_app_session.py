@@ -304,3 +304,24 @@ def test_store_never_opens_a_file_for_an_id_outside_the_strict_pattern(tmp_path,
 def test_a_missing_game_is_game_not_found(tmp_path):
     with pytest.raises(GameNotFound, match="No saved game 0123456789abcdef"):
         GameStore(tmp_path).load("0123456789abcdef")
+
+
+def test_a_stale_tab_never_overwrites_seasons_played_in_another_tab(tmp_path):
+    """Two tabs on one game id: the tab that falls behind gets a message instead of overwriting the save."""
+    from wargame.tabletop.session import GameSession, GameStore
+
+    store = GameStore(tmp_path)
+    first = GameSession.new("baseline", seed=3, human_seats=[])
+    store.autosave(first)
+    tab_a, tab_b = store.load(first.game_id), store.load(first.game_id)
+    tab_a.model.step()
+    tab_a.model.step()
+    store.autosave(tab_a)
+    assert tab_a.message == ""
+    tab_b.model.step()
+    store.autosave(tab_b)
+    assert "changed in another tab or window" in tab_b.message
+    assert store.load(first.game_id).model.seasons_played == 2, "the newer game is kept"
+    tab_a.model.step()
+    store.autosave(tab_a)
+    assert tab_a.message == "" and store.load(first.game_id).model.seasons_played == 3

@@ -171,6 +171,9 @@ class GameSession:
 
     """
 
+    #: Checksum of the autosave this session last loaded or wrote (``None`` before its first save).
+    saved_checksum: str | None = None
+
     def __init__(self, model: AIRaceModel, human_seats: list[str], game_id: str | None = None) -> None:
         seat_ids = {s.seat for s in model.seats()}
         unknown = [s for s in human_seats if s not in seat_ids]
@@ -257,6 +260,7 @@ class GameSession:
         if human_seats is None:
             human_seats = _humans_in_log(log)
         session = cls(model, human_seats, game_id)
+        session.saved_checksum = log.get("checksum")
         for name in meta.get("queued_injects") or []:
             try:
                 model.play_event(str(name))
@@ -625,6 +629,18 @@ def _load_log(path: Path, what: str) -> dict[str, Any]:
         raise SessionError(f"{what} is not a usable game log ({type(exc).__name__}: {exc}).") from None
 
 
+class GameChangedElsewhere(SessionError):
+    """The autosave was changed by another tab or window since this session loaded or saved it."""
+
+
+def _autosave_checksum(path: Path) -> str | None:
+    """Checksum recorded in an autosave file, or ``None`` if there is no readable one."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("checksum")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 class GameStore:
     """Server-side autosaves: one game log per game id, ``<dir>/<game id>.json``.
 
@@ -659,9 +675,19 @@ class GameStore:
 
         Raises:
             OSError: If the directory cannot be written.
+            GameChangedElsewhere: If another tab or window saved this game since this session last did, so
+                a stale tab never overwrites newer seasons.
 
         """
-        return save_game(session.model, self.path(session.game_id), meta=session.meta())
+        path = self.path(session.game_id)
+        current = _autosave_checksum(path)
+        if current is not None and current != session.saved_checksum:
+            raise GameChangedElsewhere(
+                "This game was changed in another tab or window, so this step was not saved. Reload the page "
+                "to continue from the saved game (or download this log to keep this branch).")
+        save_game(session.model, path, meta=session.meta())
+        session.saved_checksum = _autosave_checksum(path)
+        return path
 
     def load(self, game_id: str) -> GameSession:
         """Resume an autosaved game.
