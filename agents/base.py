@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import mesa
 
@@ -52,7 +52,3 @@ class Actor(mesa.Agent):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.seat!r})"
-
-    def state(self) -> dict[str, Any]:
-        """A small dict of this actor's current state, for news and debugging."""
-        return {"seat": self.seat, "kind": self.kind, "bloc": self.bloc, "decision": self.decision.model_dump()}
