@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mesa
 
-from wargame.decisions import Decision, make_decision
+from wargame.decisions import Decision, make_decision, offered_levers
 from wargame.policies import POLICIES
 from wargame.scenario import Seat, seat_kind
 
@@ -15,15 +15,18 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class Actor(mesa.Agent):
-    """A seat at the table: an agent with a bloc, a policy and one decision per season.
+    """A seat at the table: an agent with a bloc, a policy, objectives and one decision per season.
 
     Attributes:
         seat: Seat id from the scenario (e.g. ``"us_gov"``).
         name: Display name.
-        kind: Actor kind, the key of its decision model (e.g. ``"lab"``).
+        kind: Actor kind, the key of its decision model and objectives (e.g. ``"lab"``).
         bloc: ``"US"`` or ``"PRC"``.
         policy: Name of the policy that plays the seat when no human decision is supplied.
+        levers: Names of the levers offered to this seat (a lever that cannot apply is not offered).
         decision: The decision in force this season.
+        revenue_busd: Revenue net of costs this season, USD billion (firms, labs, allies' industry).
+        penalty_busd: Fines and sanctions this season, USD billion.
 
     """
 
@@ -37,18 +40,25 @@ class Actor(mesa.Agent):
         self.kind = seat_kind(spec)
         self.bloc = spec.bloc
         self.policy = spec.policy
+        self.levers = offered_levers(self.kind, getattr(spec, "role", None), self.bloc)
         self.decision: Decision = make_decision(self.kind, spec.levers)
+        self.revenue_busd = 0.0
+        self.penalty_busd = 0.0
 
     def proposed_decision(self) -> Decision:
-        """The decision the seat's policy proposes now, with the scenario's fixed levers applied."""
-        values = POLICIES[self.kind][self.policy](self, self.model)
+        """The decision the seat's policy proposes from what the seat observes, with fixed levers applied."""
+        values = POLICIES[self.kind][self.policy](self.model.observe(self.seat))
         values.update(self.spec.levers)
         return make_decision(self.kind, values)
 
     def decide(self) -> None:
-        """Set this season's decision: a human decision if one was submitted, else the policy's."""
+        """Set this season's decision: the policy's proposal, with any levers a human submitted on top."""
         submitted = self.model.take_submitted_decision(self.seat)
-        self.decision = submitted if submitted is not None else self.proposed_decision()
+        self.decision = self.proposed_decision() if submitted is None else submitted
+
+    def observation(self) -> dict[str, Any]:
+        """Kind-specific part of :meth:`AIRaceModel.observe` (the seat's own state); overridden by kinds."""
+        return {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.seat!r})"

@@ -1,8 +1,9 @@
-"""AI labs: compute stocks, training runs, releases, distillation, and safety under race pressure."""
+"""AI labs: compute stocks, training runs, releases, distillation, revenue, and safety under race pressure."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from agents.base import Actor
 from wargame.mechanics import (
@@ -10,32 +11,42 @@ from wargame.mechanics import (
     distillation_gain,
     months_to_log_ratio,
     race_pressure,
+    serving_revenue_usd,
+    within_bloc_pressure,
 )
 from wargame.scenario import LabSpec
 
-SOURCES = ("legal", "domestic", "smuggled", "remote")
+#: Sources of compute inflows. ``purchased`` is bought with the lab's own revenue in its bloc's market;
+#: ``remote`` is rented compute used this season, not added to the stock.
+SOURCES = ("legal", "domestic", "smuggled", "remote", "purchased")
 
 
 class Lab(Actor):
     """A frontier AI lab.
 
     Capability is tracked as ln of effective training compute (H100e-quarters of the season's training run
-    times the bloc's algorithmic-efficiency multiplier). The internal model is the best trained so far;
-    the deployed model is the best released one.
+    times the bloc's algorithmic-efficiency multiplier, times the lab's own know-how). The internal model is
+    the best trained so far; the deployed model is the best released one.
 
     Attributes:
         stock_h100e: Owned compute, H100e.
-        inflow_h100e: This season's inflows by source (``legal``, ``domestic``, ``smuggled``, ``remote``),
-            H100e. ``remote`` is rented compute used this season, not added to the stock.
+        inflow_h100e: This season's inflows by source (:data:`SOURCES`), H100e.
         seized_h100e: Smuggled chips bound for this lab seized this season, H100e.
         depreciation_h100e: Compute retired this season, H100e.
+        skill: The lab's persistent know-how, ln effective-compute multiplier (drawn at the start).
         internal_capability: ln effective compute of the best trained model.
         deployed_capability: ln effective compute of the best released model.
-        race_pressure: Safety-race pressure felt this season (>= 0).
+        race_pressure: Safety-race pressure felt this season (>= 0): between blocs and within its own bloc.
         perceived_lead_months: Mean of the lab's belief about its bloc's lead, months (own-bloc sign).
+        perceived_uncertainty_months: Standard deviation of that belief, months.
         distillation_gain_log: Log-capability gained by distillation this season.
+        open_weights_gain_log: Log-capability gained from the other bloc's open weights this season.
+        revenue_busd: Serving revenue this season, USD billion.
+        penalty_busd: Sanctions this season (detected distillation), USD billion.
+        pause_quarters: Quarters left in a deployment pause after a major incident.
         hazard: Incident hazard this season, incidents per quarter.
         incidents: Incidents this season.
+        severity: Severity points of this season's incidents.
 
     """
 
@@ -45,6 +56,7 @@ class Lab(Actor):
         super().__init__(model, spec)
         self.jurisdiction = spec.jurisdiction
         self.chip_allocation_share = spec.chip_allocation_share
+        self.allocation_weight = spec.chip_allocation_share
         self.base_safety_share = spec.base_safety_share
         self.base_testing_quarters = spec.base_testing_quarters
         self.distils = spec.distils
@@ -52,17 +64,23 @@ class Lab(Actor):
         self.inflow_h100e = dict.fromkeys(SOURCES, 0.0)
         self.seized_h100e = 0.0
         self.depreciation_h100e = 0.0
-        noise = model.streams["initial"].normal(0.0, model.params.initial_capability_noise_sd)
-        start = math.log(self.decision.training_share * self.stock_h100e) + noise
+        self.skill = model.streams["initial"].normal(0.0, model.params.initial_capability_noise_sd)
+        start = math.log(self.decision.training_share * self.stock_h100e) + self.skill
         self.internal_capability = start
         self.deployed_capability = start
         self.trained_history = [start] * 5
         self.deployed_open = False
         self.race_pressure = 0.0
         self.perceived_lead_months = 0.0
+        self.perceived_uncertainty_months = 0.0
         self.distillation_gain_log = 0.0
+        self.open_weights_gain_log = 0.0
+        self.distillation_detected = False
+        self.purchase_h100e = 0.0
+        self.pause_quarters = 0
         self.hazard = 0.0
         self.incidents = 0
+        self.severity = 0.0
 
     @property
     def safety_share(self) -> float:
@@ -80,6 +98,11 @@ class Lab(Actor):
         self.seized_h100e = 0.0
         self.depreciation_h100e = 0.0
         self.distillation_gain_log = 0.0
+        self.open_weights_gain_log = 0.0
+        self.distillation_detected = False
+        self.penalty_busd = 0.0
+        self.incidents = 0
+        self.severity = 0.0
 
     def receive(self, source: str, h100e: float, seized: float = 0.0) -> None:
         """Book an inflow of compute (gross, before seizure) from a source, H100e."""
@@ -89,44 +112,68 @@ class Lab(Actor):
     def perceive(self) -> None:
         """Form the lab's belief about the lead and the race pressure it feels.
 
-        The lab sees deployed models; with ``visibility`` v it also gets a noisy intelligence signal of the
-        internal lead (noise sd ``intel_noise_months * (1 - v)``). Its belief is
-        ``Normal((1-v) * deployed_lead + v * signal, (intel_noise_months * (1-v))^2)``.
+        The lab sees deployed models; its bloc's intelligence adds a noisy signal of the internal lead with
+        effective visibility ``v`` (the scenario's ``visibility``, raised by its government's intelligence
+        budget; noise sd ``intel_noise_months * (1 - v)``). Its belief is
+        ``Normal((1-v) * deployed_lead + v * signal, (intel_noise_months * (1-v))^2)``. It also sees its own
+        bloc's models fully and races its own bloc's rivals (``within_bloc_pressure``).
         """
         model, p = self.model, self.model.params
         sign = 1.0 if self.bloc == "US" else -1.0
-        v = p.visibility
+        v = model.effective_visibility(self.bloc)
         sd = p.intel_noise_months * (1.0 - v)
-        error = model.streams["intelligence"].normal(0.0, 1.0)  # drawn every season, whatever the visibility
-        signal = model.lead_internal_months + sd * error
+        signal = model.lead_internal_months + sd * model.intel_error[self.bloc]
         self.perceived_lead_months = sign * ((1.0 - v) * model.lead_months + v * signal)
-        self.race_pressure = race_pressure(self.perceived_lead_months, sd, p.pressure_scale_months,
-                                           model.enmity)
+        self.perceived_uncertainty_months = sd
+        between = race_pressure(self.perceived_lead_months, sd, p.pressure_scale_months, model.enmity)
+        to_months = 12.0 / math.log(p.frontier_effective_compute_growth_per_year)
+        gaps = [(self.internal_capability - lab.internal_capability) * to_months
+                for lab in model.labs if lab.bloc == self.bloc and lab is not self]
+        self.race_pressure = between + within_bloc_pressure(gaps, p.within_bloc_pressure_weight,
+                                                            p.pressure_scale_months)
 
     def work(self) -> None:
-        """Labs phase: perceive, decide, book the stock, train, distil, release."""
-        self.perceive()
+        """Labs phase: decide, book the stock, train, learn from open weights, distil, release, serve."""
         self.decide()
         self._update_stock()
         self._train()
+        self._learn_from_open_weights()
         if self.bloc == "PRC":
             # One draw per PRC lab and season, used or not, so choosing not to distil shifts no other draw.
             detection_draw = self.model.streams["distillation"].random()
             if self.decision.distillation_effort > 0:
                 self._distil(detection_draw)
-        self._release()
+        paused = self.pause_quarters > 0
+        if not paused:
+            self._release()
+        else:
+            self.deployed_open = self.deployed_open and self.decision.open_weights
+            self.pause_quarters -= 1
+        self._serve(paused)
 
     def _update_stock(self) -> None:
         dep = self.model.params.depreciation_per_quarter
         self.depreciation_h100e = self.stock_h100e * dep
-        owned_in = self.inflow_h100e["legal"] + self.inflow_h100e["domestic"] + self.inflow_h100e["smuggled"]
+        owned_in = sum(self.inflow_h100e[s] for s in SOURCES if s != "remote")
         self.stock_h100e = self.stock_h100e + owned_in - self.seized_h100e - self.depreciation_h100e
 
     def _train(self) -> None:
         training = max(self.decision.training_share * self.available_compute_h100e, 1e-9)
-        run = math.log(training) + self.model.log_efficiency[self.bloc]
+        run = math.log(training) + self.model.log_efficiency[self.bloc] + self.skill
         self.internal_capability = max(self.internal_capability, run)
         self.trained_history.append(self.internal_capability)
+
+    def _learn_from_open_weights(self) -> None:
+        """Close part of the gap to the other bloc's best open-weights model (never passing it)."""
+        model, p = self.model, self.model.params
+        teacher = model.best_open_capability("PRC" if self.bloc == "US" else "US")
+        if teacher is None:
+            return
+        gain = distillation_gain(self.internal_capability, teacher, p.open_weights_diffusion, 1.0)
+        if gain > 0:
+            self.internal_capability += gain
+            self.trained_history[-1] = self.internal_capability
+            self.open_weights_gain_log = gain
 
     def _distil(self, detection_draw: float) -> None:
         model, p = self.model, self.model.params
@@ -134,7 +181,10 @@ class Lab(Actor):
         defence = model.us_distillation_defence()
         detected = detection_draw < detection_probability(defence, p.detection_strength)
         if detected:
-            model.add_news("labs", f"{self.name}: distillation campaign detected and its accounts closed.")
+            self.distillation_detected = True
+            self.penalty_busd = p.distillation_sanction_busd * self.decision.distillation_effort
+            model.add_news("labs", f"{self.name}: distillation campaign detected, its accounts closed and the lab "
+                           "sanctioned.")
             return
         gain = distillation_gain(self.internal_capability, teacher, p.distillation_rate,
                                  self.decision.distillation_effort)
@@ -158,3 +208,40 @@ class Lab(Actor):
             self.model.add_news("labs", f"{self.name} released a new {kind} model (+{months:.1f} months, "
                                 f"after {self.decision.testing_quarters} quarter(s) of testing).")
             self.deployed_capability = tested
+
+    def serving_demand_h100e(self) -> float:
+        """Inference demand the lab's deployed model meets this season, H100e-quarters.
+
+        ``demand * market index * (0.5 + bloc adoption share) * exp(-q * gap to the best deployed model)``.
+        """
+        model, p = self.model, self.model.params
+        share = model.adoption_share_us if self.bloc == "US" else 1.0 - model.adoption_share_us
+        gap = max(0.0, model.best_deployed_capability_all - self.deployed_capability)
+        return (p.serving_demand_h100e * model.chip_market_index * (0.5 + share)
+                * math.exp(-p.serving_quality_elasticity * gap))
+
+    def _serve(self, paused: bool) -> None:
+        """Serving revenue this season; half of it buys compute next season (``lab_reinvestment_share``)."""
+        p = self.model.params
+        serving = self.decision.serving_share * self.available_compute_h100e
+        revenue = serving_revenue_usd(serving, self.serving_demand_h100e(), p.serving_price_usd_per_h100e)
+        if self.deployed_open:
+            revenue *= 1.0 - p.open_weights_revenue_loss
+        if paused:
+            revenue *= 0.5
+        if self.bloc == "US":
+            revenue *= 1.0 - p.distillation_defence_revenue_cost * self.decision.distillation_defence
+        self.revenue_busd = revenue / 1e9
+        price = p.h100e_price_usd * (p.prc_compute_price_premium if self.bloc == "PRC" else 1.0)
+        self.purchase_h100e = p.lab_reinvestment_share * revenue / price
+
+    def observation(self) -> dict[str, Any]:
+        """The lab's own state: what it knows about itself fully."""
+        return {
+            "stock_h100e": self.stock_h100e, "internal_capability": self.internal_capability,
+            "deployed_capability": self.deployed_capability, "race_pressure": self.race_pressure,
+            "perceived_lead_months": self.perceived_lead_months,
+            "perceived_uncertainty_months": self.perceived_uncertainty_months,
+            "base_safety_share": self.base_safety_share, "base_testing_quarters": self.base_testing_quarters,
+            "distils": self.distils, "revenue_busd": self.revenue_busd, "pause_quarters": self.pause_quarters,
+        }

@@ -209,3 +209,67 @@ def test_bad_sweep_file_and_wrong_batch_kind(tmp_path, capsys):
     assert main(["batch", "-n", "2", "--workers", "1", "--quiet", "--out", str(out)]) == 0
     assert main(["sensitivity", str(out)]) == 2
     assert "need a batch run with --sobol N or --morris N" in capsys.readouterr().err
+
+
+def test_resuming_a_folder_of_an_older_version_exits_2_naming_both_versions(tmp_path, capsys):
+    import json
+
+    import wargame
+    from wargame.batch.api import plan_batch
+    from wargame.batch.store import ResultsStore
+
+    out = tmp_path / "old"
+    plan = plan_batch("baseline", replications=1)
+    ResultsStore.create_or_resume(out, plan.design, {**plan.manifest, "code_version": "0.1.0"})
+    assert json.loads((out / "manifest.json").read_text())["code_version"] == "0.1.0"
+    assert main(["batch", "-n", "1", "--workers", "1", "--quiet", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"wargame batch: error: results folder {out} was written by wargame 0.1.0; "
+                          f"this is wargame {wargame.__version__}")
+    assert "Use a new folder (--out NEW_DIR)" in err and "Traceback" not in err
+    assert not list((out / "chunks").glob("part-*"))  # nothing ran
+    assert main(["sensitivity", str(out), "--sweep", str(_sweep(tmp_path)), "--morris", "2", "-n", "1",
+                 "--quiet"]) == 2
+    assert "was written by wargame 0.1.0" in capsys.readouterr().err
+
+
+def _sweep(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(SWEEP)
+    return path
+
+
+TOY_SWEEP = """
+[[factor]]
+name = "parameters.drift"
+low = -1.0
+high = 1.0
+
+[[factor]]
+name = "parameters.noise"
+low = 0.5
+high = 3.0
+"""
+
+
+def test_sensitivity_of_a_seat_score(tmp_path, capsys):
+    from wargame.batch import run_batch
+    from wargame.batch.sensitivity import SensitivityError, analyze
+    from wargame.batch.testing import ToyScenario, ToySeat, toy_run
+
+    sweep = tmp_path / "toy.toml"
+    sweep.write_text(TOY_SWEEP)
+    eu = ToyScenario(name="b", players=[ToySeat(id="us", side=1), ToySeat(id="eu", side=-1)])
+    res = run_batch([ToyScenario(name="a"), eu], sweep=sweep, method="morris", n=4, replications=2, workers=1,
+                    out=tmp_path / "m", run_fn=toy_run)
+    idx = analyze(res, "score_us")
+    assert idx["parameter"].tolist() == ["parameters.drift", "parameters.noise"] * 2
+    drift = idx[idx["parameter"] == "parameters.drift"]
+    assert (drift["mu_star"] > 0).all()
+    with pytest.raises(SensitivityError, match="scenario 'a': no run recorded 'score_eu'"):
+        analyze(res, "score_eu")
+    assert len(analyze(res, "score_eu", scenario="b")) == 2
+    with pytest.raises(SensitivityError, match="or a seat score: score_us, score_prc, score_eu"):
+        analyze(res, "score_nobody")
+    assert main(["sensitivity", str(res.path), "--outcome", "score_prc", "--only-scenario", "a", "--quiet"]) == 0
+    assert "sensitivity_morris_score_prc_scenario-a.csv" in capsys.readouterr().out

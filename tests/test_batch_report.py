@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from wargame.batch import run_batch
-from wargame.batch.report import lead_bands, outcome_table, wilson_interval
-from wargame.batch.testing import ToyScenario, toy_run
+from wargame.batch.report import format_scores, lead_bands, outcome_table, score_table, wilson_interval
+from wargame.batch.testing import ToyScenario, ToySeat, toy_run
 
 
 @pytest.mark.parametrize("k, n, low, high", [
@@ -68,10 +68,19 @@ def test_write_report_files(tmp_path):
     res = run_batch([ToyScenario()], replications=30, grid={"parameters.drift": [-1.0, 0.0, 1.0]},
                     workers=2, out=tmp_path / "r", run_fn=toy_run)
     paths = res.report()
-    assert set(paths) == {"summary", "lead_bands", "fan_toy"}
+    assert set(paths) == {"summary", "scores", "lead_bands", "fan_toy"}
     summary = pd.read_csv(paths["summary"])
     assert len(summary) == 3 and summary["n_ok"].tolist() == [30, 30, 30]
     assert summary["p_S1"].is_monotonic_increasing  # more drift, more S1 (common random numbers)
+    scores = pd.read_csv(paths["scores"])
+    assert list(scores.columns) == ["scenario", "sample_id", "seat", "n", "mean", "se"]
+    assert scores["seat"].tolist() == ["us", "prc"] * 3 and scores["n"].eq(30).all()
+    us = scores[scores["seat"] == "us"]
+    assert us["mean"].is_monotonic_increasing  # the toy's US seat scores the lead
+    runs = res.runs()
+    first = runs.loc[runs["sample_id"] == 0, "score_us"]
+    assert us["mean"].iloc[0] == pytest.approx(first.mean())
+    assert us["se"].iloc[0] == pytest.approx(first.std(ddof=1) / math.sqrt(30))
     for o in ("S1", "S2", "contested"):
         assert ((summary[f"p_{o}_lo"] <= summary[f"p_{o}"]) & (summary[f"p_{o}"] <= summary[f"p_{o}_hi"])).all()
     bands = pd.read_csv(paths["lead_bands"])
@@ -133,3 +142,59 @@ def test_outcome_table_never_truncates_scenario_labels():
     assert "baseline (runs/a/x)" in text and "baseline (runs/b/x)" in text
     lines = text.splitlines()
     assert lines[1].index("0") == lines[2].index("0")  # columns stay aligned
+
+
+def test_score_table_means_and_standard_errors():
+    design = pd.DataFrame({"run_id": range(8), "scenario": ["a"] * 4 + ["b"] * 4, "sample_id": 0,
+                           "replication": [0, 1, 2, 3] * 2, "seed": range(8)})
+    runs = design.assign(status=["ok", "ok", "ok", "error", "ok", "ok", "ok", "ok"],
+                         score_us=[1.0, 2.0, 6.0, np.nan, 4.0, np.nan, np.nan, np.nan],
+                         score_prc=[-1.0, -2.0, -6.0, np.nan, np.nan, np.nan, np.nan, np.nan],
+                         score_eu=[np.nan, np.nan, np.nan, np.nan, 0.5, 0.5, 0.5, 0.5])
+    seats = {"a": ["us", "prc"], "b": ["us", "eu"]}
+    t = score_table(runs, design, ["score_us", "score_prc", "score_eu"], seats)
+    assert list(zip(t["scenario"], t["seat"], strict=True)) == [("a", "us"), ("a", "prc"), ("b", "us"), ("b", "eu")]
+    a_us = t.iloc[0]
+    assert a_us["n"] == 3 and a_us["mean"] == 3.0  # the failed run is left out
+    assert a_us["se"] == pytest.approx(np.std([1.0, 2.0, 6.0], ddof=1) / math.sqrt(3))
+    b_us, b_eu = t.iloc[2], t.iloc[3]
+    assert b_us["n"] == 1 and b_us["mean"] == 4.0 and math.isnan(b_us["se"])  # one run: no standard error
+    assert b_eu["n"] == 4 and b_eu["se"] == 0.0
+    # without the seats of each scenario every score column is listed, seats without runs as n = 0
+    assert len(score_table(runs, design, ["score_us", "score_prc", "score_eu"])) == 6
+    assert score_table(runs, design, []).empty and format_scores(score_table(runs, design, [])) == ""
+
+    text = format_scores(t)
+    lines = text.splitlines()
+    assert lines[0].startswith("Mean final score per seat (points) +/- standard error")
+    assert lines[1].split() == ["seat", "a", "b"]
+    assert lines[2].split() == ["us", "+3.00", "+/-", "1.53", "+4.00", "+/-", "n/a"]
+    assert lines[3].split() == ["prc", "-3.00", "+/-", "1.53", "-"]  # prc is no seat of b
+    assert lines[4].split() == ["eu", "-", "+0.50", "+/-", "0.00"]
+    empty = score_table(runs.assign(status="error"), design, ["score_us"], None)
+    assert format_scores(empty) == "(no seat scores recorded)"
+
+
+def test_score_table_keeps_its_width_with_many_samples():
+    design = pd.DataFrame({"run_id": range(40), "scenario": "a_long_scenario_label", "sample_id": range(40),
+                           "replication": 0, "seed": range(40)})
+    runs = design.assign(status="ok", score_us=np.linspace(-5, 5, 40))
+    text = format_scores(score_table(runs, design, ["score_us"], {"a_long_scenario_label": ["us"]}), width=100)
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert "a_long_scenario_label #0" in text and "a_long_scenario_label #39" not in text
+    assert text.splitlines()[-1].startswith("... ") and "see scores.csv" in text
+
+
+def test_report_command_prints_scores_per_seat(tmp_path, capsys):
+    from wargame.cli import main
+
+    seats = [ToySeat(id="us", side=1), ToySeat(id="prc", side=-1), ToySeat(id="eu", side=1)]
+    run_batch([ToyScenario(name="a"), ToyScenario(name="b", players=seats)], replications=5, workers=1,
+              out=tmp_path / "r", run_fn=toy_run)
+    assert main(["report", str(tmp_path / "r")]) == 0
+    out = capsys.readouterr().out
+    block = out[out.index("Mean final score per seat"):].splitlines()
+    assert block[1].split() == ["seat", "a", "b"]
+    assert [line.split()[0] for line in block[2:5]] == ["us", "prc", "eu"]
+    assert block[4].split()[1] == "-"  # eu plays only in b
+    assert (tmp_path / "r" / "report" / "scores.csv").is_file()

@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -10,10 +11,11 @@ import pytest
 
 import wargame
 from wargame.batch import api, load_results, run_batch
-from wargame.batch.store import ResultsStore, StoreError, StoreMismatchError
-from wargame.batch.testing import failing_run, seed_fails
+from wargame.batch.store import ResultsStore, StoreError, StoreMismatchError, StoreVersionError
+from wargame.batch.testing import ToyScenario, ToySeat, failing_run, failing_toy_run, seed_fails, toy_run
 
 GRID = {"parameters.enmity": [0.3, 1.2]}
+wargame_version = wargame.__version__
 
 
 def assert_same_results(a, b) -> None:
@@ -114,7 +116,8 @@ def test_other_code_version_or_scenario_content_is_refused(tmp_path, monkeypatch
     out = tmp_path / "r"
     small(out)
     monkeypatch.setattr(wargame, "__version__", "9.9.9")
-    with pytest.raises(StoreMismatchError, match=r"code version .*folder has \"0\.1\.0\".*this batch has \"9\.9\.9\""):
+    with pytest.raises(StoreVersionError, match=rf"written by wargame {re.escape(wargame_version)}; this is "
+                                                r"wargame 9\.9\.9"):
         small(out)
     monkeypatch.undo()
     # same scenario name, edited content: the content hash differs
@@ -256,3 +259,130 @@ def test_parts_written_with_float_counts_still_read(tmp_path):
             t = t.set_column(t.schema.get_field_index(col), col, t.column(col).cast(pa.float64()))
         pq.write_table(t, part)
     pd.testing.assert_frame_equal(load_results(res.path).runs(), expected)
+
+
+def test_version_is_0_2_0():
+    import tomllib
+    from pathlib import Path
+
+    assert wargame.__version__ == "0.2.0"
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    assert pyproject["project"]["version"] == wargame.__version__
+
+
+def test_folder_of_an_older_code_version_is_refused_but_still_read(tmp_path):
+    out = tmp_path / "old"
+    first = run_batch([ToyScenario()], replications=4, seed=3, workers=1, out=out, run_fn=toy_run)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["code_version"] = "0.1.0"  # as a folder written by wargame 0.1.0
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    before = {p.name: p.stat().st_mtime_ns for p in out.rglob("*")}
+    with pytest.raises(StoreVersionError) as info:
+        run_batch([ToyScenario()], replications=4, seed=3, workers=1, out=out, run_fn=toy_run)
+    msg = str(info.value)
+    assert isinstance(info.value, StoreMismatchError)  # callers catching mismatches catch it too
+    assert f"results folder {out} was written by wargame 0.1.0; this is wargame {wargame.__version__}" in msg
+    assert "Use a new folder (--out NEW_DIR)" in msg and "never mixed" in msg
+    assert {p.name: p.stat().st_mtime_ns for p in out.rglob("*")} == before  # nothing written
+    pd.testing.assert_frame_equal(load_results(out).runs(), first.runs())  # reading still works
+    # a manifest without a code version (not written by this package) gets the same message
+    del manifest["code_version"]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(StoreVersionError, match="written by an unknown wargame version"):
+        run_batch([ToyScenario()], replications=4, seed=3, workers=1, out=out, run_fn=toy_run)
+
+
+TWO_TOYS = [ToyScenario(name="a"),
+            ToyScenario(name="b", players=[ToySeat(id="us", side=1), ToySeat(id="eu", side=1)])]
+
+
+def test_score_columns_one_per_seat_null_where_absent_or_failed(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    res = run_batch(TWO_TOYS, replications=6, seed=4, workers=2, chunk_size=2, out=tmp_path / "r",
+                    run_fn=failing_toy_run)
+    scores = ["score_us", "score_prc", "score_eu"]  # union over the scenarios, first-seen order
+    assert res.manifest["score_columns"] == scores == res.score_columns()
+    assert res.manifest["seats"] == {"a": ["us", "prc"], "b": ["us", "eu"]}
+    parts = sorted((res.path / "chunks").glob("part-*.parquet"))
+    assert len(parts) == 6
+    schemas = [pq.read_schema(p) for p in parts]
+    assert all(sc.equals(schemas[0]) for sc in schemas)  # one schema for every chunk of the batch
+    assert schemas[0].names[-3:] == scores and all(schemas[0].field(c).type == pa.float64() for c in scores)
+    runs = res.runs()
+    assert list(runs.columns[-3:]) == scores and all(str(runs[c].dtype) == "float64" for c in scores)
+    ok, failed = runs[runs.status == "ok"], runs[runs.status != "ok"]
+    assert len(ok) and len(failed)
+    assert failed[scores].isna().all().all()
+    a, b = ok[ok.scenario == "a"], ok[ok.scenario == "b"]
+    assert a[["score_us", "score_prc"]].notna().all().all() and a["score_eu"].isna().all()
+    assert b[["score_us", "score_eu"]].notna().all().all() and b["score_prc"].isna().all()
+    row = ok.iloc[0]
+    summary, series = toy_run(TWO_TOYS[0] if row.scenario == "a" else TWO_TOYS[1], int(row.seed))
+    assert row["score_us"] == summary["score_us"]
+    # the cumulative scores are in the time series too, ending on the summary's value
+    ts = res.timeseries(["score_us"])
+    last = ts[ts.run_id == row.run_id]["value"].iloc[-1]
+    assert last == pytest.approx(summary["score_us"]) and series["score_us"][0] == 0.0
+    # the seat scores per scenario x sample, over the successful runs
+    table = res.scores()
+    assert table[["scenario", "seat"]].values.tolist() == [["a", "us"], ["a", "prc"], ["b", "us"], ["b", "eu"]]
+    assert table["n"].tolist() == [len(a), len(a), len(b), len(b)]
+    assert table["mean"].iloc[0] == pytest.approx(a["score_us"].mean())
+
+
+def test_score_columns_read_as_one_table_by_pandas_polars_and_duckdb(tmp_path):
+    import duckdb
+    import polars as pl
+
+    res = run_batch(TWO_TOYS, replications=5, seed=2, workers=1, chunk_size=3, out=tmp_path / "r",
+                    run_fn=failing_toy_run)
+    chunks = res.path / "chunks"
+    expected = res.store.summary()
+    by_pandas = pd.read_parquet(chunks).sort_values("run_id", ignore_index=True)
+    assert list(by_pandas.columns) == list(expected.columns) and len(by_pandas) == 10
+    pd.testing.assert_frame_equal(by_pandas[res.score_columns()], expected[res.score_columns()])
+    by_polars = pl.read_parquet(f"{chunks}/part-*.parquet").sort("run_id")
+    assert by_polars.columns == list(expected.columns)
+    assert by_polars["score_eu"].null_count() == int(expected["score_eu"].isna().sum())
+    q = duckdb.sql(f"""
+        SELECT scenario, count(score_us) AS n_us, count(score_prc) AS n_prc, count(score_eu) AS n_eu,
+               count(*) FILTER (WHERE status = 'ok') AS n_ok
+        FROM read_parquet('{chunks}/part-*.parquet') GROUP BY scenario ORDER BY scenario""").fetchall()
+    (_, a_us, a_prc, a_eu, a_ok), (_, b_us, b_prc, b_eu, b_ok) = q
+    assert (a_us, a_prc, a_eu) == (a_ok, a_ok, 0) and (b_us, b_prc, b_eu) == (b_ok, 0, b_ok)
+
+
+def test_folder_without_score_columns_still_reads(tmp_path):
+    import pyarrow.parquet as pq
+
+    from wargame.batch.runner import SUMMARY_SCHEMA
+
+    res = run_batch([ToyScenario()], replications=3, workers=1, out=tmp_path / "r", run_fn=toy_run)
+    manifest = json.loads((res.path / "manifest.json").read_text())
+    for key in ("score_columns", "seats"):  # as written before seat scores
+        del manifest[key]
+    manifest["format"] = "wargame-batch/1"
+    (res.path / "manifest.json").write_text(json.dumps(manifest))
+    for part in (res.path / "chunks").glob("part-*.parquet"):
+        pq.write_table(pq.read_table(part).select(SUMMARY_SCHEMA.names), part)
+    old = load_results(res.path)
+    assert old.score_columns() == [] and not any(c.startswith("score_") for c in old.runs().columns)
+    assert old.scores().empty
+    assert set(old.report()) >= {"summary", "scores", "lead_bands"}
+
+
+def test_real_model_runs_record_every_seat_score(tmp_path):
+    # needs the model's seat scores (model.summary()["score_<seat>"]): passes once Model v2 has landed
+    from wargame.scenario import load_scenario
+
+    res = run_batch(["baseline", "loopholes"], replications=2, seed=5, workers=1, out=tmp_path / "r")
+    seats = [s.id for s in load_scenario("baseline").seats()]
+    assert res.score_columns() == [f"score_{s}" for s in seats]  # both scenarios have the same seats
+    runs = res.runs()
+    assert (runs["status"] == "ok").all()
+    assert runs[res.score_columns()].notna().all().all()
+    ts = res.timeseries([f"score_{seats[0]}"])
+    final = ts.groupby("run_id")["value"].last()
+    assert final.to_numpy() == pytest.approx(runs.set_index("run_id")[f"score_{seats[0]}"].to_numpy())

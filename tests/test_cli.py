@@ -267,3 +267,84 @@ def test_help_lists_the_commands(capsys):
     out = capsys.readouterr().out
     for command in ("run", "scenarios", "validate", "replay"):
         assert command in out
+
+
+# ----------------------------------------------------------------------------- score table
+def score_rows(out: str) -> dict[str, str]:
+    """Seat id -> its first line in the score table of a command's output."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Scores at "))
+    assert lines[start + 1].split() == ["seat", "name", "policy", "score", "components"]
+    assert set(lines[start + 2].replace(" ", "")) == {"-"}
+    rows = {}
+    for line in lines[start + 3:]:
+        if not line.strip():
+            break
+        if not line.startswith(" "):  # continuation lines of the components are indented
+            rows[line.split()[0]] = line
+    return rows
+
+
+def test_run_prints_a_score_table_listing_every_seat(capsys):
+    # needs the model's seat scores (seat_scores, score_breakdown): passes once Model v2 has landed
+    assert main(["run", "baseline", "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    model = AIRaceModel("baseline", seed=3).run_to_end()
+    scores = model.seat_scores()
+    assert out.index("Outcome at 2028Q4:") < out.index("Scores at 2028Q4")
+    rows = score_rows(out)
+    assert list(rows) == [s.id for s in load_scenario("baseline").seats()] == list(scores)
+    for actor in model.seats():
+        row = rows[actor.seat]
+        assert actor.name[:20] in row and f" {actor.policy} " in row
+        assert f" {scores[actor.seat]:.2f}" in row
+    block = out[out.index("Scores at 2028Q4"):]
+    assert max(len(line) for line in block.splitlines()) <= 120
+    flat = " ".join(block.split())
+    for actor in model.seats():
+        for name, value in model.score_breakdown(actor.seat).items():
+            assert f"{name} {value:+.2f}" in flat
+
+
+class _FakeModel:
+    """Just what the score table reads from a model."""
+
+    last_season = "2028Q4"
+
+    def __init__(self, components):
+        from types import SimpleNamespace
+
+        self._seats = [SimpleNamespace(seat="us_gov", name="US government", kind="us_government",
+                                       policy="status_quo"),
+                       SimpleNamespace(seat="sea_network", name="Southeast Asian transshipment network " * 3,
+                                       kind="smuggler", policy="profit_seeking")]
+        self._components = components
+
+    def seats(self):
+        return self._seats
+
+    def seat_scores(self):
+        return {"us_gov": 3.14159, "sea_network": -12.5}
+
+    def score_breakdown(self, seat):
+        return dict(self._components) if seat == "us_gov" else {}
+
+
+def test_score_table_wraps_components_whole_and_keeps_its_width():
+    from wargame.cli import format_scores
+
+    components = {f"component_{i}": (-1) ** i * i * 0.731 for i in range(12)}
+    text = format_scores(_FakeModel(components), width=100)
+    lines = text.splitlines()
+    assert lines[0].split() == ["seat", "name", "policy", "score", "components"]
+    assert lines[2].startswith("us_gov ") and " 3.14  component_0 +0.00," in lines[2]
+    assert max(len(line) for line in lines) <= 100
+    indent = lines[2].index("component_0")
+    continuation = [line for line in lines[3:] if line.startswith(" ")]
+    assert continuation and all(line[:indent].strip() == "" and line[indent] != " " for line in continuation)
+    flat = " ".join(text.split())
+    for name, value in components.items():  # every component whole, none split across lines
+        assert f"{name} {value:+.2f}" in flat
+    seat_line = next(line for line in lines if line.startswith("sea_network"))
+    assert "..." in seat_line and "-12.50" in seat_line  # a long name is cut; a seat with no components
+

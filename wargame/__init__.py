@@ -4,4 +4,4 @@ The model lives in :mod:`wargame.model` (the Mesa ``Model``) and :mod:`agents` (
 Scenarios are TOML files loaded and validated by :mod:`wargame.scenario`.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

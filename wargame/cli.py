@@ -115,6 +115,78 @@ def print_outcome(model: AIRaceModel) -> None:
           f"mean race pressure {s['mean_race_pressure']:.2f}")
 
 
+#: Width the score table wraps its components column to (the season table is about as wide).
+SCORE_TABLE_WIDTH = 120
+#: Longest seat name and policy shown in the score table (longer ones are cut with "...").
+SCORE_NAME_CHARS = 30
+SCORE_POLICY_CHARS = 16
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def format_score_components(breakdown: dict[str, float], width: int | None = None) -> list[str]:
+    """One seat's score components, ``lead +3.10, adoption -0.40, ...`` in the objective's order.
+
+    Args:
+        breakdown: Component -> points, from ``model.score_breakdown(seat)``.
+        width: Wrap onto several lines of at most this many characters, never inside a component.
+
+    Returns:
+        The lines (one when ``width`` is None; ``[""]`` for no components).
+
+    """
+    items = [f"{name} {value:+.2f}" for name, value in breakdown.items()]
+    lines: list[str] = []
+    current = ""
+    for i, item in enumerate(items):
+        piece = item + ("," if i < len(items) - 1 else "")
+        if current and width is not None and len(current) + 1 + len(piece) > width:
+            lines.append(current)
+            current = piece
+        else:
+            current = f"{current} {piece}" if current else piece
+    return [*lines, current]
+
+
+def format_scores(model: AIRaceModel, width: int = SCORE_TABLE_WIDTH) -> str:
+    """Score table of a run: one row per seat (id, name, policy, score) and the components of its score.
+
+    The components (``model.score_breakdown(seat)``) wrap onto continuation lines under their column, so no
+    line is wider than ``width`` unless the fixed columns alone are.
+    """
+    seats = model.seats()
+    scores = model.seat_scores()
+    rows = [(a.seat, _cut(str(a.name), SCORE_NAME_CHARS), _cut(str(a.policy), SCORE_POLICY_CHARS),
+             f"{scores[a.seat]:.2f}") for a in seats]
+    headers = ("seat", "name", "policy", "score", "components")
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers[:4])]
+    indent = sum(widths) + 2 * len(widths)
+    comp_width = max(30, width - indent)
+
+    def line(cells: tuple[str, ...], tail: str) -> str:
+        fixed = "  ".join([cells[0].ljust(widths[0]), cells[1].ljust(widths[1]), cells[2].ljust(widths[2]),
+                           cells[3].rjust(widths[3])])
+        return f"{fixed}  {tail}".rstrip()
+
+    lines = [line(headers[:4], headers[4]), line(tuple("-" * w for w in widths), "-" * len(headers[4]))]
+    for a, r in zip(seats, rows, strict=True):
+        parts = format_score_components(model.score_breakdown(a.seat), comp_width)
+        lines.append(line(r, parts[0]))
+        lines += [" " * indent + p for p in parts[1:]]
+    return "\n".join(lines)
+
+
+def print_scores(model: AIRaceModel) -> None:
+    """Print the score table of a run (see :func:`format_scores`) after its outcome."""
+    if not hasattr(model, "seat_scores"):  # a model without seat scores: nothing to print
+        return
+    print()
+    print(f"Scores at {model.last_season} (cumulative points)")
+    print(format_scores(model))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """``wargame run``: play a scenario to its end with computer seats."""
     if args.out:
@@ -130,6 +202,7 @@ def cmd_run(args: argparse.Namespace) -> int:
           f"{scenario.scenario.start}..{scenario.scenario.end})")
     print(format_table(frame))
     print_outcome(model)
+    print_scores(model)
     if args.out:
         write_frame(frame, Path(args.out))
         print(f"\nSeason table written to {args.out}")

@@ -118,7 +118,16 @@ class USGovernmentDecision(Decision):
         le=1.0,
     )
     export_promotion: float = lever(
-        0.3, "intensity [0, 1]", "Promotion of US AI exports to the Global South.", ge=0.0, le=1.0
+        0.3, "intensity [0, 1]", "Promotion of US AI exports to the Global South; costs up to "
+        "export_promotion_cost_busd a quarter.", ge=0.0, le=1.0
+    )
+    intelligence_budget_musd: float = lever(
+        20.0, "USD million per quarter", "Intelligence on PRC labs' internal models and compute; sharpens "
+        "the US estimate (noise falls as exp(-rate x budget)).", ge=0.0, le=1000.0,
+    )
+    safety_dialogue: float = lever(
+        0.1, "intensity [0, 1]", "Safety dialogue and information sharing with the PRC: lowers enmity and "
+        "every lab's hazard when both engage, but leaks algorithmic insight to the laggard.", ge=0.0, le=1.0,
     )
 
 
@@ -130,7 +139,8 @@ class PRCGovernmentDecision(Decision):
         ge=0.0, le=100.0,
     )
     buy_domestic: float = lever(
-        0.3, "share [0, 1]", "Guidance to buy domestic chips instead of licensed US chips.", ge=0.0, le=1.0
+        0.3, "share [0, 1]", "Guidance to buy domestic chips instead of licensed US chips: "
+        "fewer imports now, domestic yield learning later.", ge=0.0, le=1.0
     )
     smuggling_tolerance: float = lever(
         0.7, "share [0, 1]", "How far authorities look away from smuggled chips.", ge=0.0, le=1.0
@@ -138,12 +148,22 @@ class PRCGovernmentDecision(Decision):
     retaliation: float = lever(
         0.1,
         "intensity [0, 1]",
-        "Retaliation such as export controls on critical minerals; cuts US chip output.",
+        "Retaliation such as export controls on critical minerals: cuts US and allied chip output, gives up "
+        "mineral export revenue, raises enmity.",
         ge=0.0,
         le=1.0,
     )
     open_weights_push: float = lever(
-        0.5, "intensity [0, 1]", "Push for PRC labs to release open weights abroad.", ge=0.0, le=1.0
+        0.5, "intensity [0, 1]", "State promotion of PRC open-weights models abroad: pulls Global South "
+        "adoption; costs up to export_promotion_cost_busd a quarter.", ge=0.0, le=1.0
+    )
+    intelligence_budget_musd: float = lever(
+        20.0, "USD million per quarter", "Intelligence on US labs' internal models and compute; sharpens "
+        "the PRC estimate.", ge=0.0, le=1000.0,
+    )
+    safety_dialogue: float = lever(
+        0.1, "intensity [0, 1]", "Safety dialogue and information sharing with the US: lowers enmity and "
+        "every lab's hazard when both engage, and draws algorithmic insight from the leader.", ge=0.0, le=1.0,
     )
 
 
@@ -166,7 +186,7 @@ class LabDecision(Decision):
                                   ge=0.0, le=1.0)
     safety_share: float = lever(0.10, "share of compute [0, 1]", "Compute put into safety work and evals.",
                                 ge=0.0, le=1.0)
-    serving_share: float = lever(0.35, "share of compute [0, 1]", "Compute serving deployed models.",
+    serving_share: float = lever(0.35, "share of compute [0, 1]", "Compute serving deployed models: earns revenue, which buys compute.",
                                  ge=0.0, le=1.0)
     testing_quarters: int = lever(
         1, "quarters", "Pre-release testing before a trained model may be released.", ge=0, le=4
@@ -178,7 +198,8 @@ class LabDecision(Decision):
         ge=0.0, le=1.0,
     )
     distillation_defence: float = lever(
-        0.3, "intensity [0, 1]", "Defences that detect distillation accounts (US labs).", ge=0.0, le=1.0
+        0.3, "intensity [0, 1]", "Defences that detect distillation accounts (US labs); "
+        "turn away some real users.", ge=0.0, le=1.0
     )
 
     @model_validator(mode="after")
@@ -198,10 +219,12 @@ class ChipmakerDecision(Decision):
         True, "yes/no", "Offer compliant downgraded products for the PRC market (designers)."
     )
     customer_checks: float = lever(
-        0.5, "intensity [0, 1]", "Foundry and distributor checks of who the end customer is.", ge=0.0, le=1.0
+        0.5, "intensity [0, 1]", "Checks of who the end customer is: cut diversion to smugglers (designer) "
+        "or to the PRC chain (chokepoints); cost sales; lax checks risk fines.", ge=0.0, le=1.0
     )
     yield_ramp: float = lever(
-        0.5, "intensity [0, 1]", "Investment in yield ramp of new processes (domestic chains).", ge=0.0, le=1.0
+        0.5, "intensity [0, 1]", "Investment in yield ramp of new processes (domestic chain); "
+        "costs up to yield_ramp_cost_busd a quarter.", ge=0.0, le=1.0
     )
 
 
@@ -221,7 +244,8 @@ class OverseasCloudDecision(Decision):
         40000.0, "H100e per quarter", "Capacity offered for rent to PRC labs this season.", ge=0.0, le=1e9
     )
     kyc_compliance: float = lever(
-        0.7, "share [0, 1]", "How faithfully the cloud applies a know-your-customer rule.", ge=0.0, le=1.0
+        0.7, "share [0, 1]", "How faithfully the cloud screens customers: applies the US rule, "
+        "and under an open rule still turns away entity-listed customers.", ge=0.0, le=1.0
     )
 
 
@@ -234,6 +258,48 @@ DECISION_MODELS: dict[str, type[Decision]] = {
     "smuggler": SmugglerDecision,
     "overseas_cloud": OverseasCloudDecision,
 }
+
+
+def offered_levers(kind: str, role: str | None, bloc: str) -> tuple[str, ...]:
+    """The levers offered to a seat: a lever that cannot apply to it is not offered.
+
+    Distillation effort is a PRC lab's lever and distillation defence a US lab's; a chipmaker's levers
+    follow its role (the designer offers downgraded products and checks distributors, chokepoint holders
+    check customers, the PRC domestic chain ramps yield).
+
+    Args:
+        kind: Actor kind (a key of :data:`DECISION_MODELS`).
+        role: The seat's role (chipmakers and governments), or ``None``.
+        bloc: ``"US"`` or ``"PRC"``.
+
+    Returns:
+        Lever names in the decision model's order.
+
+    """
+    names = tuple(decision_model_for(kind).model_fields)
+    if kind == "lab":
+        drop = {"distillation_defence"} if bloc == "PRC" else {"distillation_effort"}
+    elif kind == "chipmaker":
+        keep = {"accelerator_designer": {"compliant_downgraded", "customer_checks"},
+                "domestic_chain": {"yield_ramp"}}.get(role or "", {"customer_checks"})
+        drop = set(names) - keep
+    else:
+        drop = set()
+    return tuple(n for n in names if n not in drop)
+
+
+def check_offered(kind: str, role: str | None, bloc: str, levers: dict[str, Any], seat: str) -> None:
+    """Refuse levers that are not offered to a seat.
+
+    Raises:
+        DecisionError: Naming the seat, the lever and the levers it has.
+
+    """
+    offered = offered_levers(kind, role, bloc)
+    extra = [name for name in levers if name in decision_model_for(kind).model_fields and name not in offered]
+    if extra:
+        raise DecisionError(f"lever {extra[0]!r} does not apply to seat {seat!r}; its levers: "
+                            f"{', '.join(offered)}")
 
 
 def decision_model_for(kind: str) -> type[Decision]:

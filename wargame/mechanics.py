@@ -95,9 +95,107 @@ def safety_under_pressure(base: float, pressure: float, sensitivity: float) -> f
     return base * math.exp(-sensitivity * pressure)
 
 
-def seizure_probability(enforcement_musd: float, rate_per_musd: float) -> float:
-    """Share of smuggled volume seized: ``1 - exp(-rate * budget)``; in [0, 1)."""
-    return 1.0 - math.exp(-rate_per_musd * enforcement_musd)
+def seizure_probability(enforcement_musd: float, rate_per_musd: float, max_share: float = 1.0) -> float:
+    """Share of smuggled volume seized: ``max_share * (1 - exp(-rate * budget))``; in [0, max_share).
+
+    A saturating curve: each further USD million seizes less than the one before, so the cost of a seized
+    H100e rises with the budget, and no budget seizes more than ``max_share`` (illustrative; CNAS 2025 on
+    how little transshipment enforcement catches).
+    """
+    return max_share * (1.0 - math.exp(-rate_per_musd * max(0.0, enforcement_musd)))
+
+
+def saturating_boost(spend: float, max_boost: float, scale: float) -> float:
+    """Diminishing returns of spending: ``max_boost * (1 - exp(-spend / scale))``, in [0, max_boost).
+
+    Used for PRC subsidies to the domestic chain: what the chain can absorb (tools, memory, yield) caps
+    the boost, whatever the budget.
+    """
+    return max_boost * (1.0 - math.exp(-max(0.0, spend) / scale))
+
+
+def serving_revenue_usd(serving_h100e: float, demand_h100e: float, price_usd: float) -> float:
+    """Revenue of a lab's serving compute in a quarter, USD.
+
+    ``price * D * (1 - exp(-serving / D))``: serving earns up to the demand ``D`` the lab's model meets,
+    with diminishing returns, so neither serving 0 nor serving everything is free (illustrative form).
+
+    Args:
+        serving_h100e: H100e put into serving this quarter.
+        demand_h100e: Inference demand the lab's deployed model meets, H100e-quarters (> 0).
+        price_usd: Revenue per H100e-quarter served at full utilisation.
+
+    """
+    if demand_h100e <= 0 or serving_h100e <= 0:
+        return 0.0
+    return price_usd * demand_h100e * (1.0 - math.exp(-serving_h100e / demand_h100e))
+
+
+def within_bloc_pressure(gaps_months: list[float], weight: float, scale: float) -> float:
+    """Race pressure a lab feels from rivals of its own bloc: ``weight * sum_j exp(-|gap_j| / tau)``.
+
+    More rivals mean more pressure (Armstrong, Bostrom & Shulman 2016: more teams, more risk).
+
+    Args:
+        gaps_months: Capability gaps to each own-bloc rival, months (sign ignored).
+        weight: Pressure per rival at parity.
+        scale: tau, months (> 0).
+
+    """
+    return weight * sum(math.exp(-abs(g) / scale) for g in gaps_months)
+
+
+REMOTE_RULE_LEVEL = {"open": 0.0, "kyc": 0.5, "ban": 1.0}
+
+
+def control_index(threshold_h100e: float, licences: bool, enforcement_musd: float, remote_rule: str,
+                  ally_pressure: float, anti_distillation: float) -> float:
+    """How tight US controls are, in [0, 1]: the mean of six lever positions.
+
+    Licensed sales (1 - threshold / 0.5, or 1 with no licences), enforcement (budget / USD 500M, capped),
+    the remote-access rule (open 0, kyc 0.5, ban 1), ally pressure and anti-distillation measures.
+    Enmity rises with its increase (illustrative).
+    """
+    sales = 1.0 if (not licences or threshold_h100e <= 0) else 1.0 - min(threshold_h100e, 0.5) / 0.5
+    parts = (sales, min(1.0, max(0.0, enforcement_musd) / 500.0), REMOTE_RULE_LEVEL[remote_rule],
+             ally_pressure, anti_distillation)
+    return sum(parts) / len(parts)
+
+
+def next_enmity(enmity: float, control_rise: float, retaliation: float, detections: int, mutual_dialogue: float,
+                major_incidents: int, control_hostility: float, retaliation_hostility: float,
+                distillation_hostility: float, dialogue_relief: float, incident_relief: float) -> float:
+    """Enmity after a season: hostile acts raise it, mutual dialogue and major incidents lower it.
+
+    ``e' = e + h_c * max(0, dC) + h_r * retaliation + h_d * detections - r_d * dialogue * e - r_i * majors``,
+    kept in [0, 5] (illustrative form; the direction follows Armstrong et al. 2016 and Stafford et al. 2022:
+    enmity scales the race, talks after shocks ease it).
+    """
+    e = (enmity + control_hostility * max(0.0, control_rise) + retaliation_hostility * retaliation
+         + distillation_hostility * detections - dialogue_relief * mutual_dialogue * enmity
+         - incident_relief * major_incidents)
+    return min(5.0, max(0.0, e))
+
+
+def optimal_smuggling_volume(market_h100e: float, seizure: float, margin_usd: float, loss_usd: float) -> float:
+    """Volume that maximises a smuggler's expected profit, H100e.
+
+    Profit ``(1 - s) * v * m * (1 - v / 2V) - s * v * L`` (margin falls as volume saturates the market
+    ``V``) peaks at ``v = V * (1 - s L / ((1 - s) m))``, or 0 when seizures eat the margin.
+    """
+    if market_h100e <= 0 or margin_usd <= 0 or seizure >= 1.0:
+        return 0.0
+    return market_h100e * max(0.0, 1.0 - seizure * loss_usd / ((1.0 - seizure) * margin_usd))
+
+
+def smuggling_profit_usd(shipped: float, seized: float, market_h100e: float, margin_usd: float,
+                         loss_usd: float) -> float:
+    """A smuggler's profit in a quarter, USD: margin on delivered chips (falling with volume) minus seized losses."""
+    if market_h100e <= 0:
+        unit = 0.0
+    else:
+        unit = margin_usd * max(0.0, 1.0 - shipped / (2.0 * market_h100e))
+    return (shipped - seized) * unit - seized * loss_usd
 
 
 def detection_probability(defence: float, strength: float) -> float:

@@ -25,15 +25,20 @@ import numpy as np
 
 from agents import Chipmaker, Government, Lab, OverseasCloud, Smuggler
 from agents.base import Actor
-from agents.chipmaker import ROLE_ORDER
-from wargame.decisions import Decision, DecisionError, make_decision
+from agents.chipmaker import REFERENCE_THRESHOLD_H100E, ROLE_ORDER
+from wargame.decisions import Decision, DecisionError, check_offered, make_decision
 from wargame.mechanics import (
+    MAX_INCIDENT_HAZARD,
     adoption_target,
     classify_outcome,
     incident_hazard,
     incident_probability,
     lead_months,
+    next_enmity,
+    seizure_probability,
 )
+from wargame.policies import us_control_index
+from wargame.scoring import COMPONENTS, season_components
 from wargame.scenario import EVENT_NAMES, JURISDICTIONS, Scenario, load_scenario
 from wargame.seasons import parse_season, season_label
 
@@ -66,7 +71,10 @@ class AIRaceModel(mesa.Model):
         lead_internal_months: The same for internal (trained) models, months.
         log_efficiency: ln algorithmic-efficiency multiplier per bloc (0 for the US at the start).
         adoption_share_us: Global South share using US models, in [0, 1].
-        enmity: Current enmity between the blocs (falls after major incidents).
+        enmity: Current enmity between the blocs: rises with hostile acts, falls with mutual dialogue and
+            after major incidents.
+        control_index: How tight US controls are, in [0, 1] (:func:`wargame.mechanics.control_index`).
+        score_totals: Per seat, the running total of each weighted score component (points).
         flow_graph: Directed graph of jurisdictions; edge attributes ``legal``, ``smuggled``, ``remote`` hold
             this season's flows in H100e; nodes carry a fixed ``pos``.
         news: List of ``{"season", "phase", "text"}`` dicts, oldest first.
@@ -91,6 +99,7 @@ class AIRaceModel(mesa.Model):
             zip(RANDOM_STREAMS, self.rng.spawn(len(RANDOM_STREAMS)), strict=True))
         self.scenario_spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         self.params = self.scenario_spec.parameters
+        self.objectives = self.scenario_spec.objectives
         self.start_index = parse_season(self.scenario_spec.scenario.start)
         self.end_index = parse_season(self.scenario_spec.scenario.end)
         self.seasons_played = 0
@@ -103,13 +112,18 @@ class AIRaceModel(mesa.Model):
         self.inject_log: list[dict[str, Any]] = []
         self.active_events: list[str] = []
         self._queued_injects: list[str] = []
-        self._submitted: dict[str, Decision] = {}
+        self._submitted: dict[str, dict[str, Any]] = {}
         self.incidents_by_tier = {"minor": 0, "major": 0, "catastrophic": 0}
         self.cumulative_incidents = 0
         self.cumulative_no_incident_log = 0.0
         self.incident_hazard_total = 0.0
+        self.season_severity = 0.0
+        self.major_incidents_last_season = 0
+        self.detections = 0
         self.smuggled_h100e = self.seized_h100e = self.remote_access_h100e = 0.0
         self.licence_revenue_musd = 0.0
+        self.intel_error = {"US": 0.0, "PRC": 0.0}
+        self.intel_compute_error = {"US": 0.0, "PRC": 0.0}
 
         self.flow_graph = nx.DiGraph()
         for node, pos in JURISDICTIONS.items():
@@ -117,8 +131,8 @@ class AIRaceModel(mesa.Model):
 
         spec = self.scenario_spec
         # Agents are created in the order they act within their phase: the US and PRC governments before
-        # allies (allies answer US pressure), US labs before PRC labs (PRC labs distil deployed US models),
-        # chokepoint holders before chip producers.
+        # allies, US labs before PRC labs (PRC labs distil deployed US models), chokepoint holders before
+        # chip producers.
         role_rank = {"us": 0, "prc": 1, "ally": 2}
         self.governments = [Government(self, s) for s in sorted(spec.governments, key=lambda s: role_rank[s.role])]
         self.labs = [Lab(self, s) for s in sorted(spec.labs, key=lambda s: s.bloc != "US")]
@@ -129,14 +143,24 @@ class AIRaceModel(mesa.Model):
         self._by_seat: dict[str, Actor] = {a.seat: a for a in self.agents}
         self._by_role = {g.role: g for g in self.governments if g.role != "ally"}
         self.reference_capability = self.best_deployed_capability("US")
+        self.best_deployed_capability_all = max(lab.deployed_capability for lab in self.labs)
         self.lead_months = 0.0
         self.lead_internal_months = 0.0
         self._update_leads()
         self.initial_lead_months = self.lead_months
         self.initial_compute_ratio = compute_ratio(self)
+        self.public_rules = self._snapshot_rules()
+        self.previous_rules = self.public_rules
+        self.control_index = us_control_index(self.public_rules["us_government"])
+        self.score_totals: dict[str, dict[str, float]] = {
+            a.seat: dict.fromkeys(COMPONENTS[a.kind], 0.0) for a in self.seats()}
+        self._perceive()
 
+        reporters = dict(MODEL_REPORTERS)
+        for seat in self._by_seat:
+            reporters[f"score_{seat}"] = _score_reporter(seat)
         self.datacollector = mesa.DataCollector(
-            model_reporters=MODEL_REPORTERS,
+            model_reporters=reporters,
             agenttype_reporters={Lab: LAB_REPORTERS},
         )
         self.running = True
@@ -235,31 +259,47 @@ class AIRaceModel(mesa.Model):
     def submit_decision(self, seat: str, levers: dict[str, Any] | Decision) -> Decision:
         """Supply a decision for a seat for the next season (the hook for human seats and replay).
 
-        Levers not given are filled from the seat's policy proposal.
+        Levers not given are filled, when the seat acts, from its policy's proposal made then, after the seat
+        has perceived this season (so a lab's missing levers follow this season's race pressure, not last
+        season's). A lab gives its three compute shares together or not at all.
 
         Args:
             seat: Seat id.
             levers: Lever values (a dict, possibly partial) or a decision object.
 
         Returns:
-            The validated decision that will apply.
+            The decision as it would apply now (the proposal may still move the levers not given).
 
         Raises:
-            DecisionError: On an unknown seat, an unknown lever or a bad value.
+            DecisionError: On an unknown seat, a lever not offered to the seat, a bad value, or a game over.
 
         """
         actor = self.actor(seat)
         if not self.running:
             raise DecisionError("the game is over; no more decisions can be submitted")
-        decision = make_decision(actor.kind, levers, base=actor.proposed_decision())
-        self._submitted[seat] = decision
+        given = levers.model_dump() if isinstance(levers, Decision) else dict(levers)
+        if isinstance(levers, Decision):
+            given = {k: v for k, v in given.items() if k in actor.levers}
+        check_offered(actor.kind, getattr(actor, "role", None), actor.bloc, given, seat)
+        shares = [k for k in ("training_share", "safety_share", "serving_share") if k in given]
+        if actor.kind == "lab" and 0 < len(shares) < 3:
+            raise DecisionError(f"lab decision: give training_share, safety_share and serving_share together "
+                                f"(they must sum to 1); got only {', '.join(shares)}")
+        decision = make_decision(actor.kind, given, base=actor.proposed_decision())
+        self._submitted[seat] = given
         return decision
 
     def take_submitted_decision(self, seat: str) -> Decision | None:
-        """Pop the decision submitted for a seat this season, logging it; ``None`` if there is none."""
-        decision = self._submitted.pop(seat, None)
-        if decision is not None:
-            self.decision_log.append({"season": self.season, "seat": seat, "levers": decision.model_dump()})
+        """The decision a human submitted for a seat, completed from its policy now; ``None`` if none.
+
+        The applied decision (every lever) is logged, so a replay is exact whatever the policy does.
+        """
+        given = self._submitted.pop(seat, None)
+        if given is None:
+            return None
+        actor = self._by_seat[seat]
+        decision = make_decision(actor.kind, given, base=actor.proposed_decision())
+        self.decision_log.append({"season": self.season, "seat": seat, "levers": decision.model_dump()})
         return decision
 
     def play_event(self, name: str) -> None:
@@ -283,6 +323,97 @@ class AIRaceModel(mesa.Model):
         """Append a line to the news log for the season being played."""
         self.news.append({"season": self.season, "phase": phase, "text": text})
 
+    # ------------------------------------------------------------- what seats see
+    def effective_visibility(self, bloc: str) -> float:
+        """How much a bloc sees of the other bloc's internal models, in [0, 1].
+
+        ``1 - (1 - visibility) * exp(-rate * intelligence budget)``: the scenario's ``visibility``, raised by
+        the bloc government's intelligence spending (diminishing returns).
+        """
+        p = self.params
+        gov = self._by_role["us" if bloc == "US" else "prc"]
+        return 1.0 - (1.0 - p.visibility) * math.exp(-p.intelligence_rate_per_musd
+                                                      * gov.decision.intelligence_budget_musd)
+
+    def _snapshot_rules(self) -> dict[str, Any]:
+        """Public moves of the governments: the US and PRC decisions and every ally's alignment."""
+        return {
+            "us_government": self._by_role["us"].decision.model_dump(),
+            "prc_government": self._by_role["prc"].decision.model_dump(),
+            "allies": {g.seat: g.decision.control_alignment for g in self.governments if g.role == "ally"},
+        }
+
+    def _perceive(self) -> None:
+        """Each bloc's intelligence draws, then every lab's belief and race pressure (end of a season)."""
+        intel = self.streams["intelligence"]
+        for bloc in ("US", "PRC"):
+            self.intel_error[bloc] = float(intel.normal(0.0, 1.0))
+            self.intel_compute_error[bloc] = float(intel.normal(0.0, 1.0))
+        for lab in self.labs:
+            lab.perceive()
+
+    def observe(self, seat: str) -> dict[str, Any]:
+        """What a seat knows now, the only input of its policy (and of its team's view in the browser).
+
+        Returns:
+            A dict with:
+
+            - ``seat``, ``kind``, ``bloc``, ``season``, ``seasons_left``, ``params`` (public rules of the game);
+            - ``own``: the seat's own state (kind-specific);
+            - ``own_bloc_labs``: every lab of its bloc, ``{seat: {internal_capability, deployed_capability,
+              stock_h100e}}`` (ln effective compute, H100e);
+            - ``other_bloc_deployed``: the other bloc's deployed models, ``{seat: deployed_capability}``;
+            - ``deployed_lead_months``: the public lead of deployed models, own-bloc sign;
+            - ``estimated_lead_months`` and ``estimate_sd_months``: the bloc's intelligence estimate of the
+              lead of internal models (own-bloc sign), with its standard deviation;
+            - ``estimated_other_compute_h100e`` and ``compute_estimate_sd_log``: the estimate of the other
+              bloc's compute (H100e) and its log-normal spread;
+            - ``rules`` and ``previous_rules``: the governments' public moves in force and those of the season
+              before (:meth:`_snapshot_rules`); ``enmity``, ``adoption_share_us``, ``chip_market_index``,
+              ``major_incidents_last_season``;
+            - ``news``: the public news of the last two seasons;
+            - ``score``: the seat's score so far (points).
+
+        Raises:
+            DecisionError: If there is no such seat.
+
+        """
+        actor = self.actor(seat)
+        p = self.params
+        bloc = actor.bloc
+        other = "PRC" if bloc == "US" else "US"
+        sign = 1.0 if bloc == "US" else -1.0
+        v = self.effective_visibility(bloc)
+        sd = p.intel_noise_months * (1.0 - v)
+        signal = self.lead_internal_months + sd * self.intel_error[bloc]
+        estimate = (1.0 - v) * self.lead_months + v * signal
+        compute_sd = 0.5 * (1.0 - v)
+        recent = {self.last_season, season_label(self.start_index + self.seasons_played - 2)}
+        return {
+            "seat": seat, "kind": actor.kind, "bloc": bloc, "season": self.season,
+            "seasons_left": self.end_index - self.start_index + 1 - self.seasons_played,
+            "params": p,
+            "own": actor.observation(),
+            "own_bloc_labs": {lab.seat: {"internal_capability": lab.internal_capability,
+                                         "deployed_capability": lab.deployed_capability,
+                                         "stock_h100e": lab.stock_h100e} for lab in self.labs if lab.bloc == bloc},
+            "other_bloc_deployed": {lab.seat: lab.deployed_capability for lab in self.labs if lab.bloc == other},
+            "deployed_lead_months": sign * self.lead_months,
+            "estimated_lead_months": sign * estimate,
+            "estimate_sd_months": sd,
+            "estimated_other_compute_h100e": self.compute_h100e(other) * math.exp(
+                compute_sd * self.intel_compute_error[bloc]),
+            "compute_estimate_sd_log": compute_sd,
+            "rules": self.public_rules,
+            "previous_rules": self.previous_rules,
+            "enmity": self.enmity,
+            "adoption_share_us": self.adoption_share_us,
+            "chip_market_index": self.chip_market_index,
+            "major_incidents_last_season": self.major_incidents_last_season,
+            "news": [n for n in self.news if n["season"] in recent],
+            "score": sum(self.score_totals[seat].values()),
+        }
+
     # --------------------------------------------------------------- flows
     def record_flow(self, origin: str, dest: str, kind: str, h100e: float) -> None:
         """Add a flow of compute (H100e) of a kind to the edge ``origin -> dest`` for this season."""
@@ -293,7 +424,10 @@ class AIRaceModel(mesa.Model):
         self.flow_graph[origin][dest][kind] += h100e
 
     def deliver(self, bloc: str, source: str, h100e: float, origin: str, seized: float = 0.0) -> None:
-        """Split an inflow among a bloc's labs by their chip allocation shares and map the flow.
+        """Split an inflow among a bloc's labs by their allocation weights and map the flow.
+
+        A lab's weight is its ``chip_allocation_share`` times its share of the bloc's serving revenue last
+        season to the power ``revenue_allocation_elasticity`` (investors fund labs that earn), normalised.
 
         Args:
             bloc: Receiving bloc.
@@ -305,7 +439,7 @@ class AIRaceModel(mesa.Model):
         """
         for lab in self.labs:
             if lab.bloc == bloc:
-                share = lab.chip_allocation_share
+                share = lab.allocation_weight
                 lab.receive(source, h100e * share, seized * share)
         kind = {"legal": "legal", "domestic": "legal", "smuggled": "smuggled", "remote": "remote"}[source]
         self.record_flow(origin, bloc, kind, h100e - seized)
@@ -315,13 +449,77 @@ class AIRaceModel(mesa.Model):
         elif source == "remote":
             self.remote_access_h100e += h100e
 
+    def deliver_purchases(self, bloc: str, origin: str) -> float:
+        """Deliver the compute a bloc's labs bought with last season's revenue; returns the H100e delivered."""
+        total = 0.0
+        for lab in self.labs:
+            if lab.bloc == bloc and lab.purchase_h100e > 0:
+                lab.receive("purchased", lab.purchase_h100e)
+                total += lab.purchase_h100e
+        self.record_flow(origin, bloc, "legal", total)
+        return total
+
+    def _set_allocation_weights(self) -> None:
+        elasticity = self.params.revenue_allocation_elasticity
+        for bloc in ("US", "PRC"):
+            labs = [lab for lab in self.labs if lab.bloc == bloc]
+            mean = sum(lab.revenue_busd for lab in labs) / len(labs)
+            if mean <= 0:
+                raw = [lab.chip_allocation_share for lab in labs]
+            else:
+                raw = [lab.chip_allocation_share * (max(lab.revenue_busd, 1e-12) / mean) ** elasticity for lab in labs]
+            total = sum(raw)
+            for lab, w in zip(labs, raw, strict=True):
+                lab.allocation_weight = w / total
+
+    # ----------------------------------------------------------- grey market
+    def seizure_share(self) -> float:
+        """Share of smuggled volume enforcement seizes this season (a smuggling bust seizes 70% of the rest)."""
+        p = self.params
+        seize = seizure_probability(self.government("us").decision.enforcement_budget_musd, p.seizure_rate_per_musd,
+                                    p.max_seizure_share)
+        if self.event_active("smuggling_bust"):
+            seize = 1.0 - (1.0 - seize) * 0.3
+        return seize
+
+    def prc_import_gap(self) -> float:
+        """The PRC's unmet demand for imported accelerators this season, relative to reference demand.
+
+        ``(want - legal) / reference``, in [-0.5, 1]: the reference is what the PRC would import at the
+        H20-class threshold, ``want`` is that less its buy-domestic guidance, and ``legal`` is what licensed
+        sales actually delivered, whoever cut them (a US ban or a designer refusing to sell).
+        """
+        p = self.params
+        reference = p.prc_legal_chip_demand * REFERENCE_THRESHOLD_H100E * self.chip_market_index
+        if reference <= 0:
+            return 0.0
+        want = reference * (1.0 - self.government("prc").decision.buy_domestic)
+        legal = self.inflow_h100e("PRC", "legal")
+        return min(1.0, max(-0.5, (want - legal) / reference))
+
+    def smuggling_market(self, smuggler: Smuggler) -> float:
+        """What PRC buyers absorb from a smuggling network at a premium this season, H100e.
+
+        ``base volume * market index * (1 + boost * import gap) * (0.5 + PRC tolerance)
+        * (1 - diversion_check_effect * designer checks)``.
+        """
+        p = self.params
+        checks = [c.decision.customer_checks for c in self.chipmakers if c.role == "accelerator_designer"]
+        check = sum(checks) / len(checks) if checks else 0.0
+        return (smuggler.base_volume_h100e * self.chip_market_index
+                * max(0.0, 1.0 + p.smuggling_demand_boost * self.prc_import_gap())
+                * (0.5 + self.government("prc").decision.smuggling_tolerance)
+                * (1.0 - p.diversion_check_effect * check))
+
     # --------------------------------------------------------------- the season
     def step(self) -> None:
-        """Play one season: the six phases in order. Does nothing once the game is over."""
+        """Play one season: the phases in order. Does nothing once the game is over."""
         if not self.running:
             return
         self._start_season()
         self._phase(Government, "set_policy")  # 1. policy
+        self.previous_rules = self.public_rules
+        self.public_rules = self._snapshot_rules()
         self._phase(Chipmaker, "supply")  # 2. supply
         self._phase(Smuggler, "move")  # 3. grey market
         self._phase(OverseasCloud, "rent")
@@ -332,7 +530,8 @@ class AIRaceModel(mesa.Model):
             self.running = False
             self.add_news("adjudication", f"Game over: outcome {self.outcome()} with a lead of "
                           f"{self.lead_months:.1f} months.")
-        self.datacollector.collect(self)
+        self._perceive()  # 6. every seat perceives the new state
+        self.datacollector.collect(self)  # 7. collect
 
     def _phase(self, agent_type: type[Actor], method: str) -> None:
         """Run one phase: call ``method`` on every agent of a type, in creation order (an AgentSet call)."""
@@ -347,11 +546,13 @@ class AIRaceModel(mesa.Model):
 
     def _start_season(self) -> None:
         self.flow_graph.remove_edges_from(list(self.flow_graph.edges))
+        self._set_allocation_weights()
         for lab in self.labs:
             lab.start_season()
         self.smuggled_h100e = self.seized_h100e = self.remote_access_h100e = 0.0
         self.licence_revenue_musd = 0.0
         self.foundry_output_factor = 1.0
+        self.season_severity = 0.0
         deck = self.scenario_spec.events
         events_rng = self.streams["events"]
         draws = events_rng.random(len(EVENT_NAMES))
@@ -372,22 +573,53 @@ class AIRaceModel(mesa.Model):
             self.log_efficiency[bloc] += math.log(2.0)
             self.add_news("events", f"The breakthrough happened in the {bloc} bloc.")
 
+    def mutual_dialogue(self) -> float:
+        """Safety dialogue both sides engage in: ``sqrt(us * prc)`` (none if either stays away), in [0, 1]."""
+        return math.sqrt(self._by_role["us"].decision.safety_dialogue * self._by_role["prc"].decision.safety_dialogue)
+
     def _adjudicate(self) -> None:
         p = self.params
         # Own progress: halving time of Ho et al. (2024), scaled for each bloc by its compute for
         # experiments relative to the start (elasticity ``algorithmic_compute_elasticity``); then a
-        # ``diffusion_share_per_quarter`` of the log-gap reaches the laggard.
+        # ``diffusion_share_per_quarter`` of the log-gap reaches the laggard, more with mutual dialogue.
         base = math.log(2.0) * 3.0 / p.algorithmic_halving_months
         relative = compute_ratio(self) / self.initial_compute_ratio
         us_progress = base * relative ** (p.algorithmic_compute_elasticity / 2)
         prc_progress = (base * p.prc_algorithmic_progress_ratio
                         * relative ** (-p.algorithmic_compute_elasticity / 2))
+        dialogue = self.mutual_dialogue()
+        diffusion = min(1.0, p.diffusion_share_per_quarter + p.dialogue_diffusion * dialogue)
         gap = self.log_efficiency["US"] - self.log_efficiency["PRC"]
-        self.log_efficiency["US"] += us_progress + p.diffusion_share_per_quarter * max(0.0, -gap)
-        self.log_efficiency["PRC"] += prc_progress + p.diffusion_share_per_quarter * max(0.0, gap)
+        self.log_efficiency["US"] += us_progress + diffusion * max(0.0, -gap)
+        self.log_efficiency["PRC"] += prc_progress + diffusion * max(0.0, gap)
         self._update_leads()
-        self._incidents()
-        self._adoption()
+        majors = self._incidents(dialogue)
+        self._adoption(majors)
+        # Enmity: hostile acts raise it, mutual dialogue and major incidents lower it.
+        us, prc = self._by_role["us"].decision, self._by_role["prc"].decision
+        index = us_control_index(self.public_rules["us_government"])
+        detections = sum(lab.distillation_detected for lab in self.labs)
+        self.enmity = next_enmity(self.enmity, index - self.control_index, prc.retaliation, detections, dialogue,
+                                  sum(majors.values()), p.enmity_control_hostility, p.enmity_retaliation_hostility,
+                                  p.enmity_distillation_hostility, p.dialogue_enmity_relief, p.incident_enmity_relief)
+        if index > self.control_index + 0.05:
+            self.add_news("policy", f"Washington tightens export controls (control index {index:.2f}); "
+                          f"enmity rises to {self.enmity:.2f}.")
+        if prc.retaliation >= 0.3:
+            self.add_news("policy", f"Beijing restricts critical-mineral exports (retaliation {prc.retaliation:.0%}).")
+        self.control_index = index
+        self.detections = detections
+        self.best_deployed_capability_all = max(lab.deployed_capability for lab in self.labs)
+        del us
+        self._score()
+
+    def _score(self) -> None:
+        """Add this season's weighted score components to every seat's running totals."""
+        for actor in self.seats():
+            weights = self.objectives.for_kind(actor.kind)
+            totals = self.score_totals[actor.seat]
+            for name, value in season_components(self, actor).items():
+                totals[name] += getattr(weights, name) * value
 
     def _update_leads(self) -> None:
         g = self.params.frontier_effective_compute_growth_per_year
@@ -396,19 +628,27 @@ class AIRaceModel(mesa.Model):
         self.lead_internal_months = lead_months(self.best_internal_capability("US"),
                                                 self.best_internal_capability("PRC"), g)
 
-    def _incidents(self) -> None:
+    def _incidents(self, dialogue: float) -> dict[str, int]:
+        """Draw this season's incidents; major ones pause the lab's releases. Returns major counts by bloc."""
         p = self.params
+        severity = self.objectives.incident_severity
+        points = {"minor": severity.minor, "major": severity.major, "catastrophic": severity.catastrophic}
         hazards = []
+        relief = 1.0 - p.dialogue_hazard_reduction * dialogue
         for lab in self.labs:
-            lab.hazard = incident_hazard(
+            hazard = incident_hazard(
                 p.incident_base_hazard, lab.deployed_capability - self.reference_capability,
                 p.incident_capability_elasticity, lab.safety_share, p.incident_safety_effect,
                 lab.decision.testing_quarters, p.incident_testing_effect)
+            if lab.deployed_open:
+                hazard = min(MAX_INCIDENT_HAZARD, hazard * p.open_weights_hazard_multiplier)
+            lab.hazard = hazard * relief
             hazards.append(lab.hazard)
         incidents_rng = self.streams["incidents"]
         counts = incidents_rng.poisson(hazards)
         tiers = incidents_rng.random(int(counts.sum()))
         k = 0
+        majors = {"US": 0, "PRC": 0}
         for lab, n in zip(self.labs, counts, strict=True):
             lab.incidents = int(n)
             for _ in range(int(n)):
@@ -421,26 +661,33 @@ class AIRaceModel(mesa.Model):
                 else:
                     tier = "minor"
                 self.incidents_by_tier[tier] += 1
+                lab.severity += points[tier]
                 self.add_news("adjudication", f"A {tier} AI incident involving {lab.name}'s models.")
                 if tier != "minor":
-                    self.enmity = max(0.0, self.enmity - p.incident_enmity_relief)
-                    self.add_news("adjudication", "The incident raises the appetite for safety rules and talks; "
-                                  f"enmity falls to {self.enmity:.2f}.")
+                    majors[lab.bloc] += 1
+                    lab.pause_quarters = max(lab.pause_quarters, p.incident_pause_quarters)
+                    self.add_news("adjudication", f"{lab.name} pauses its releases for "
+                                  f"{p.incident_pause_quarters} quarter(s); the incident raises the appetite "
+                                  "for safety rules and talks.")
+        self.season_severity = sum(lab.severity for lab in self.labs)
+        self.major_incidents_last_season = sum(majors.values())
         self.incident_hazard_total = sum(hazards)
         self.cumulative_incidents += int(counts.sum())
         self.cumulative_no_incident_log += self.incident_hazard_total
+        return majors
 
-    def _adoption(self) -> None:
+    def _adoption(self, majors: dict[str, int]) -> None:
         p = self.params
         us_open = max((lab.deployed_open for lab in self.labs if lab.bloc == "US"), default=False)
         prc_open = max((lab.deployed_open for lab in self.labs if lab.bloc == "PRC"), default=False)
-        target = adoption_target(self.lead_months, float(us_open), float(prc_open),
-                                 self.government("us").decision.export_promotion, p.adoption_lead_weight,
-                                 p.adoption_openness_weight, p.adoption_promotion_weight,
+        promotion = self.government("us").decision.export_promotion - self.government("prc").decision.open_weights_push
+        target = adoption_target(self.lead_months, float(us_open), float(prc_open), promotion,
+                                 p.adoption_lead_weight, p.adoption_openness_weight, p.adoption_promotion_weight,
                                  p.adoption_price_advantage_prc)
         share = self.adoption_share_us + p.adoption_speed * (target - self.adoption_share_us)
         if self.event_active("open_weights_shock"):
             share -= 0.05
+        share += p.incident_adoption_loss * (majors["PRC"] - majors["US"])
         self.adoption_share_us = min(1.0, max(0.0, share))
 
     # --------------------------------------------------------------- outcomes
@@ -452,10 +699,33 @@ class AIRaceModel(mesa.Model):
         """A bloc's gross inflow of compute from a source this season, H100e."""
         return sum(lab.inflow_h100e[source] for lab in self.labs if lab.bloc == bloc)
 
+    def best_open_capability(self, bloc: str) -> float | None:
+        """Ln effective compute of the bloc's best deployed open-weights model, or ``None`` if it has none."""
+        values = [lab.deployed_capability for lab in self.labs if lab.bloc == bloc and lab.deployed_open]
+        return max(values) if values else None
+
+    def largest_training_run_h100e(self, bloc: str) -> float:
+        """H100e put into the bloc's largest training run this season (training share x available compute)."""
+        return max(lab.decision.training_share * lab.available_compute_h100e for lab in self.labs if lab.bloc == bloc)
+
     def outcome(self) -> str:
         """Outcome class of the current lead: ``"S1"``, ``"S2"`` or ``"contested"``."""
         o = self.scenario_spec.outcome
         return classify_outcome(self.lead_months, o.s1_lead_months, o.s2_lead_months)
+
+    def seat_scores(self) -> dict[str, float]:
+        """Every seat's score so far (points), in seat order."""
+        return {seat: sum(parts.values()) for seat, parts in self.score_totals.items()}
+
+    def score_breakdown(self, seat: str) -> dict[str, float]:
+        """A seat's score so far by objective component (weighted points).
+
+        Raises:
+            DecisionError: If there is no such seat.
+
+        """
+        self.actor(seat)
+        return dict(self.score_totals[seat])
 
     def summary(self) -> dict[str, Any]:
         """Scalar results of the run so far (at the horizon once the game is over).
@@ -463,7 +733,8 @@ class AIRaceModel(mesa.Model):
         Returns:
             ``outcome``, ``final_lead_months``, ``compute_ratio``, ``adoption_share_us``, ``incidents``,
             ``major_incidents``, ``cumulative_incident_probability``, ``mean_safety_share`` and
-            ``mean_race_pressure`` (means over labs and played seasons), ``seasons_played``.
+            ``mean_race_pressure`` (means over labs and played seasons), ``seasons_played``, ``final_enmity``,
+            then ``score_<seat>`` for every seat (points).
 
         """
         played = self.datacollector.model_vars  # column -> list, one entry per collected season
@@ -472,7 +743,7 @@ class AIRaceModel(mesa.Model):
             values = played[column][1:]  # skip the initial row (before any season)
             return float(sum(values) / len(values)) if values else float("nan")
 
-        return {
+        out = {
             "outcome": self.outcome(),
             "final_lead_months": self.lead_months,
             "compute_ratio": compute_ratio(self),
@@ -483,7 +754,11 @@ class AIRaceModel(mesa.Model):
             "mean_safety_share": season_mean("mean_safety_share"),
             "mean_race_pressure": season_mean("mean_race_pressure"),
             "seasons_played": self.seasons_played,
+            "final_enmity": self.enmity,
         }
+        for seat, score in self.seat_scores().items():
+            out[f"score_{seat}"] = score
+        return out
 
 
 def compute_ratio(model: AIRaceModel) -> float:
@@ -495,6 +770,17 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
+def _score_reporter(seat: str) -> Any:
+    def report(model: AIRaceModel) -> float:
+        return sum(model.score_totals[seat].values())
+
+    return report
+
+
+def _designer_output(model: AIRaceModel, role: str) -> float:
+    return sum(c.output_h100e for c in model.chipmakers if c.role == role)
+
+
 MODEL_REPORTERS: dict[str, Any] = {
     "season": lambda m: m.last_season,
     "lead_months": lambda m: m.lead_months,
@@ -502,15 +788,23 @@ MODEL_REPORTERS: dict[str, Any] = {
     "compute_ratio": compute_ratio,
     "us_compute_h100e": lambda m: m.compute_h100e("US"),
     "prc_compute_h100e": lambda m: m.compute_h100e("PRC"),
+    "us_largest_run_h100e": lambda m: m.largest_training_run_h100e("US"),
+    "prc_largest_run_h100e": lambda m: m.largest_training_run_h100e("PRC"),
+    "us_designer_output_h100e": lambda m: _designer_output(m, "accelerator_designer"),
+    "prc_domestic_output_h100e": lambda m: _designer_output(m, "domestic_chain"),
     "us_inflow_legal_h100e": lambda m: m.inflow_h100e("US", "legal"),
+    "us_inflow_purchased_h100e": lambda m: m.inflow_h100e("US", "purchased"),
     "prc_inflow_legal_h100e": lambda m: m.inflow_h100e("PRC", "legal"),
     "prc_inflow_domestic_h100e": lambda m: m.inflow_h100e("PRC", "domestic"),
     "prc_inflow_smuggled_h100e": lambda m: m.inflow_h100e("PRC", "smuggled"),
     "prc_inflow_remote_h100e": lambda m: m.inflow_h100e("PRC", "remote"),
+    "prc_inflow_purchased_h100e": lambda m: m.inflow_h100e("PRC", "purchased"),
     "smuggled_h100e": lambda m: m.smuggled_h100e,
     "seized_h100e": lambda m: m.seized_h100e,
     "remote_access_h100e": lambda m: m.remote_access_h100e,
     "us_licence_revenue_musd": lambda m: m.licence_revenue_musd,
+    "us_lab_revenue_busd": lambda m: sum(lab.revenue_busd for lab in m.labs if lab.bloc == "US"),
+    "prc_lab_revenue_busd": lambda m: sum(lab.revenue_busd for lab in m.labs if lab.bloc == "PRC"),
     "distillation_gain_months": lambda m: sum(lab.distillation_gain_log for lab in m.labs)
     * 12.0 / math.log(m.params.frontier_effective_compute_growth_per_year),
     "mean_race_pressure": lambda m: _mean([lab.race_pressure for lab in m.labs]),
@@ -522,6 +816,7 @@ MODEL_REPORTERS: dict[str, Any] = {
     "incidents": lambda m: sum(lab.incidents for lab in m.labs),
     "adoption_share_us": lambda m: m.adoption_share_us,
     "enmity": lambda m: m.enmity,
+    "control_index": lambda m: m.control_index,
     "us_log_efficiency": lambda m: m.log_efficiency["US"],
     "prc_log_efficiency": lambda m: m.log_efficiency["PRC"],
 }
@@ -536,6 +831,7 @@ LAB_REPORTERS: dict[str, Any] = {
     "stock_h100e": "stock_h100e",
     "internal_capability": "internal_capability",
     "deployed_capability": "deployed_capability",
+    "revenue_busd": "revenue_busd",
     "hazard": "hazard",
     "incidents": "incidents",
 }

@@ -1,135 +1,274 @@
 """Named policies: how computer-played seats fill their decision each season.
 
-A policy is a function ``(agent, model) -> dict`` of lever values. The scenario picks one per seat
-(``policy = "hawkish"``) and may fix some levers (``levers = {...}``), which override the policy's values.
-Lever values here are illustrative settings of the archetypes, not forecasts.
+A policy is a function ``(observation) -> dict`` of lever values, where the observation is
+:meth:`wargame.model.AIRaceModel.observe` for the seat: what the seat can know, never the hidden state.
+The scenario picks one per seat (``policy = "hawkish"``) and may fix some levers (``levers = {...}``), which
+override the policy's values.
+
+Two families:
+
+* **static** archetypes (``status_quo``, ``hawkish``, ``dovish``, ``racing``, ``cautious``, ...): fixed
+  lever settings, kept for comparison;
+* **reactive** policies that answer what the seat observes and the other side's last public moves.
+
+Lever values and reaction coefficients are illustrative settings of the archetypes, not forecasts.
+:data:`POLICY_DESCRIPTIONS` says what each does in one plain sentence, for the UI and the docs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from wargame.mechanics import safety_under_pressure, seizure_probability
+from wargame.mechanics import control_index, safety_under_pressure, seizure_probability
 
-if TYPE_CHECKING:  # pragma: no cover
-    from wargame.model import AIRaceModel
-
-Policy = Callable[[Any, "AIRaceModel"], dict[str, Any]]
+Observation = dict[str, Any]
+Policy = Callable[[Observation], dict[str, Any]]
 
 #: Upper bound of the smuggling and cloud levers (H100e per quarter); policies that grow volumes with the
 #: chip market stop there, so long games never propose an invalid decision.
 MAX_FLOW_H100E = 1e9
 
 
-def _us_status_quo(agent: Any, model: AIRaceModel) -> dict[str, Any]:
+def _clip(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
+    return min(hi, max(lo, x))
+
+
+def us_control_index(rules: dict[str, Any]) -> float:
+    """The control index (:func:`wargame.mechanics.control_index`) of public US rules (a decision dict)."""
+    return control_index(rules["chip_threshold_h100e"], rules["licences_downgraded"],
+                         rules["enforcement_budget_musd"], rules["remote_access_rule"], rules["ally_pressure"],
+                         rules["anti_distillation"])
+
+
+# ------------------------------------------------------------------------------------------ US government
+def _us_status_quo(obs: Observation) -> dict[str, Any]:
     return {"chip_threshold_h100e": 0.15, "licences_downgraded": True, "revenue_share": 0.15,
             "enforcement_budget_musd": 25.0, "remote_access_rule": "open", "ally_pressure": 0.4,
-            "anti_distillation": 0.3, "export_promotion": 0.3}
+            "anti_distillation": 0.3, "export_promotion": 0.3, "intelligence_budget_musd": 20.0,
+            "safety_dialogue": 0.1}
 
 
-def _us_hawkish(agent: Any, model: AIRaceModel) -> dict[str, Any]:
+def _us_hawkish(obs: Observation) -> dict[str, Any]:
     return {"chip_threshold_h100e": 0.0, "licences_downgraded": False, "revenue_share": 0.0,
             "enforcement_budget_musd": 150.0, "remote_access_rule": "ban", "ally_pressure": 0.9,
-            "anti_distillation": 0.9, "export_promotion": 0.8}
+            "anti_distillation": 0.9, "export_promotion": 0.8, "intelligence_budget_musd": 60.0,
+            "safety_dialogue": 0.0}
 
 
-def _us_dovish(agent: Any, model: AIRaceModel) -> dict[str, Any]:
+def _us_dovish(obs: Observation) -> dict[str, Any]:
     return {"chip_threshold_h100e": 0.5, "licences_downgraded": True, "revenue_share": 0.15,
             "enforcement_budget_musd": 10.0, "remote_access_rule": "open", "ally_pressure": 0.1,
-            "anti_distillation": 0.1, "export_promotion": 0.2}
+            "anti_distillation": 0.1, "export_promotion": 0.2, "intelligence_budget_musd": 10.0,
+            "safety_dialogue": 0.4}
 
 
-def _prc_status_quo(agent: Any, model: AIRaceModel) -> dict[str, Any]:
+def _us_reactive(obs: Observation) -> dict[str, Any]:
+    """Tighten as the estimated lead shrinks below ~15 months, loosen when comfortable; talk after incidents."""
+    lead = obs["estimated_lead_months"]
+    tight = _clip((15.0 - lead) / 10.0)
+    prc = obs["rules"]["prc_government"]
+    rule = "ban" if tight > 0.66 else ("kyc" if tight > 0.33 else "open")
+    shaken = obs["major_incidents_last_season"] > 0
+    return {
+        "chip_threshold_h100e": round(0.3 * (1.0 - tight), 3) if tight < 0.8 else 0.0,
+        "licences_downgraded": tight < 0.8,
+        "revenue_share": 0.15,
+        "enforcement_budget_musd": 25.0 + 175.0 * tight,
+        "remote_access_rule": rule,
+        "ally_pressure": _clip(0.3 + 0.6 * tight + 0.2 * prc["retaliation"]),
+        "anti_distillation": 0.2 + 0.7 * tight,
+        "export_promotion": 0.6 if obs["adoption_share_us"] < 0.5 else 0.3,
+        "intelligence_budget_musd": 20.0 + 60.0 * tight,
+        "safety_dialogue": 0.6 if shaken else _clip(0.1 + 0.1 * obs["enmity"] - 0.1 * tight),
+    }
+
+
+# ------------------------------------------------------------------------------------------ PRC government
+def _prc_status_quo(obs: Observation) -> dict[str, Any]:
     return {"domestic_subsidy_busd": 5.0, "buy_domestic": 0.3, "smuggling_tolerance": 0.7,
-            "retaliation": 0.1, "open_weights_push": 0.5}
+            "retaliation": 0.1, "open_weights_push": 0.5, "intelligence_budget_musd": 20.0, "safety_dialogue": 0.1}
 
 
-def _prc_hawkish(agent: Any, model: AIRaceModel) -> dict[str, Any]:
+def _prc_hawkish(obs: Observation) -> dict[str, Any]:
     return {"domestic_subsidy_busd": 15.0, "buy_domestic": 0.7, "smuggling_tolerance": 1.0,
-            "retaliation": 0.5, "open_weights_push": 0.8}
+            "retaliation": 0.5, "open_weights_push": 0.8, "intelligence_budget_musd": 60.0, "safety_dialogue": 0.0}
 
 
-def _prc_dovish(agent: Any, model: AIRaceModel) -> dict[str, Any]:
+def _prc_dovish(obs: Observation) -> dict[str, Any]:
     return {"domestic_subsidy_busd": 3.0, "buy_domestic": 0.1, "smuggling_tolerance": 0.3,
-            "retaliation": 0.0, "open_weights_push": 0.3}
+            "retaliation": 0.0, "open_weights_push": 0.3, "intelligence_budget_musd": 10.0, "safety_dialogue": 0.4}
 
 
+def _prc_reactive(obs: Observation) -> dict[str, Any]:
+    """Answer US tightening with subsidies, tolerance of smuggling and retaliation; push harder when behind."""
+    us_now = us_control_index(obs["rules"]["us_government"])
+    us_before = us_control_index(obs["previous_rules"]["us_government"])
+    tightened = max(0.0, us_now - us_before)
+    behind = _clip(-obs["estimated_lead_months"] / 12.0)  # own sign: negative when the US leads
+    us = obs["rules"]["us_government"]
+    cut_off = not us["licences_downgraded"] or us["chip_threshold_h100e"] <= 0
+    shaken = obs["major_incidents_last_season"] > 0
+    return {
+        "domestic_subsidy_busd": 3.0 + 12.0 * us_now + 8.0 * behind,
+        "buy_domestic": 0.8 if cut_off else 0.2 + 0.3 * us_now,
+        "smuggling_tolerance": _clip(0.4 + 0.6 * us_now),
+        "retaliation": _clip(2.0 * tightened + 0.4 * us_now - 0.1),
+        "open_weights_push": 0.8 if obs["adoption_share_us"] > 0.5 else 0.5,
+        "intelligence_budget_musd": 20.0 + 60.0 * us_now,
+        "safety_dialogue": 0.6 if shaken else _clip(0.3 - 0.3 * us_now),
+    }
+
+
+# ------------------------------------------------------------------------------------------ allies
 def _ally(base: float, pressure_weight: float) -> Policy:
-    def policy(agent: Any, model: AIRaceModel) -> dict[str, Any]:
-        us_pressure = model.government("us").decision.ally_pressure
-        return {"control_alignment": min(1.0, max(0.0, base + pressure_weight * us_pressure))}
+    def policy(obs: Observation) -> dict[str, Any]:
+        us_pressure = obs["rules"]["us_government"]["ally_pressure"]
+        return {"control_alignment": _clip(base + pressure_weight * us_pressure)}
 
     return policy
 
 
-def _lab(sensitivity_param: str, distillation_effort: float) -> Policy:
-    def policy(agent: Any, model: AIRaceModel) -> dict[str, Any]:
-        params = model.params
+def _ally_reactive(obs: Observation) -> dict[str, Any]:
+    """Weigh US pressure against PRC revenue and the threat of PRC retaliation."""
+    us_pressure = obs["rules"]["us_government"]["ally_pressure"]
+    retaliation = obs["rules"]["prc_government"]["retaliation"]
+    return {"control_alignment": _clip(0.25 + 0.6 * us_pressure - 0.4 * retaliation)}
+
+
+# ------------------------------------------------------------------------------------------ labs
+def _lab(sensitivity_param: str, distillation_effort: float, behind_boost: float = 0.0) -> Policy:
+    def policy(obs: Observation) -> dict[str, Any]:
+        params, own = obs["params"], obs["own"]
         sensitivity = getattr(params, sensitivity_param)
-        safety = safety_under_pressure(agent.base_safety_share, agent.race_pressure, sensitivity)
-        testing = round(safety_under_pressure(agent.base_testing_quarters, agent.race_pressure, sensitivity))
-        serving = min(0.3, 1.0 - safety)  # illustrative serving share, never more than what safety leaves
-        us = model.government("us").decision
-        prc = model.government("prc").decision
+        behind = own["perceived_lead_months"] < 0.0
+        if behind:
+            sensitivity *= 1.0 + behind_boost
+        pressure = own["race_pressure"]
+        safety = safety_under_pressure(own["base_safety_share"], pressure, sensitivity)
+        testing = round(safety_under_pressure(own["base_testing_quarters"], pressure, sensitivity))
+        serving = min(0.3 - (0.1 if behind and behind_boost else 0.0), 1.0 - safety)
+        rules = obs["rules"]
+        bloc = obs["bloc"]
+        us, prc = rules["us_government"], rules["prc_government"]
         return {
             "safety_share": safety,
             "serving_share": serving,
             "training_share": 1.0 - safety - serving,
             "testing_quarters": int(testing),
             "release": True,
-            "open_weights": agent.bloc == "PRC" and prc.open_weights_push >= 0.5,
-            "distillation_effort": distillation_effort if agent.distils else 0.0,
-            "distillation_defence": min(1.0, 0.2 + 0.5 * us.anti_distillation) if agent.bloc == "US" else 0.0,
+            "open_weights": bloc == "PRC" and prc["open_weights_push"] >= 0.5,
+            "distillation_effort": distillation_effort if (bloc == "PRC" and own["distils"]) else 0.0,
+            "distillation_defence": min(1.0, 0.2 + 0.5 * us["anti_distillation"]) if bloc == "US" else 0.0,
         }
 
     return policy
 
 
+# ------------------------------------------------------------------------------------------ firms
 def _chipmaker(customer_checks: float, yield_ramp: float) -> Policy:
-    def policy(agent: Any, model: AIRaceModel) -> dict[str, Any]:
+    def policy(obs: Observation) -> dict[str, Any]:
         return {"compliant_downgraded": True, "customer_checks": customer_checks, "yield_ramp": yield_ramp}
 
     return policy
 
 
-def _smuggler_profit_seeking(agent: Any, model: AIRaceModel) -> dict[str, Any]:
-    """Volume by expected profit against detection risk.
+def _smuggler_profit_seeking(obs: Observation) -> dict[str, Any]:
+    """Ship the volume that maximises expected profit against the seizure risk it faces."""
+    from wargame.mechanics import optimal_smuggling_volume
 
-    Base volume (the seat's ``base_volume_h100e``, grown with the chip market) scaled up when legal sales
-    are cut off, down with the expected seizure share, and by the PRC's tolerance.
-    """
-    params = model.params
-    us = model.government("us").decision
-    prc = model.government("prc").decision
-    legal_open = 1.0 if (us.licences_downgraded and us.chip_threshold_h100e > 0) else 0.0
-    demand = 1.0 + params.smuggling_demand_boost * (1.0 - legal_open)
-    risk = seizure_probability(us.enforcement_budget_musd, params.seizure_rate_per_musd)
-    deterrence = (1.0 - risk) ** params.smuggling_deterrence
-    tolerance = 0.5 + prc.smuggling_tolerance
-    volume = agent.base_volume_h100e * model.chip_market_index * demand * deterrence * tolerance
+    params, own = obs["params"], obs["own"]
+    volume = optimal_smuggling_volume(own["market_h100e"], own["seizure_share"], params.smuggler_margin_usd_per_h100e,
+                                      params.smuggler_seizure_loss_usd_per_h100e)
     return {"volume_h100e": min(volume, MAX_FLOW_H100E)}
 
 
 def _cloud(kyc_compliance: float) -> Policy:
-    def policy(agent: Any, model: AIRaceModel) -> dict[str, Any]:
-        return {"capacity_offered_h100e": min(agent.base_capacity_h100e * model.chip_market_index, MAX_FLOW_H100E),
-                "kyc_compliance": kyc_compliance}
+    def policy(obs: Observation) -> dict[str, Any]:
+        capacity = obs["own"]["base_capacity_h100e"] * obs["chip_market_index"]
+        return {"capacity_offered_h100e": min(capacity, MAX_FLOW_H100E), "kyc_compliance": kyc_compliance}
 
     return policy
 
 
+def _cloud_reactive(obs: Observation) -> dict[str, Any]:
+    """Comply as the expected fine under the rule outweighs the rent; offer less capacity under a ban."""
+    params, own = obs["params"], obs["own"]
+    us = obs["rules"]["us_government"]
+    detect = seizure_probability(us["enforcement_budget_musd"], params.seizure_rate_per_musd)
+    expected_fine = detect * params.violation_fine_usd_per_h100e
+    comply = 0.9 if expected_fine > params.cloud_rental_price_usd_per_h100e else 0.4
+    scale = 1.0 - 0.6 * own["rule_level"] * comply
+    capacity = own["base_capacity_h100e"] * obs["chip_market_index"] * scale
+    return {"capacity_offered_h100e": min(capacity, MAX_FLOW_H100E), "kyc_compliance": comply}
+
+
 POLICIES: dict[str, dict[str, Policy]] = {
-    "us_government": {"status_quo": _us_status_quo, "hawkish": _us_hawkish, "dovish": _us_dovish},
-    "prc_government": {"status_quo": _prc_status_quo, "hawkish": _prc_hawkish, "dovish": _prc_dovish},
-    "ally_government": {"status_quo": _ally(0.3, 0.5), "hawkish": _ally(0.95, 0.05), "dovish": _ally(0.1, 0.2)},
-    "lab": {"racing": _lab("racing_safety_cut", 0.8), "cautious": _lab("cautious_safety_cut", 0.3)},
+    "us_government": {"status_quo": _us_status_quo, "hawkish": _us_hawkish, "dovish": _us_dovish,
+                      "reactive": _us_reactive},
+    "prc_government": {"status_quo": _prc_status_quo, "hawkish": _prc_hawkish, "dovish": _prc_dovish,
+                       "reactive": _prc_reactive},
+    "ally_government": {"status_quo": _ally(0.3, 0.5), "hawkish": _ally(0.95, 0.05), "dovish": _ally(0.1, 0.2),
+                        "reactive": _ally_reactive},
+    "lab": {"racing": _lab("racing_safety_cut", 0.8), "cautious": _lab("cautious_safety_cut", 0.3),
+            "reactive": _lab("racing_safety_cut", 0.8, behind_boost=1.0)},
     "chipmaker": {"compliant": _chipmaker(0.7, 0.5), "revenue_first": _chipmaker(0.3, 0.8)},
     "smuggler": {"profit_seeking": _smuggler_profit_seeking},
-    "overseas_cloud": {"compliant": _cloud(0.9), "lax": _cloud(0.3)},
+    "overseas_cloud": {"compliant": _cloud(0.9), "lax": _cloud(0.3), "reactive": _cloud_reactive},
+}
+
+#: One plain sentence per policy, for the UI, the role cards and the docs.
+POLICY_DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "us_government": {
+        "status_quo": "Keeps 2026 policy: H20-class licences with a 15% revenue share, thin enforcement, "
+                      "remote access open.",
+        "hawkish": "Closes every loophole: no licensed sales, heavy enforcement, a remote-access ban, strong "
+                   "pressure on allies and anti-distillation measures.",
+        "dovish": "Sells more capable chips, spends little on enforcement and leans on talks with Beijing.",
+        "reactive": "Tightens controls as its estimate of the US lead falls below about 15 months, loosens "
+                    "when comfortable, and opens talks after a major incident.",
+    },
+    "prc_government": {
+        "status_quo": "Moderate subsidies, some buy-domestic guidance, tolerates smuggling, light retaliation.",
+        "hawkish": "Large subsidies, strong buy-domestic guidance, full tolerance of smuggling and real "
+                   "retaliation on critical minerals.",
+        "dovish": "Small subsidies, buys licensed US chips, clamps down on smuggling and seeks talks.",
+        "reactive": "Answers US tightening with subsidies, smuggling tolerance and mineral retaliation, and "
+                    "spends more the further behind it believes it is.",
+    },
+    "ally_government": {
+        "status_quo": "Matches US controls partly, more as Washington presses.",
+        "hawkish": "Matches US tool and chip controls almost fully.",
+        "dovish": "Puts its chipmakers' China revenue first and barely follows US controls.",
+        "reactive": "Follows US pressure but backs off when Beijing retaliates.",
+    },
+    "lab": {
+        "racing": "Cuts safety work and testing sharply as the race tightens; a fast follower distils hard.",
+        "cautious": "Keeps most of its safety work and testing under pressure; distils little.",
+        "reactive": "Races like a racing lab, and harder still (more training, less safety) when it believes "
+                    "its bloc is behind.",
+    },
+    "chipmaker": {
+        "compliant": "Checks its customers carefully and invests moderately in yield.",
+        "revenue_first": "Checks customers lightly to keep sales and invests heavily in yield.",
+    },
+    "smuggler": {
+        "profit_seeking": "Ships the volume that maximises expected profit given the PRC's unmet demand and "
+                          "the seizure risk.",
+    },
+    "overseas_cloud": {
+        "compliant": "Offers its capacity but applies know-your-customer checks faithfully.",
+        "lax": "Offers its capacity and checks few customers.",
+        "reactive": "Complies when expected fines outweigh the rent and offers less capacity under a ban.",
+    },
 }
 
 
 def policy_names(kind: str) -> list[str]:
     """Names of the policies available to an actor kind."""
     return list(POLICIES[kind])
+
+
+def describe_policy(kind: str, name: str) -> str:
+    """The plain one-sentence description of a policy."""
+    return POLICY_DESCRIPTIONS[kind][name]

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from wargame.decisions import DecisionError, make_decision
+from wargame.decisions import DecisionError, check_offered, make_decision
 from wargame.policies import POLICIES
 from wargame.seasons import parse_season
 
@@ -123,12 +123,14 @@ class Parameters(_Strict):
         0.1, "share [0, 1]", "illustrative",
         "Share of rentals that still get through when the remote-access rule binds.", ge=0.0, le=1.0)
     us_output_growth_per_quarter: float = param(
-        0.12, "share per quarter", "illustrative; GPU price-performance doubles every ~2.1 years (Epoch AI) "
-        "plus growing volumes", "Quarterly growth of US accelerator output.", ge=-0.5, le=1.0)
+        0.45, "share per quarter", "Epoch AI (2024): frontier training compute grows 4-5x/yr; with the stock "
+        "and depreciation here, 0.45/quarter of output growth gives a largest US run growing ~4.2x/yr "
+        "(docs/model.md §9)", "Quarterly growth of US accelerator output to the frontier labs modelled "
+        "(before the designer's R&D factor); also the growth of the chip market index.", ge=-0.5, le=1.0)
     domestic_output_growth_per_quarter: float = param(
-        0.08, "share per quarter", "illustrative; Huawei ~4% of Nvidia's compute in 2026, ~2% in 2027 "
-        "('2028: Two scenarios', secondary) implies slower growth than the US chain",
-        "Quarterly growth of PRC domestic chip output before controls.", ge=-0.5, le=1.0)
+        0.10, "share per quarter", "illustrative; set so the chain is ~4% of US designer output in 2026 and "
+        "~2% in 2027 ('2028: Two scenarios', secondary)",
+        "Quarterly growth of PRC domestic chip capacity before controls and subsidies.", ge=-0.5, le=1.0)
     tool_control_effect: float = param(
         0.5, "share [0, 1]", "illustrative", "Cut in PRC domestic output growth when tool controls are fully "
         "matched by allies.", ge=0.0, le=1.0)
@@ -209,6 +211,149 @@ class Parameters(_Strict):
         0.2, "share per quarter", "illustrative", "Share of the gap to target adoption closed per quarter.",
         ge=0.0, le=1.0)
 
+    # ------------------------------------------------------------------ model v2: economy and feedback
+    designer_rd_elasticity: float = param(
+        0.5, "elasticity", "illustrative; PRC sales were ~12-15% of the leading designer's data-centre revenue "
+        "in 2024 (Nvidia filings via press, secondary)",
+        "How US output growth scales with the designer's revenue relative to its US sales: growth x "
+        "(1 + net PRC revenue / US revenue)^e. A ban costs R&D.", ge=0.0, le=5.0)
+    h100e_price_usd: float = param(
+        25_000.0, "USD per H100e", "H100 list prices of USD 25,000-30,000 (press 2024-25, secondary)",
+        "Price of one H100e of accelerators in the US market (designer revenue, lab purchases).", gt=0.0,
+        le=1e6)
+    prc_compute_price_premium: float = param(
+        1.5, "ratio", "illustrative; scarcity premium of compute under controls (press reports of smuggled "
+        "chips at a premium, secondary)", "PRC labs pay this multiple of the US price per H100e.", ge=0.5,
+        le=10.0)
+    lab_reinvestment_share: float = param(
+        0.5, "share [0, 1]", "illustrative", "Share of a lab's serving revenue spent on compute the next "
+        "quarter (purchased inflow).", ge=0.0, le=1.0)
+    revenue_allocation_elasticity: float = param(
+        0.5, "elasticity", "illustrative; investors fund labs that earn", "How strongly a lab's share of its "
+        "bloc's chip inflows follows its share of the bloc's revenue.", ge=0.0, le=3.0)
+    serving_price_usd_per_h100e: float = param(
+        6_000.0, "USD per H100e-quarter", "illustrative; ~USD 2-3 per GPU-hour of inference over 2,190 hours, "
+        "with API margins (press, secondary)", "Revenue of one H100e-quarter of serving at the frontier.",
+        ge=0.0, le=1e6)
+    serving_demand_h100e: float = param(
+        300_000.0, "H100e per quarter", "illustrative", "Inference demand a frontier-quality lab meets at "
+        "the start (grows with the chip market and its bloc's adoption).", ge=0.0, le=1e9)
+    serving_quality_elasticity: float = param(
+        0.5, "per ln effective compute", "illustrative", "Fall of a lab's demand per ln unit behind the "
+        "world's best deployed model.", ge=0.0, le=5.0)
+    open_weights_revenue_loss: float = param(
+        0.5, "share [0, 1]", "illustrative", "Share of serving revenue lost by releasing open weights.",
+        ge=0.0, le=1.0)
+    open_weights_diffusion: float = param(
+        0.15, "share of log-gap per quarter", "illustrative; open models are fine-tuned and studied "
+        "freely", "Share of the log-gap to the best open model of the other bloc that a lab closes each "
+        "quarter (undetectable).", ge=0.0, le=1.0)
+    open_weights_hazard_multiplier: float = param(
+        1.5, "ratio", "illustrative; CAISI: ~94% compliance with malicious requests for a leading PRC open "
+        "model (via the 2026 paper, secondary)", "Incident hazard of a lab whose deployed model is open "
+        "weights, relative to API.", ge=1.0, le=10.0)
+    max_seizure_share: float = param(
+        0.6, "share [0, 1]", "illustrative; enforcement never stops most transshipment (CNAS 2025)",
+        "Largest share of smuggled volume any enforcement budget seizes.", ge=0.0, le=1.0)
+    smuggler_margin_usd_per_h100e: float = param(
+        8_000.0, "USD per H100e", "illustrative; smuggled chips sell at a premium (press, secondary)",
+        "Smugglers' margin per delivered H100e when the market is unsaturated.", ge=0.0, le=1e6)
+    smuggler_seizure_loss_usd_per_h100e: float = param(
+        10_000.0, "USD per H100e", "illustrative", "Smugglers' loss per seized H100e.", ge=0.0, le=1e6)
+    cloud_rental_price_usd_per_h100e: float = param(
+        5_000.0, "USD per H100e-quarter", "illustrative; ~USD 2.3 per GPU-hour (press, secondary)",
+        "Rent an overseas cloud earns per H100e-quarter rented to PRC labs.", ge=0.0, le=1e6)
+    cloud_capacity_cost_usd_per_h100e: float = param(
+        3_000.0, "USD per H100e-quarter", "illustrative", "Cost of a cloud's capacity offered to PRC "
+        "customers, rented or not.", ge=0.0, le=1e6)
+    violation_fine_usd_per_h100e: float = param(
+        20_000.0, "USD per H100e", "illustrative", "Fine per H100e rented or sold in breach of a US rule, "
+        "when caught.", ge=0.0, le=1e7)
+    kyc_voluntary_block_share: float = param(
+        0.3, "share [0, 1]", "illustrative", "Share of PRC rentals a cloud's own know-your-customer checks "
+        "turn away under an open rule (entity-listed and fraudulent customers).", ge=0.0, le=1.0)
+    diversion_check_effect: float = param(
+        0.5, "share [0, 1]", "illustrative", "Cut in smuggled supply when the US designer's distributor "
+        "checks are at full strength.", ge=0.0, le=1.0)
+    checks_revenue_cost: float = param(
+        0.05, "share [0, 1]", "illustrative", "Share of a chipmaker's sales lost to its customer checks "
+        "at full strength.", ge=0.0, le=1.0)
+    chokepoint_prc_revenue_busd: float = param(
+        2.0, "USD billion per quarter", "illustrative; ASML's China sales ~40% of its 2024 sales (press, "
+        "secondary)", "Revenue a chokepoint chipmaker earns from PRC customers when unaligned and unchecked.",
+        ge=0.0, le=100.0)
+    prc_subsidy_max_boost: float = param(
+        0.08, "share per quarter", "illustrative; the chain is limited by tools, memory and yield",
+        "Most extra domestic output growth any subsidy buys (what the chain can absorb).", ge=0.0, le=1.0)
+    prc_subsidy_scale_busd: float = param(
+        8.0, "USD billion per quarter", "illustrative; Big Fund III: ~USD 47.5B registered in 2024 (press, "
+        "secondary)", "Subsidy at which the boost reaches 63% of its maximum (diminishing returns).",
+        gt=0.0, le=1000.0)
+    initial_domestic_yield: float = param(
+        0.5, "share [0, 1]", "illustrative; reported yields of PRC 7 nm-class accelerators of 20-50% (press, "
+        "secondary)", "Share of good dies of the PRC domestic chain at the start.", gt=0.0, le=1.0)
+    buy_domestic_learning: float = param(
+        0.12, "share of the yield gap per quarter", "illustrative; learning by doing",
+        "Share of the remaining yield gap closed per quarter at full buy-domestic guidance.", ge=0.0, le=1.0)
+    yield_ramp_learning: float = param(
+        0.06, "share of the yield gap per quarter", "illustrative", "Share of the remaining yield gap "
+        "closed per quarter at full yield-ramp investment.", ge=0.0, le=1.0)
+    yield_ramp_cost_busd: float = param(
+        0.5, "USD billion per quarter", "illustrative", "Cost of full yield-ramp investment.", ge=0.0,
+        le=100.0)
+    retaliation_cost_busd: float = param(
+        1.0, "USD billion per quarter", "illustrative; the PRC refines ~80-98% of gallium and ~60-68% of "
+        "germanium (USGS via press, secondary)", "Export revenue the PRC gives up under full critical-"
+        "mineral retaliation.", ge=0.0, le=100.0)
+    export_promotion_cost_busd: float = param(
+        1.0, "USD billion per quarter", "illustrative", "Cost of full export promotion (US) or open-weights "
+        "push abroad (PRC).", ge=0.0, le=100.0)
+    anti_distillation_cost_busd: float = param(
+        0.2, "USD billion per quarter", "illustrative", "Cost of full anti-distillation law and threat-"
+        "intelligence sharing.", ge=0.0, le=100.0)
+    distillation_defence_revenue_cost: float = param(
+        0.08, "share [0, 1]", "illustrative; account checks turn away some real users",
+        "Share of a US lab's serving revenue lost at full distillation defences.", ge=0.0, le=1.0)
+    distillation_sanction_busd: float = param(
+        0.5, "USD billion", "illustrative; entity listing after a detected campaign",
+        "Revenue a PRC lab loses when a distillation campaign of its is detected.", ge=0.0, le=100.0)
+    intelligence_rate_per_musd: float = param(
+        0.01, "per USD million per quarter", "illustrative", "Intelligence noise falls as exp(-rate x "
+        "budget).", ge=0.0, le=1.0)
+    within_bloc_pressure_weight: float = param(
+        0.15, "pressure per rival", "illustrative; Armstrong, Bostrom & Shulman (2016): more teams, more "
+        "risk", "Race pressure a lab feels from each rival of its own bloc at parity.", ge=0.0, le=5.0)
+    enmity_control_hostility: float = param(
+        1.0, "enmity per unit of control tightening", "illustrative", "Rise of enmity per unit rise of the "
+        "US control index within a season.", ge=0.0, le=10.0)
+    enmity_retaliation_hostility: float = param(
+        0.15, "enmity per quarter", "illustrative", "Rise of enmity per quarter of full retaliation.",
+        ge=0.0, le=5.0)
+    enmity_distillation_hostility: float = param(
+        0.05, "enmity per detected campaign", "illustrative", "Rise of enmity when a distillation campaign "
+        "is detected.", ge=0.0, le=5.0)
+    dialogue_enmity_relief: float = param(
+        0.15, "share of enmity per quarter", "illustrative", "Share of enmity that full mutual safety "
+        "dialogue removes per quarter.", ge=0.0, le=1.0)
+    dialogue_diffusion: float = param(
+        0.1, "share of log-gap per quarter", "illustrative", "Extra algorithmic diffusion to the laggard "
+        "at full mutual dialogue (information sharing).", ge=0.0, le=1.0)
+    dialogue_hazard_reduction: float = param(
+        0.3, "share [0, 1]", "illustrative", "Cut in every lab's incident hazard at full mutual dialogue "
+        "(shared safety practice).", ge=0.0, le=1.0)
+    dialogue_cost_busd: float = param(
+        0.05, "USD billion per quarter", "illustrative", "Cost of full safety dialogue to each government.",
+        ge=0.0, le=100.0)
+    licensed_price_elasticity: float = param(
+        1.5, "elasticity", "illustrative", "Fall of PRC demand for licensed chips as the revenue share raises "
+        "their price: demand x (1 + share)^-e.", ge=0.0, le=10.0)
+    incident_pause_quarters: int = param(
+        1, "quarters", "illustrative", "Quarters a lab may not release after a major or catastrophic "
+        "incident (serving revenue halves meanwhile).", ge=0, le=8)
+    incident_adoption_loss: float = param(
+        0.03, "share of adoption", "illustrative", "Global South adoption a bloc loses per major or "
+        "catastrophic incident of its labs.", ge=0.0, le=1.0)
+
 
 class Outcome(_Strict):
     """Thresholds of the outcome classes at the horizon (months of lead)."""
@@ -224,6 +369,93 @@ class Outcome(_Strict):
         if self.s2_lead_months >= self.s1_lead_months:
             raise ValueError("s2_lead_months must be below s1_lead_months")
         return self
+
+
+def weight(default: float, unit: str, description: str) -> Any:
+    """Declare an objective weight (points per unit of the component; illustrative, set by the scenario)."""
+    return param(default, unit, "illustrative: a scenario's statement of what the seat plays for", description,
+                 ge=0.0, le=100.0)
+
+
+class USGovernmentObjectives(_Strict):
+    """What the US government plays for; each season's points are the weighted components (docs/model.md §7.15)."""
+
+    lead: float = weight(1.0, "points per year of lead", "Months of deployed lead / 12.")
+    adoption: float = weight(1.0, "points per unit", "2 x (US share of Global South adoption - 0.5).")
+    incidents: float = weight(1.0, "points per severity point", "Minus the severity of every AI incident.")
+    licence_revenue: float = weight(1.0, "points per USD billion", "Licence revenue share collected.")
+    industry_revenue: float = weight(0.05, "points per USD billion", "Revenue of US-bloc chipmakers and clouds.")
+    allies: float = weight(1.0, "points per unit of friction", "Minus the pressure allies resent plus pressure "
+                           "applied.")
+    fiscal: float = weight(1.0, "points per USD billion", "Minus spending on enforcement, intelligence, "
+                           "promotion, anti-distillation and dialogue.")
+
+
+class PRCGovernmentObjectives(_Strict):
+    """What the PRC government plays for."""
+
+    parity: float = weight(1.0, "points per year of lead", "Minus the US deployed lead in months / 12.")
+    self_sufficiency: float = weight(1.0, "points per unit", "Domestic share of PRC labs' compute inflows.")
+    adoption: float = weight(1.0, "points per unit", "2 x (PRC share of Global South adoption - 0.5).")
+    incidents: float = weight(0.5, "points per severity point", "Minus the severity of every AI incident.")
+    fiscal: float = weight(0.3, "points per USD billion", "Minus subsidies, mineral revenue given up by "
+                           "retaliation, open-weights push, intelligence and dialogue.")
+
+
+class AllyGovernmentObjectives(_Strict):
+    """What an ally holding a chokepoint plays for."""
+
+    revenue: float = weight(1.0, "points per USD billion", "Its chipmakers' PRC revenue.")
+    us_relations: float = weight(2.0, "points per unit of friction", "Minus US pressure x (1 - alignment).")
+    retaliation: float = weight(1.0, "points per unit", "Minus PRC retaliation x alignment (exposure).")
+
+
+class LabObjectives(_Strict):
+    """What an AI lab plays for."""
+
+    capability: float = weight(1.0, "points per year ahead", "Months its deployed model is ahead of the "
+                               "mean lab's / 12.")
+    revenue: float = weight(0.5, "points per USD billion", "Serving revenue.")
+    incidents: float = weight(3.0, "points per severity point", "Minus the severity of its own incidents.")
+    sanctions: float = weight(1.0, "points per USD billion", "Minus sanctions after detected distillation.")
+
+
+class FirmObjectives(_Strict):
+    """What a chipmaker or an overseas cloud plays for: revenue net of penalties."""
+
+    revenue: float = weight(1.0, "points per USD billion", "Revenue net of costs.")
+    penalties: float = weight(1.0, "points per USD billion", "Minus expected fines for breaches.")
+
+
+class SmugglerObjectives(_Strict):
+    """What a smuggling network plays for."""
+
+    profit: float = weight(1.0, "points per USD billion", "Margin on delivered chips minus seized losses.")
+
+
+class IncidentSeverity(_Strict):
+    """Severity points of one incident by tier, used by every seat's ``incidents`` component."""
+
+    minor: float = weight(0.1, "severity points", "A minor incident.")
+    major: float = weight(1.0, "severity points", "A major incident.")
+    catastrophic: float = weight(10.0, "severity points", "A catastrophic incident.")
+
+
+class Objectives(_Strict):
+    """Objectives of every actor kind (scenario section ``[objectives]``)."""
+
+    us_government: USGovernmentObjectives = Field(default_factory=USGovernmentObjectives)
+    prc_government: PRCGovernmentObjectives = Field(default_factory=PRCGovernmentObjectives)
+    ally_government: AllyGovernmentObjectives = Field(default_factory=AllyGovernmentObjectives)
+    lab: LabObjectives = Field(default_factory=LabObjectives)
+    chipmaker: FirmObjectives = Field(default_factory=FirmObjectives)
+    smuggler: SmugglerObjectives = Field(default_factory=SmugglerObjectives)
+    overseas_cloud: FirmObjectives = Field(default_factory=FirmObjectives)
+    incident_severity: IncidentSeverity = Field(default_factory=IncidentSeverity)
+
+    def for_kind(self, kind: str) -> BaseModel:
+        """The weights of an actor kind."""
+        return getattr(self, kind)
 
 
 class ScheduledEvent(_Strict):
@@ -357,6 +589,7 @@ class Scenario(_Strict):
     scenario: ScenarioInfo
     parameters: Parameters = Field(default_factory=Parameters)
     outcome: Outcome = Field(default_factory=Outcome)
+    objectives: Objectives = Field(default_factory=Objectives)
     events: EventDeck = Field(default_factory=EventDeck)
     governments: list[GovernmentSpec] = Field(min_length=2)
     labs: list[LabSpec] = Field(min_length=2)
@@ -414,6 +647,7 @@ class Scenario(_Strict):
                                     f"for a {kind}; allowed: {', '.join(POLICIES[kind])}")
                 try:
                     make_decision(kind, seat.levers)
+                    check_offered(kind, getattr(seat, "role", None), seat.bloc, seat.levers, seat.id)
                 except DecisionError as exc:
                     problems.append(f"{_seat_field(group, i, seat, 'levers')}: {exc}")
         for bloc in BLOCS:

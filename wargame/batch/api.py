@@ -7,7 +7,8 @@ the worker function lives in :mod:`wargame.batch.runner` and the fork server doe
 
     res = run_batch(["baseline"], replications=200, grid={"parameters.enmity": [0.3, 1.2]})
     res.outcomes()          # P(S1), P(S2), P(contested) with Wilson 95% intervals per scenario x sample
-    res.runs()              # one row per run: design columns + status + outcome metrics
+    res.runs()              # one row per run: design columns + status + outcome metrics + score_<seat>
+    res.scores()            # mean score per seat with its standard error, per scenario x sample
     res.timeseries(["lead_months"])
 """
 
@@ -34,6 +35,8 @@ from wargame.batch.runner import (
     make_executor,
     run_model,
     run_tasks,
+    scenario_seat_ids,
+    score_columns,
 )
 from wargame.batch.store import ResultsStore
 
@@ -190,6 +193,8 @@ def plan_batch(
         "sweep": (sweep_obj.model_dump() if sweep_obj else None),
         "sweep_path": str(sweep) if isinstance(sweep, str | Path) else None,
         "thresholds": {name: _thresholds(obj) for name, obj in objs.items()},
+        "score_columns": score_columns(objs.values()),
+        "seats": {name: scenario_seat_ids(obj) for name, obj in objs.items()},
     }
     return BatchPlan(objs, samples, design, manifest)
 
@@ -230,7 +235,8 @@ def execute_plan(
         return store
     n_workers = workers or default_workers()
     size = chunk_size or default_chunk_size(len(todo), n_workers)
-    tasks = iter_chunks(todo, plan.scenarios, size, run_fn=run_fn, timeseries=plan.manifest["timeseries"])
+    tasks = iter_chunks(todo, plan.scenarios, size, run_fn=run_fn, timeseries=plan.manifest["timeseries"],
+                        scores=plan.manifest["score_columns"])
     disable = None if progress is None else not progress  # None: tqdm shows a bar only on a terminal
     with tqdm(total=len(plan.design), initial=len(done), unit="run", dynamic_ncols=True, smoothing=0.1,
               disable=disable, desc="batch") as bar:
@@ -312,10 +318,12 @@ class BatchResult:
         return self.store.design()
 
     def runs(self) -> pd.DataFrame:
-        """Completed runs: design columns joined with status, error and the outcome metrics.
+        """Completed runs: design columns joined with status, error, the outcome metrics and the scores.
 
         The counts ``incidents``, ``major_incidents`` and ``seasons_played`` are nullable integers
         (``Int64``; ``<NA>`` for a failed run); the other metrics are ``float64`` (NaN for a failed run).
+        The ``score_<seat id>`` columns (:meth:`score_columns`) follow: a seat's cumulative score at the end
+        of the run, NaN for a failed run and for a run of a scenario without that seat.
         """
         summary = self.store.summary().drop(columns=["scenario", "sample_id", "replication", "seed"])
         return self.design().merge(summary, on="run_id", how="inner").sort_values("run_id", ignore_index=True)
@@ -330,6 +338,19 @@ class BatchResult:
 
         """
         return self.store.timeseries(variables)
+
+    def score_columns(self) -> list[str]:
+        """The ``score_<seat id>`` columns of :meth:`runs` (every seat of the batch's scenarios)."""
+        return self.store.score_columns()
+
+    def scores(self) -> pd.DataFrame:
+        """Mean final score per seat with its standard error, per scenario x sample (long table).
+
+        See :func:`wargame.batch.report.score_table`.
+        """
+        from wargame.batch.report import score_table
+
+        return score_table(self.runs(), self.design(), self.score_columns(), self.manifest.get("seats"))
 
     def timeseries_variables(self) -> list[str]:
         """Names of the recorded time-series variables (e.g. ``lead_months``)."""

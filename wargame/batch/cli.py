@@ -81,12 +81,13 @@ def register(subparsers: Any) -> None:
                         "resumes the same folder)")
     p.set_defaults(func=cmd_batch)
 
-    r = subparsers.add_parser("report", help="outcome probabilities, lead bands and fan charts of a batch",
+    r = subparsers.add_parser("report", help="outcome probabilities, seat scores, lead bands and fan charts of a batch",
                               description="Write summary.csv (P(S1), P(S2), P(contested) with Wilson 95% "
-                                          "intervals), lead_bands.csv and fan-chart PNGs of a results folder.")
+                                          "intervals), scores.csv (mean score per seat with its standard "
+                                          "error), lead_bands.csv and fan-chart PNGs of a results folder.")
     r.add_argument("dir", metavar="DIR", help="results folder of 'wargame batch'")
     r.add_argument("--out", metavar="DIR", help="output folder (default: DIR/report)")
-    r.add_argument("--quiet", "-q", action="store_true", help="do not print the table")
+    r.add_argument("--quiet", "-q", action="store_true", help="do not print the tables")
     r.set_defaults(func=cmd_report)
 
     s = subparsers.add_parser(
@@ -97,8 +98,8 @@ def register(subparsers: Any) -> None:
     s.add_argument("dir", metavar="DIR", help="results folder of a --sobol/--morris batch")
     s.add_argument("--outcome", default="final_lead_months",
                    help="per-run quantity averaged over replications: a numeric summary column ("
-                        + ", ".join(NUMERIC_OUTCOMES) + ") or an outcome class S1/S2/contested (its "
-                        "probability) (default: final_lead_months)")
+                        + ", ".join(NUMERIC_OUTCOMES) + "), a seat's score column score_<seat id>, or an "
+                        "outcome class S1/S2/contested (its probability) (default: final_lead_months)")
     s.add_argument("--parameters", metavar="A,B",
                    help="only report these swept parameters (comma-separated); the output file names then "
                         "include them, so a subset never overwrites the full table")
@@ -205,7 +206,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """Handler of ``wargame report``."""
     from wargame.batch.api import load_results
-    from wargame.batch.report import format_outcomes
+    from wargame.batch.report import format_outcomes, format_scores
     from wargame.batch.store import StoreError
 
     try:
@@ -220,6 +221,10 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(f"note: batch incomplete ({n_done} of {manifest['n_runs']} runs); re-run its "
                   "'wargame batch' command to finish it", file=sys.stderr)
         print(format_outcomes(result.outcomes()))
+        scores = format_scores(result.scores())
+        if scores:
+            print()
+            print(scores)
     for name, path in paths.items():
         print(f"{name}: {path}")
     return 0

@@ -5,6 +5,8 @@
 * ``summary.csv``: per scenario x sample, the parameter values, run counts (``n_runs``, ``n_ok``,
   ``n_error``) and ``p_S1``, ``p_S2``, ``p_contested`` with Wilson 95% bounds (``*_lo``, ``*_hi``), plus
   the median final lead (months) and the mean incidents and safety share;
+* ``scores.csv``: per scenario x sample x seat, the mean final score (points) over the successful runs
+  with its standard error (``n``, ``mean``, ``se``);
 * ``lead_bands.csv``: per scenario x sample x season, the median and 5/25/75/95% quantiles of the lead
   (months), with ``n`` the runs behind each season;
 * ``fan_<scenario>.png`` (one per scenario; file names are made unique): fan charts of the lead (one
@@ -26,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from wargame.batch.design import parameter_columns
+from wargame.batch.runner import SCORE_PREFIX
 
 if TYPE_CHECKING:
     from wargame.batch.api import BatchResult
@@ -114,6 +117,44 @@ def outcome_table(runs: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
         row["mean_safety_share_mean"] = float(ok["mean_safety_share"].mean()) if n_ok else math.nan
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def score_table(runs: pd.DataFrame, design: pd.DataFrame, scores: list[str],
+                seats: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """Mean final score per seat with its standard error, per scenario x sample.
+
+    Args:
+        runs: Completed runs with ``status`` and the ``score_<seat id>`` columns.
+        design: The design table (for the scenario x sample groups, also those with no run yet).
+        scores: The batch's score columns, in order.
+        seats: Seat ids of each scenario (the manifest's ``seats``); without it every score column is
+            listed for every scenario.
+
+    Returns:
+        Long table ``scenario, sample_id, seat, n, mean, se``: one row per seat of each scenario, in seat
+        order. ``n`` counts the successful runs with a score; ``se`` is the sample standard deviation
+        over ``sqrt(n)`` (NaN below two runs), ``mean`` is NaN without runs.
+
+    """
+    cols = ["scenario", "sample_id", "seat", "n", "mean", "se"]
+    if not scores:
+        return pd.DataFrame(columns=cols)
+    keys = ["scenario", "sample_id"]
+    ok = runs[runs["status"] == "ok"] if not runs.empty else runs
+    grouped = {k: g for k, g in ok.groupby(keys, sort=True)} if not ok.empty else {}
+    rows = []
+    for key in design.groupby(keys, sort=True).size().index:
+        scen = str(key[0])
+        own = scores if seats is None or scen not in seats else [f"{SCORE_PREFIX}{s}" for s in seats[scen]]
+        g = grouped.get(key)
+        for col in own:
+            values = (g[col].dropna().astype("float64") if g is not None and col in g.columns
+                      else pd.Series([], dtype="float64"))
+            n = len(values)
+            rows.append({"scenario": scen, "sample_id": int(key[1]), "seat": col.removeprefix(SCORE_PREFIX),
+                         "n": n, "mean": float(values.mean()) if n else math.nan,
+                         "se": float(values.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan})
+    return pd.DataFrame(rows, columns=cols)
 
 
 def lead_bands(lead_ts: pd.DataFrame, design: pd.DataFrame, by_sample: bool = True) -> pd.DataFrame:
@@ -278,22 +319,25 @@ def fan_charts(lead_ts: pd.DataFrame, design: pd.DataFrame, out: Path,
 
 
 def write_report(result: BatchResult, out: str | Path | None = None) -> dict[str, Path]:
-    """Write ``summary.csv``, ``lead_bands.csv`` and the fan charts of a batch.
+    """Write ``summary.csv``, ``scores.csv``, ``lead_bands.csv`` and the fan charts of a batch.
 
     Args:
         result: The batch (see :func:`wargame.batch.api.load_results`).
         out: Output folder; default ``<results folder>/report``.
 
     Returns:
-        ``{"summary": path, "lead_bands": path, "fan_<scenario>": path, ...}``.
+        ``{"summary": path, "scores": path, "lead_bands": path, "fan_<scenario>": path, ...}``.
 
     """
     out = Path(out) if out is not None else result.path / "report"
     out.mkdir(parents=True, exist_ok=True)
     design = result.design()
-    summary = outcome_table(result.runs(), design)
-    paths = {"summary": out / "summary.csv", "lead_bands": out / "lead_bands.csv"}
+    runs = result.runs()
+    summary = outcome_table(runs, design)
+    paths = {"summary": out / "summary.csv", "scores": out / "scores.csv", "lead_bands": out / "lead_bands.csv"}
     summary.to_csv(paths["summary"], index=False)
+    score_table(runs, design, result.score_columns(), result.manifest.get("seats")).to_csv(paths["scores"],
+                                                                                          index=False)
     has_ts = result.manifest.get("timeseries", True)
     lead_ts = result.timeseries(["lead_months"]) if has_ts else pd.DataFrame(
         columns=["run_id", "season", "variable", "value"])
@@ -328,4 +372,54 @@ def format_outcomes(table: pd.DataFrame, max_rows: int = 20) -> str:
                      f"{int(r['n_error']):>6}   " + "   ".join(cells) + (f"   {setting}" if setting else ""))
     if len(table) > max_rows:
         lines.append(f"... {len(table) - max_rows} more rows; see 'wargame report' (summary.csv)")
+    return "\n".join(lines)
+
+
+def format_scores(table: pd.DataFrame, width: int = 120) -> str:
+    """Plain-text table of the mean score per seat +/- its standard error, for the terminal.
+
+    One row per seat, one column per scenario x sample (as many as fit in ``width`` characters; the rest
+    are in ``scores.csv``).
+
+    Args:
+        table: Output of :func:`score_table`.
+        width: Target line width.
+
+    Returns:
+        The table, ``""`` when the batch has no score columns, or a note when no run recorded a score.
+
+    """
+    if table.empty:
+        return ""
+    if not (table["n"] > 0).any():
+        return "(no seat scores recorded)"
+    groups = list(dict.fromkeys(zip(table["scenario"], table["sample_id"], strict=True)))
+    several = table.groupby("scenario")["sample_id"].nunique().max() > 1
+    seats = list(dict.fromkeys(table["seat"]))
+    cells: dict[tuple[str, int], dict[str, str]] = {}
+    for r in table.itertuples(index=False):
+        if r.n == 0:
+            text = "n/a"
+        elif math.isnan(r.se):
+            text = f"{r.mean:+.2f} +/- n/a"
+        else:
+            text = f"{r.mean:+.2f} +/- {r.se:.2f}"
+        cells.setdefault((r.scenario, int(r.sample_id)), {})[r.seat] = text
+    heads = {g: f"{g[0]} #{g[1]}" if several else str(g[0]) for g in groups}
+    seat_w = max(4, *(len(s) for s in seats))
+    col_w = {g: max(len(heads[g]), *(len(c) for c in cells[g].values())) for g in groups}
+    shown: list[tuple[str, int]] = []
+    used = seat_w
+    for g in groups:
+        if shown and used + 3 + col_w[g] > width:
+            break
+        shown.append(g)
+        used += 3 + col_w[g]
+    lines = ["Mean final score per seat (points) +/- standard error, over the successful runs",
+             f"{'seat':<{seat_w}}" + "".join(f"   {heads[g]:>{col_w[g]}}" for g in shown)]
+    for seat in seats:
+        lines.append(f"{seat:<{seat_w}}" + "".join(f"   {cells[g].get(seat, '-'):>{col_w[g]}}" for g in shown))
+    if len(shown) < len(groups):
+        lines.append(f"... {len(groups) - len(shown)} more scenario x sample columns; see scores.csv "
+                     "('wargame report')")
     return "\n".join(lines)

@@ -26,7 +26,7 @@ import os
 import sys
 import traceback
 import types
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -53,6 +53,9 @@ SUMMARY_METRICS: tuple[tuple[str, pa.DataType], ...] = (
 )
 #: Summary metrics stored as (nullable) integers: null for a failed run.
 INTEGER_METRICS = tuple(name for name, typ in SUMMARY_METRICS if pa.types.is_integer(typ))
+#: Prefix of the per-seat score columns: ``score_<seat id>`` (cumulative points at the end of the run).
+SCORE_PREFIX = "score_"
+#: The fixed part of the summary schema; a batch appends its score columns (see :func:`summary_schema`).
 SUMMARY_SCHEMA = pa.schema([
     ("run_id", pa.int64()),
     ("scenario", pa.string()),
@@ -73,6 +76,28 @@ TIMESERIES_SCHEMA = pa.schema([
 MAX_ERROR_CHARS = 2000
 
 
+def scenario_seat_ids(scenario: Any) -> list[str]:
+    """Seat ids of a scenario, in its seat order (``scenario.seats()``); none for an object without seats."""
+    seats = getattr(scenario, "seats", None)
+    return [str(s.id) for s in seats()] if callable(seats) else []
+
+
+def score_columns(scenarios: Iterable[Any]) -> list[str]:
+    """Score columns of a batch: ``score_<seat id>`` for every seat of its scenarios.
+
+    The union over the scenarios, in first-seen order (scenario order, then each scenario's seat order), so
+    the columns are known before any run and every chunk of the batch has the same schema.
+    """
+    return list(dict.fromkeys(f"{SCORE_PREFIX}{seat}" for sc in scenarios for seat in scenario_seat_ids(sc)))
+
+
+def summary_schema(scores: Sequence[str] = ()) -> pa.Schema:
+    """The summary schema of a batch: :data:`SUMMARY_SCHEMA` then one float64 column per score column."""
+    if not scores:
+        return SUMMARY_SCHEMA
+    return pa.schema([*SUMMARY_SCHEMA, *((name, pa.float64()) for name in scores)])
+
+
 # --------------------------------------------------------------------------------------------------
 # Worker side
 # --------------------------------------------------------------------------------------------------
@@ -86,8 +111,9 @@ def run_model(scenario: Any, seed: int) -> tuple[dict[str, Any], dict[str, list[
         seed: The run's seed.
 
     Returns:
-        ``(model.summary(), model vars)``: the summary scalars and the DataCollector's model variables,
-        one list per column, one entry per season (the initial row included).
+        ``(model.summary(), model vars)``: the summary scalars (``score_<seat id>`` among them) and the
+        DataCollector's model variables, one list per column, one entry per season (the initial row
+        included).
 
     """
     from wargame.model import AIRaceModel
@@ -112,6 +138,8 @@ class ChunkTask:
         overrides: One override dict per run (dotted paths to values).
         run_fn: Importable run function (default :func:`run_model`).
         timeseries: Whether to return the long time series.
+        scores: Score columns of the batch (:func:`score_columns`), the same for every task of a batch;
+            each is read from the run's summary, null where the run has no such score.
 
     """
 
@@ -124,6 +152,7 @@ class ChunkTask:
     overrides: tuple[dict[str, Any], ...]
     run_fn: RunFn = run_model
     timeseries: bool = True
+    scores: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.run_ids)
@@ -131,7 +160,7 @@ class ChunkTask:
 
 @dataclass
 class ChunkResult:
-    """Output of one chunk: Arrow tables with :data:`SUMMARY_SCHEMA` and :data:`TIMESERIES_SCHEMA`."""
+    """Output of one chunk: Arrow tables with the batch's :func:`summary_schema` and :data:`TIMESERIES_SCHEMA`."""
 
     summary: pa.Table
     timeseries: pa.Table | None
@@ -220,7 +249,9 @@ def execute_chunk(task: ChunkTask) -> ChunkResult:
         The chunk's summary table (one row per run, in ``run_id`` order) and time-series table.
 
     """
-    cols: dict[str, list[Any]] = {f.name: [] for f in SUMMARY_SCHEMA}
+    schema = summary_schema(task.scores)
+    metrics = [*SUMMARY_METRICS, *((name, pa.float64()) for name in task.scores)]
+    cols: dict[str, list[Any]] = {f.name: [] for f in schema}
     ts_run: list[int] = []
     ts_season: list[str] = []
     ts_var: list[str] = []
@@ -240,24 +271,24 @@ def execute_chunk(task: ChunkTask) -> ChunkResult:
                 scenario = task.scenario.with_overrides(overrides) if overrides else task.scenario
                 cache[key] = scenario
             summary, series = task.run_fn(scenario, int(task.seeds[i]))
-            row = {name: _metric(summary.get(name), typ) for name, typ in SUMMARY_METRICS}
+            row = {name: _metric(summary.get(name), typ) for name, typ in metrics}
             if task.timeseries:
                 s, var, val = _series_to_long(run_id, series)
             status, error = "ok", None
         except Exception as exc:  # noqa: BLE001 - a failed run is data, not an abort
-            row = {name: None for name, _ in SUMMARY_METRICS}
+            row = {name: None for name, _ in metrics}
             s, var, val = [], [], []
             status, error = "error", _describe_error(exc)
         cols["status"].append(status)
         cols["error"].append(error)
-        for name, _ in SUMMARY_METRICS:
+        for name, _ in metrics:
             cols[name].append(row[name])
         if task.timeseries and s:
             ts_run.extend([run_id] * len(s))
             ts_season.extend(s)
             ts_var.extend(var)
             ts_val.extend(val)
-    summary_table = pa.table(cols, schema=SUMMARY_SCHEMA)
+    summary_table = pa.table(cols, schema=schema)
     ts_table = None
     if task.timeseries:
         ts_table = pa.table({"run_id": ts_run, "season": ts_season, "variable": ts_var, "value": ts_val},
@@ -291,6 +322,7 @@ def iter_chunks(
     chunk_size: int,
     run_fn: RunFn = run_model,
     timeseries: bool = True,
+    scores: Sequence[str] = (),
 ) -> Iterator[ChunkTask]:
     """Split design rows (e.g. the missing runs) into tasks of at most ``chunk_size`` runs of one scenario.
 
@@ -300,6 +332,7 @@ def iter_chunks(
         chunk_size: Maximum runs per task.
         run_fn: Run function passed to the workers.
         timeseries: Whether workers return time series.
+        scores: Score columns of the batch (:func:`score_columns`), given to every task.
 
     Yields:
         Tasks in ``run_id`` order.
@@ -323,6 +356,7 @@ def iter_chunks(
                 overrides=tuple(overrides_of(r, params) for r in part),
                 run_fn=run_fn,
                 timeseries=timeseries,
+                scores=tuple(scores),
             )
 
 

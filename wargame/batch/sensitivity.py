@@ -7,6 +7,7 @@ its replications of a per-run quantity, so replications average out the model's 
 * any numeric summary column (:data:`NUMERIC_OUTCOMES`): ``final_lead_months``, ``compute_ratio``,
   ``adoption_share_us``, ``incidents``, ``major_incidents``, ``cumulative_incident_probability``,
   ``mean_safety_share``, ``mean_race_pressure``, ``seasons_played``;
+* a seat's final score, ``score_<seat id>`` (the batch's score columns);
 * an outcome class, ``S1``, ``S2`` or ``contested``: its probability per sample.
 
 If the outcome is the same for every sample of a scenario (e.g. ``S1`` when no run reaches S1), its variance
@@ -35,7 +36,7 @@ import pandas as pd
 import pyarrow as pa
 
 from wargame.batch.report import OUTCOMES
-from wargame.batch.runner import SUMMARY_METRICS
+from wargame.batch.runner import SCORE_PREFIX, SUMMARY_METRICS
 
 if TYPE_CHECKING:
     from wargame.batch.api import BatchResult
@@ -63,20 +64,25 @@ def sample_outcomes(runs: pd.DataFrame, outcome: str) -> pd.Series:
 
     Args:
         runs: Completed runs of one scenario.
-        outcome: A numeric summary column or an outcome class (its probability).
+        outcome: A numeric summary column, a score column ``score_<seat id>`` of the runs, or an outcome
+            class (its probability).
 
     Returns:
-        Series indexed by ``sample_id``.
+        Series indexed by ``sample_id``; a sample whose runs have no value (e.g. no score) is absent.
 
     """
     ok = runs[runs["status"] == "ok"]
     if outcome in OUTCOMES:
         values = (ok["outcome"] == outcome).astype(float)
-    elif outcome in NUMERIC_OUTCOMES:
+    elif outcome in NUMERIC_OUTCOMES or (outcome.startswith(SCORE_PREFIX) and outcome in ok.columns):
         values = ok[outcome].astype("float64")
     else:
-        raise SensitivityError(f"unknown outcome {outcome!r}; allowed: {', '.join((*NUMERIC_OUTCOMES, *OUTCOMES))}")
-    return values.groupby(ok["sample_id"]).mean()
+        scores = [c for c in runs.columns if c.startswith(SCORE_PREFIX)]
+        raise SensitivityError(f"unknown outcome {outcome!r}; allowed: "
+                               f"{', '.join((*NUMERIC_OUTCOMES, *OUTCOMES))}"
+                               + (f", or a seat score: {', '.join(scores)}" if scores else ""))
+    per_run = pd.DataFrame({"sample_id": ok["sample_id"], "value": values}).dropna(subset=["value"])
+    return per_run.groupby("sample_id")["value"].mean()
 
 
 def analyze(result: BatchResult, outcome: str = "final_lead_months", parameters: Sequence[str] | None = None,
@@ -129,6 +135,10 @@ def analyze(result: BatchResult, outcome: str = "final_lead_months", parameters:
                                    f"{', '.join(dict.fromkeys(design['scenario']))}")
         n_samples = int(d["sample_id"].max()) + 1
         y_by_sample = sample_outcomes(runs[runs["scenario"] == scen], outcome)
+        if outcome.startswith(SCORE_PREFIX) and y_by_sample.empty:
+            raise SensitivityError(f"scenario {scen!r}: no run recorded {outcome!r} (the scenario has no seat "
+                                   f"{outcome.removeprefix(SCORE_PREFIX)!r}, or its runs failed); choose "
+                                   "another outcome or --only-scenario")
         missing = sorted(set(range(n_samples)) - set(y_by_sample.index))
         if missing:
             raise SensitivityError(f"scenario {scen!r}: {len(missing)} of {n_samples} samples have no "

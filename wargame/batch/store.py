@@ -3,8 +3,10 @@
 Layout::
 
     DIR/design.parquet             one row per planned run (written first)
-    DIR/manifest.json              scenario hashes, code version, master seed, design hash, sampler
-    DIR/chunks/part-*.parquet      per-run summaries, one file per completed chunk
+    DIR/manifest.json              scenario hashes, code version, master seed, design hash, sampler,
+                                   score columns and the seats of each scenario
+    DIR/chunks/part-*.parquet      per-run summaries, one file per completed chunk; every part of a
+                                   batch has the same schema (the fixed metrics, then score_<seat id>)
     DIR/timeseries/part-*.parquet  tidy long time series (run_id, season, variable, value)
 
 Every file is written to a ``.tmp`` name and renamed with :func:`os.replace`, which is atomic on POSIX
@@ -15,7 +17,8 @@ removed first). Part files are named after their first and last run ids, so a re
 own stray file.
 
 A folder that already holds a different batch (design, scenario content, code version or master seed)
-is refused with :class:`StoreMismatchError`, never mixed.
+is refused with :class:`StoreMismatchError`, never mixed; a folder written by another code version gets
+its own message (:class:`StoreVersionError`), naming both versions. Reading such a folder still works.
 """
 
 from __future__ import annotations
@@ -32,9 +35,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from wargame.batch.runner import INTEGER_METRICS, SUMMARY_SCHEMA, TIMESERIES_SCHEMA, ChunkResult
+from wargame.batch.runner import INTEGER_METRICS, TIMESERIES_SCHEMA, ChunkResult, summary_schema
 
-FORMAT = "wargame-batch/1"
+#: Store format written to the manifest. ``/2`` added the ``score_<seat id>`` columns; ``/1`` folders
+#: (no score columns) are still read.
+FORMAT = "wargame-batch/2"
 DESIGN_FILE = "design.parquet"
 MANIFEST_FILE = "manifest.json"
 SUMMARY_DIR = "chunks"
@@ -47,6 +52,7 @@ IDENTITY_KEYS = {
     "scenarios": "scenario names and content hashes",
     "design_hash": "design (samples, replications, seeds)",
     "timeseries": "time-series setting",
+    "score_columns": "score columns (seats of the scenarios)",
 }
 
 
@@ -63,6 +69,10 @@ class UnknownVariableError(StoreError, KeyError):
 
 class StoreMismatchError(StoreError):
     """The results folder holds another batch; the message lists what differs."""
+
+
+class StoreVersionError(StoreMismatchError):
+    """The results folder was written by another code version (``wargame.__version__``); it is never resumed."""
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -143,6 +153,7 @@ class ResultsStore:
             manifest: Identity and description of the batch (see :data:`IDENTITY_KEYS`).
 
         Raises:
+            StoreVersionError: If the folder was written by another code version.
             StoreMismatchError: If the folder holds another batch.
             StoreError: If the folder is not empty and not a results folder.
 
@@ -151,6 +162,14 @@ class ResultsStore:
         manifest = {"format": FORMAT, **manifest}
         if store.manifest_path.is_file():
             old = store.manifest()
+            old_version, new_version = old.get("code_version"), manifest.get("code_version")
+            if old_version != new_version:
+                made_by = f"wargame {old_version}" if old_version else "an unknown wargame version"
+                raise StoreVersionError(
+                    f"results folder {store.path} was written by {made_by}; this is wargame {new_version}. "
+                    "Results of different code versions are never mixed, so it cannot be resumed. Use a new "
+                    f"folder (--out NEW_DIR), or delete this one to start over. (Reading it still works: "
+                    f"wargame report {store.path}.)")
             diffs = [f"  - {label}: folder has {_short(old.get(k))}, this batch has {_short(manifest.get(k))}"
                      for k, label in IDENTITY_KEYS.items() if old.get(k) != manifest.get(k)]
             if diffs:
@@ -197,6 +216,14 @@ class ResultsStore:
         except (OSError, json.JSONDecodeError) as exc:
             raise StoreError(f"{self.manifest_path}: unreadable manifest ({exc})") from None
 
+    def score_columns(self) -> list[str]:
+        """The batch's ``score_<seat id>`` columns, in order (none for a folder written before scores)."""
+        return list(self.manifest().get("score_columns") or [])
+
+    def summary_schema(self) -> pa.Schema:
+        """Schema of the batch's summary parts: the fixed metrics, then the score columns."""
+        return summary_schema(self.score_columns())
+
     def design(self) -> pd.DataFrame:
         """The design table, sorted by ``run_id``."""
         return pd.read_parquet(self.design_path).sort_values("run_id", ignore_index=True)
@@ -222,8 +249,9 @@ class ResultsStore:
     def summary(self) -> pd.DataFrame:
         """Per-run summaries (no design columns), sorted by ``run_id``; empty if nothing ran yet."""
         parts = self.summary_parts()
-        table = (pa.concat_tables([_read_summary_part(p) for p in parts]) if parts
-                 else SUMMARY_SCHEMA.empty_table())
+        schema = self.summary_schema()
+        table = (pa.concat_tables([_read_summary_part(p, schema) for p in parts]) if parts
+                 else schema.empty_table())
         df = table.to_pandas().sort_values("run_id", ignore_index=True)
         for name in INTEGER_METRICS:  # counts as nullable integers: <NA> for a failed run
             df[name] = df[name].astype("Int64")
@@ -281,18 +309,18 @@ class ResultsStore:
         return path
 
 
-def _read_summary_part(path: Path) -> pa.Table:
-    """One summary part in :data:`SUMMARY_SCHEMA`; parts written before the integer counts are cast."""
+def _read_summary_part(path: Path, schema: pa.Schema) -> pa.Table:
+    """One summary part in the batch's schema; parts written before the integer counts are cast."""
     table = pq.read_table(path)
-    if table.schema.equals(SUMMARY_SCHEMA):
+    if table.schema.equals(schema):
         return table
     columns = []
-    for f in SUMMARY_SCHEMA:
+    for f in schema:
         if f.name in table.column_names:
             columns.append(table.column(f.name).cast(f.type))  # safe cast: refuses a fractional count
         else:
             columns.append(pa.nulls(len(table), f.type))
-    return pa.table(columns, schema=SUMMARY_SCHEMA)
+    return pa.table(columns, schema=schema)
 
 
 def _short(value: Any) -> str:

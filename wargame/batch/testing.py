@@ -3,7 +3,10 @@
 * :func:`failing_run` wraps the real model and raises for runs whose seed is even, so tests can check
   that a failed run is recorded and the batch goes on. :func:`expected_failures` says which.
 * :class:`ToyScenario` and :func:`toy_run` are a tiny stand-in model (a random walk of the lead) for
-  exercising the store, executors and reports quickly, independent of the model's mechanics.
+  exercising the store, executors and reports quickly, independent of the model's mechanics. Like the
+  model, a toy scenario has seats (``scenario.seats()``, each with an ``id``), and a toy run reports each
+  seat's cumulative score as ``score_<seat id>`` in its summary and its time series.
+  :func:`failing_toy_run` fails the even seeds, as :func:`failing_run` does with the real model.
 """
 
 from __future__ import annotations
@@ -38,6 +41,18 @@ class ToyParameters(BaseModel):
     noise: float = Field(2.0, ge=0.0, le=10.0)
 
 
+class ToySeat(BaseModel):
+    """A seat of the toy model: its id and the side it plays (``+1`` scores the lead, ``-1`` its opposite)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    side: int = Field(1, ge=-1, le=1)
+
+
+def _default_seats() -> list[ToySeat]:
+    return [ToySeat(id="us", side=1), ToySeat(id="prc", side=-1)]
+
+
 class ToyScenario(BaseModel):
     """A scenario-like object with the methods the batch runner uses."""
 
@@ -45,6 +60,11 @@ class ToyScenario(BaseModel):
     name: str = "toy"
     seasons: int = 10
     parameters: ToyParameters = Field(default_factory=ToyParameters)
+    players: list[ToySeat] = Field(default_factory=_default_seats)
+
+    def seats(self) -> list[ToySeat]:
+        """The seats, in a fixed order (as :meth:`wargame.scenario.Scenario.seats`)."""
+        return list(self.players)
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON form."""
@@ -74,7 +94,11 @@ class ToyScenario(BaseModel):
 
 
 def toy_run(scenario: ToyScenario, seed: int) -> tuple[dict[str, Any], dict[str, list[Any]]]:
-    """A random walk of the lead (months): the stand-in model."""
+    """A random walk of the lead (months): the stand-in model.
+
+    A seat scores ``side * (lead - 6) / 4`` points per season, plus its own noise; ``score_<seat id>`` is
+    the cumulative score, in the summary (at the end) and in the time series (0 before the first season).
+    """
     rng = np.random.default_rng(seed)
     p = scenario.parameters
     steps = rng.normal(p.drift, p.noise, scenario.seasons)
@@ -86,5 +110,18 @@ def toy_run(scenario: ToyScenario, seed: int) -> tuple[dict[str, Any], dict[str,
                "adoption_share_us": float(1 / (1 + np.exp(-final / 12))), "incidents": int(rng.poisson(0.5)),
                "cumulative_incident_probability": 0.3, "mean_safety_share": 0.1,
                "mean_race_pressure": float(np.mean(np.exp(-np.abs(lead) / 6)))}
-    return summary, {"season": seasons, "lead_months": lead.tolist(),
-                     "race_pressure": np.exp(-np.abs(lead) / 6).tolist()}
+    series: dict[str, list[Any]] = {"season": seasons, "lead_months": lead.tolist(),
+                                    "race_pressure": np.exp(-np.abs(lead) / 6).tolist()}
+    for seat in scenario.seats():
+        points = seat.side * (lead[1:] - 6.0) / 4.0 + rng.normal(0.0, 0.5, scenario.seasons)
+        cumulative = np.concatenate([[0.0], np.cumsum(points)])
+        summary[f"score_{seat.id}"] = float(cumulative[-1])
+        series[f"score_{seat.id}"] = cumulative.tolist()
+    return summary, series
+
+
+def failing_toy_run(scenario: ToyScenario, seed: int) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """Like :func:`toy_run`, but raises ``RuntimeError`` for even seeds (see :func:`seed_fails`)."""
+    if seed_fails(seed):
+        raise RuntimeError(f"injected failure for seed {seed}")
+    return toy_run(scenario, seed)
