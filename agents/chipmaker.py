@@ -90,7 +90,7 @@ class Chipmaker(Actor):
         purchased = model.deliver_purchases("US", origin=self.jurisdiction)
         if foundry != self.jurisdiction:
             model.record_flow(foundry, self.jurisdiction, "legal", output + purchased)
-        us_sales = (output + purchased) * p.h100e_price_usd / 1e9
+        us_sales = (output + purchased) * model.h100e_price_usd / 1e9
         self.prc_sales_busd = 0.0
         if us.licences_downgraded and us.chip_threshold_h100e > 0 and self.decision.compliant_downgraded:
             share = us.revenue_share
@@ -122,7 +122,7 @@ class Chipmaker(Actor):
         self.output_h100e = output
         model.deliver("PRC", "domestic", output, origin=self.jurisdiction)
         purchased = model.deliver_purchases("PRC", origin=self.jurisdiction)
-        price = p.h100e_price_usd * p.prc_compute_price_premium
+        price = model.h100e_price_usd * p.prc_compute_price_premium
         self.revenue_busd = ((output + purchased) * price / 1e9 + prc.domestic_subsidy_busd
                              - self.decision.yield_ramp * p.yield_ramp_cost_busd)
 

@@ -125,7 +125,8 @@ class Lab(Actor):
         signal = model.lead_internal_months + sd * model.intel_error[self.bloc]
         self.perceived_lead_months = sign * ((1.0 - v) * model.lead_months + v * signal)
         self.perceived_uncertainty_months = sd
-        between = race_pressure(self.perceived_lead_months, sd, p.pressure_scale_months, model.enmity)
+        between = race_pressure(self.perceived_lead_months, sd, p.pressure_scale_months, model.enmity,
+                                p.laggard_pressure_scale)
         to_months = 12.0 / math.log(p.frontier_effective_compute_growth_per_year)
         gaps = [(self.internal_capability - lab.internal_capability) * to_months
                 for lab in model.labs if lab.bloc == self.bloc and lab is not self]
@@ -194,7 +195,7 @@ class Lab(Actor):
             self.distillation_gain_log = gain
             months = gain / months_to_log_ratio(1.0, p.frontier_effective_compute_growth_per_year)
             model.add_news("labs", f"{self.name}: undetected distillation of US models gained {months:.1f} "
-                           "months of capability.")
+                           "months of capability.", audience="PRC")
 
     def _release(self) -> None:
         self.deployed_open = self.decision.open_weights
@@ -232,7 +233,7 @@ class Lab(Actor):
         if self.bloc == "US":
             revenue *= 1.0 - p.distillation_defence_revenue_cost * self.decision.distillation_defence
         self.revenue_busd = revenue / 1e9
-        price = p.h100e_price_usd * (p.prc_compute_price_premium if self.bloc == "PRC" else 1.0)
+        price = self.model.h100e_price_usd * (p.prc_compute_price_premium if self.bloc == "PRC" else 1.0)
         self.purchase_h100e = p.lab_reinvestment_share * revenue / price
 
     def observation(self) -> dict[str, Any]:

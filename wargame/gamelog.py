@@ -22,7 +22,9 @@ from wargame.scenario import ScenarioError, validate_scenario
 from wargame.seasons import season_label
 
 FORMAT = "ai-race-wargame/game-log"
-FORMAT_VERSION = 1
+#: Version 2: model v2 (seat objectives, costs and feedback, observations, reactive policies). A version 1 log
+#: was made by an older version of the wargame whose mechanics differ, so it cannot replay bit-identically.
+FORMAT_VERSION = 2
 
 
 class GameLogError(ValueError):
@@ -107,8 +109,14 @@ def parse_game_log(text: str | bytes, source: str = "game log") -> dict[str, Any
         raise GameLogError(f"{source}: not a game log (JSON nested too deeply)") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise GameLogError(f"{source}: not a game log of the AI race wargame (expected format {FORMAT!r})")
-    if data.get("version") != FORMAT_VERSION:
-        raise GameLogError(f"{source}: game log version {data.get('version')!r} is not supported "
+    version = data.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version < FORMAT_VERSION:
+        made_by = data.get("code_version")
+        raise GameLogError(f"{source}: made by an older version of the wargame (code {made_by!r}, game log version "
+                           f"{version}); this version ({__version__}) plays model v2, whose mechanics differ, so it "
+                           "cannot replay that game. Replay it with the version that saved it, or start a new game.")
+    if version != FORMAT_VERSION:
+        raise GameLogError(f"{source}: game log version {version!r} is not supported "
                            f"(this program reads version {FORMAT_VERSION})")
     body = {k: v for k, v in data.items() if k != "checksum"}
     if data.get("checksum") != _checksum(body):

@@ -47,35 +47,41 @@ def _log_normal_cdf(x: float) -> float:
     return -0.5 * x2 - math.log(-x) - 0.5 * math.log(2.0 * math.pi) + math.log(series)
 
 
-def race_pressure(perceived_lead: float, uncertainty: float, scale: float, enmity: float) -> float:
-    """Safety-race pressure on a lab.
+def race_pressure(perceived_lead: float, uncertainty: float, scale: float, enmity: float,
+                  laggard_scale: float = 1.0) -> float:
+    """Safety-race pressure on a lab from the other bloc.
 
-    ``rho = (1 + enmity) * E[exp(-|L| / tau)]`` with the lead ``L ~ Normal(perceived_lead, uncertainty^2)``
-    (DESIGN §3 example form; the expectation over the lab's uncertainty follows Emery-Xu, Park & Trager:
-    uncertainty raises pressure when the lead is large and lowers it when the race is close, so more
-    information can make racing safer or more dangerous).
+    ``rho = (1 + enmity) * E[c(L)]`` with the lead ``L ~ Normal(perceived_lead, uncertainty^2)`` (own-bloc
+    sign) and closeness ``c(L) = exp(-L / tau)`` when ahead, ``exp(L / (k tau))`` when behind (DESIGN §3
+    example form). ``k = laggard_scale >= 1`` makes a laggard feel the race over a wider range than a leader
+    with the same gap (Stafford, Trager & Dafoe 2022: under high enmity, a laggard close to the leader cuts
+    corners); ``k = 1`` is the symmetric form. The expectation over the lab's uncertainty follows Emery-Xu,
+    Park & Trager: uncertainty raises pressure when the lead is large and lowers it when the race is close,
+    so more information can make racing safer or more dangerous.
 
     Args:
-        perceived_lead: Mean of the lab's belief about the lead, in months (sign ignored).
+        perceived_lead: Mean of the lab's belief about its bloc's lead, in months (negative when behind).
         uncertainty: Standard deviation of that belief, in months (>= 0).
         scale: tau, in months (> 0).
         enmity: Enmity between the blocs (>= 0).
+        laggard_scale: k, how much wider the laggard's range of pressure is (>= 1).
 
     Returns:
         Pressure in [0, 1 + enmity].
 
     """
-    mu = abs(perceived_lead)
+    mu = perceived_lead
+    ahead, behind = scale, scale * laggard_scale
     if uncertainty <= 1e-9:
-        closeness = math.exp(-mu / scale)
+        closeness = math.exp(-mu / ahead) if mu >= 0 else math.exp(mu / behind)
     else:
         s = uncertainty
-        # E[exp(-|L|/tau)] for L ~ N(mu, s^2): two half-line Laplace transforms of the normal,
-        # exp(s^2/2tau^2 -+ mu/tau) * Phi(+-mu/s - s/tau), summed in log space: each factor alone can
-        # overflow (large s/tau or mu/tau) while the product stays in [0, 1].
-        half_var = s * s / (2 * scale * scale)
-        closeness = (math.exp(half_var - mu / scale + _log_normal_cdf(mu / s - s / scale))
-                     + math.exp(half_var + mu / scale + _log_normal_cdf(-mu / s - s / scale)))
+        # E[c(L)] for L ~ N(mu, s^2): two half-line Laplace transforms of the normal,
+        # exp(s^2/2t^2 -+ mu/t) * Phi(+-mu/s - s/t) with t the scale of each half, summed in log space: each
+        # factor alone can overflow (large s/t or mu/t) while the product stays in [0, 1].
+        closeness = (math.exp(s * s / (2 * ahead * ahead) - mu / ahead + _log_normal_cdf(mu / s - s / ahead))
+                     + math.exp(s * s / (2 * behind * behind) + mu / behind
+                                + _log_normal_cdf(-mu / s - s / behind)))
         closeness = min(1.0, max(0.0, closeness))
     return (1.0 + enmity) * closeness
 

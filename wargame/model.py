@@ -186,6 +186,12 @@ class AIRaceModel(mesa.Model):
         return (1.0 + self.params.us_output_growth_per_quarter) ** self.seasons_played
 
     @property
+    def h100e_price_usd(self) -> float:
+        """Price of one H100e this season, USD: ``h100e_price_usd * (1 - decline)^seasons_played``."""
+        p = self.params
+        return p.h100e_price_usd * (1.0 - p.h100e_price_decline_per_quarter) ** self.seasons_played
+
+    @property
     def total_seasons(self) -> int:
         """Number of seasons in the game."""
         return self.end_index - self.start_index + 1
@@ -299,7 +305,8 @@ class AIRaceModel(mesa.Model):
             return None
         actor = self._by_seat[seat]
         decision = make_decision(actor.kind, given, base=actor.proposed_decision())
-        self.decision_log.append({"season": self.season, "seat": seat, "levers": decision.model_dump()})
+        levers = {k: v for k, v in decision.model_dump().items() if k in actor.levers}
+        self.decision_log.append({"season": self.season, "seat": seat, "levers": levers})
         return decision
 
     def play_event(self, name: str) -> None:
@@ -319,9 +326,17 @@ class AIRaceModel(mesa.Model):
         """Injects played by hand that will take effect next season (a copy)."""
         return list(self._queued_injects)
 
-    def add_news(self, phase: str, text: str) -> None:
-        """Append a line to the news log for the season being played."""
-        self.news.append({"season": self.season, "phase": phase, "text": text})
+    def add_news(self, phase: str, text: str, audience: str = "public") -> None:
+        """Append a line to the news log for the season being played.
+
+        Args:
+            phase: Phase of the season that produced it.
+            text: The news line (plain text).
+            audience: ``"public"``, or the bloc (``"US"`` / ``"PRC"``) that alone knows it (e.g. an undetected
+                distillation gain); :meth:`observe` shows a seat only public news and its own bloc's.
+
+        """
+        self.news.append({"season": self.season, "phase": phase, "text": text, "audience": audience})
 
     # ------------------------------------------------------------- what seats see
     def effective_visibility(self, bloc: str) -> float:
@@ -371,7 +386,7 @@ class AIRaceModel(mesa.Model):
             - ``rules`` and ``previous_rules``: the governments' public moves in force and those of the season
               before (:meth:`_snapshot_rules`); ``enmity``, ``adoption_share_us``, ``chip_market_index``,
               ``major_incidents_last_season``;
-            - ``news``: the public news of the last two seasons;
+            - ``news``: the news of the last two seasons that is public or private to the seat's bloc;
             - ``score``: the seat's score so far (points).
 
         Raises:
@@ -410,7 +425,7 @@ class AIRaceModel(mesa.Model):
             "adoption_share_us": self.adoption_share_us,
             "chip_market_index": self.chip_market_index,
             "major_incidents_last_season": self.major_incidents_last_season,
-            "news": [n for n in self.news if n["season"] in recent],
+            "news": [n for n in self.news if n["season"] in recent and n["audience"] in ("public", bloc)],
             "score": sum(self.score_totals[seat].values()),
         }
 
@@ -485,17 +500,17 @@ class AIRaceModel(mesa.Model):
     def prc_import_gap(self) -> float:
         """The PRC's unmet demand for imported accelerators this season, relative to reference demand.
 
-        ``(want - legal) / reference``, in [-0.5, 1]: the reference is what the PRC would import at the
-        H20-class threshold, ``want`` is that less its buy-domestic guidance, and ``legal`` is what licensed
-        sales actually delivered, whoever cut them (a US ban or a designer refusing to sell).
+        ``(reference - legal) / reference``, in [-0.5, 1]: the reference is what the PRC would import at the
+        H20-class threshold, and ``legal`` is what licensed sales actually delivered, whoever cut them: a US
+        ban, a designer refusing to sell, or Beijing's own buy-domestic guidance (buyers turned away from
+        licensed chips turn to smugglers and overseas clouds too).
         """
         p = self.params
         reference = p.prc_legal_chip_demand * REFERENCE_THRESHOLD_H100E * self.chip_market_index
         if reference <= 0:
             return 0.0
-        want = reference * (1.0 - self.government("prc").decision.buy_domestic)
         legal = self.inflow_h100e("PRC", "legal")
-        return min(1.0, max(-0.5, (want - legal) / reference))
+        return min(1.0, max(-0.5, (reference - legal) / reference))
 
     def smuggling_market(self, smuggler: Smuggler) -> float:
         """What PRC buyers absorb from a smuggling network at a premium this season, H100e.

@@ -145,16 +145,22 @@ def _lab(sensitivity_param: str, distillation_effort: float, behind_boost: float
         if behind:
             sensitivity *= 1.0 + behind_boost
         pressure = own["race_pressure"]
-        safety = safety_under_pressure(own["base_safety_share"], pressure, sensitivity)
+        base_safety = own["base_safety_share"]
+        safety = safety_under_pressure(base_safety, pressure, sensitivity)
         testing = round(safety_under_pressure(own["base_testing_quarters"], pressure, sensitivity))
-        serving = min(0.3 - (0.1 if behind and behind_boost else 0.0), 1.0 - safety)
+        # The training run is planned at its usual size (1 - base safety - 0.3 serving, more when behind for a
+        # reactive lab); safety work cut under pressure goes to serving: the lab races to deploy and sell,
+        # it does not grow this season's run (DESIGN: a close race makes labs cut safety and release faster).
+        training = max(0.0, 1.0 - base_safety - 0.3) + (0.1 if behind and behind_boost else 0.0)
+        training = min(training, 1.0 - safety)
+        serving = 1.0 - safety - training
         rules = obs["rules"]
         bloc = obs["bloc"]
         us, prc = rules["us_government"], rules["prc_government"]
         return {
             "safety_share": safety,
             "serving_share": serving,
-            "training_share": 1.0 - safety - serving,
+            "training_share": training,
             "testing_quarters": int(testing),
             "release": True,
             "open_weights": bloc == "PRC" and prc["open_weights_push"] >= 0.5,
@@ -243,7 +249,8 @@ POLICY_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "reactive": "Follows US pressure but backs off when Beijing retaliates.",
     },
     "lab": {
-        "racing": "Cuts safety work and testing sharply as the race tightens; a fast follower distils hard.",
+        "racing": "Cuts safety work and testing sharply as the race tightens, serving more with what it saves; a "
+                  "fast follower distils hard.",
         "cautious": "Keeps most of its safety work and testing under pressure; distils little.",
         "reactive": "Races like a racing lab, and harder still (more training, less safety) when it believes "
                     "its bloc is behind.",

@@ -221,6 +221,10 @@ class Parameters(_Strict):
         25_000.0, "USD per H100e", "H100 list prices of USD 25,000-30,000 (press 2024-25, secondary)",
         "Price of one H100e of accelerators in the US market (designer revenue, lab purchases).", gt=0.0,
         le=1e6)
+    h100e_price_decline_per_quarter: float = param(
+        0.079, "share per quarter", "Epoch AI, 'Trends in GPU price-performance': FLOP/s per dollar doubles "
+        "about every 2.1 years (1 - 2^(-1/8.4) per quarter)", "Quarterly fall of the price of one H100e.",
+        ge=0.0, le=0.5)
     prc_compute_price_premium: float = param(
         1.5, "ratio", "illustrative; scarcity premium of compute under controls (press reports of smuggled "
         "chips at a premium, secondary)", "PRC labs pay this multiple of the US price per H100e.", ge=0.5,
@@ -320,6 +324,10 @@ class Parameters(_Strict):
     intelligence_rate_per_musd: float = param(
         0.01, "per USD million per quarter", "illustrative", "Intelligence noise falls as exp(-rate x "
         "budget).", ge=0.0, le=1.0)
+    laggard_pressure_scale: float = param(
+        2.0, "ratio >= 1", "illustrative; Stafford, Trager & Dafoe (2022): a laggard close to the leader cuts "
+        "corners", "How much wider the range of leads over which a lab that is behind feels race pressure "
+        "(k in docs/model.md §7.2).", ge=1.0, le=10.0)
     within_bloc_pressure_weight: float = param(
         0.15, "pressure per rival", "illustrative; Armstrong, Bostrom & Shulman (2016): more teams, more "
         "risk", "Race pressure a lab feels from each rival of its own bloc at parity.", ge=0.0, le=5.0)
@@ -383,8 +391,9 @@ class USGovernmentObjectives(_Strict):
     lead: float = weight(1.0, "points per year of lead", "Months of deployed lead / 12.")
     adoption: float = weight(1.0, "points per unit", "2 x (US share of Global South adoption - 0.5).")
     incidents: float = weight(1.0, "points per severity point", "Minus the severity of every AI incident.")
-    licence_revenue: float = weight(1.0, "points per USD billion", "Licence revenue share collected.")
-    industry_revenue: float = weight(0.05, "points per USD billion", "Revenue of US-bloc chipmakers and clouds.")
+    licence_revenue: float = weight(0.2, "points per USD billion", "Licence revenue share collected.")
+    industry_revenue: float = weight(0.005, "points per USD billion", "Revenue of US chipmakers (sales to US "
+                                     "labs and licensed PRC sales).")
     allies: float = weight(1.0, "points per unit of friction", "Minus the pressure allies resent plus pressure "
                            "applied.")
     fiscal: float = weight(1.0, "points per USD billion", "Minus spending on enforcement, intelligence, "
@@ -395,10 +404,11 @@ class PRCGovernmentObjectives(_Strict):
     """What the PRC government plays for."""
 
     parity: float = weight(1.0, "points per year of lead", "Minus the US deployed lead in months / 12.")
-    self_sufficiency: float = weight(1.0, "points per unit", "Domestic share of PRC labs' compute inflows.")
+    self_sufficiency: float = weight(3.0, "points per unit", "Domestic share of PRC labs' compute inflows "
+                                     "(domestic chips and compute bought at home).")
     adoption: float = weight(1.0, "points per unit", "2 x (PRC share of Global South adoption - 0.5).")
     incidents: float = weight(0.5, "points per severity point", "Minus the severity of every AI incident.")
-    fiscal: float = weight(0.3, "points per USD billion", "Minus subsidies, mineral revenue given up by "
+    fiscal: float = weight(0.05, "points per USD billion", "Minus subsidies, mineral revenue given up by "
                            "retaliation, open-weights push, intelligence and dialogue.")
 
 
@@ -415,7 +425,7 @@ class LabObjectives(_Strict):
 
     capability: float = weight(1.0, "points per year ahead", "Months its deployed model is ahead of the "
                                "mean lab's / 12.")
-    revenue: float = weight(0.5, "points per USD billion", "Serving revenue.")
+    revenue: float = weight(0.05, "points per USD billion", "Serving revenue.")
     incidents: float = weight(3.0, "points per severity point", "Minus the severity of its own incidents.")
     sanctions: float = weight(1.0, "points per USD billion", "Minus sanctions after detected distillation.")
 

@@ -31,6 +31,25 @@ from wargame.model import MAX_SEED, AIRaceModel
 from wargame.scenario import ScenarioError, load_scenario
 
 GAMES_DIR_ENV = "WARGAME_GAMES_DIR"
+#: A lab's compute shares, given together and summing to 1 (share of compute).
+SHARE_LEVERS = ("training_share", "safety_share", "serving_share")
+#: Plain words for each score component of each actor kind (:data:`wargame.scoring.COMPONENTS`).
+SCORE_LABELS: dict[str, dict[str, str]] = {
+    "us_government": {"lead": "US lead in deployed AI", "adoption": "Global South adoption of US AI",
+                      "incidents": "AI incidents (any lab)", "licence_revenue": "Licence revenue collected",
+                      "industry_revenue": "US chip and cloud industry revenue", "allies": "Friction with allies",
+                      "fiscal": "Budget spent"},
+    "prc_government": {"parity": "Closing the gap with the US", "self_sufficiency": "Self-sufficiency in chips",
+                       "adoption": "Global South adoption of PRC AI", "incidents": "AI incidents (any lab)",
+                       "fiscal": "Budget spent and revenue given up"},
+    "ally_government": {"revenue": "Its chipmakers' China revenue", "us_relations": "Relations with Washington",
+                        "retaliation": "Exposure to PRC retaliation"},
+    "lab": {"capability": "Capability against the other labs", "revenue": "Serving revenue",
+            "incidents": "Its own AI incidents", "sanctions": "Sanctions for detected distillation"},
+    "chipmaker": {"revenue": "Revenue", "penalties": "Fines"},
+    "smuggler": {"profit": "Profit after seizures"},
+    "overseas_cloud": {"revenue": "Rental revenue", "penalties": "Fines"},
+}
 #: Largest game log accepted by upload, in bytes (a full game is a few hundred kB at most).
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _GAME_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -344,13 +363,118 @@ class GameSession:
         for entry in self.model.decision_log:
             last[entry["seat"]] = entry["levers"]
         for seat_id in self.human_seats:
-            rows = lever_row_map(self.seat(seat_id).kind)
+            rows = self.seat_lever_map(seat_id)
             proposal = self.model.default_decision(seat_id)
             if hasattr(proposal, "model_dump"):
                 proposal = proposal.model_dump()
-            self.proposals[seat_id] = {k: coerce_lever(rows.get(k), v) for k, v in dict(proposal).items()}
-            start = {**self.proposals[seat_id], **last.get(seat_id, {})}
-            self.drafts[seat_id] = {k: coerce_lever(rows.get(k), v) for k, v in start.items()}
+            self.proposals[seat_id] = {k: coerce_lever(rows[k], v) for k, v in dict(proposal).items() if k in rows}
+            start = {**self.proposals[seat_id], **{k: v for k, v in last.get(seat_id, {}).items() if k in rows}}
+            self.drafts[seat_id] = {k: coerce_lever(rows[k], v) for k, v in start.items()}
+
+    # ----------------------------------------------------------------- offered levers
+    def seat_lever_rows(self, seat_id: str) -> list[dict[str, Any]]:
+        """The form rows of the levers offered to a seat (:func:`lever_rows` of its kind, offered ones only).
+
+        A lever that cannot apply to a seat (distillation effort for a US lab, yield ramp for a foundry) is
+        not offered to it (:attr:`agents.base.Actor.levers`), so its form never shows it.
+
+        Args:
+            seat_id: A seat id.
+
+        Returns:
+            Copies of the rows, in the decision model's order.
+
+        Raises:
+            SessionError: If the seat is unknown.
+
+        """
+        offered = set(self.seat(seat_id).levers)
+        return [dict(row) for row in _lever_rows(self.seat(seat_id).kind) if row["name"] in offered]
+
+    def seat_lever_map(self, seat_id: str) -> dict[str, dict[str, Any]]:
+        """The rows of :meth:`seat_lever_rows` by lever name."""
+        return {row["name"]: row for row in self.seat_lever_rows(seat_id)}
+
+    def _lever_row(self, seat_id: str, name: str) -> dict[str, Any]:
+        """The row of a lever offered to a seat; a clear error for a lever not offered or unknown."""
+        rows = self.seat_lever_map(seat_id)
+        if name in rows:
+            return rows[name]
+        seat = self.seat(seat_id)
+        if name in lever_row_map(seat.kind):
+            raise SessionError(f"{lever_row_map(seat.kind)[name]['plain']} is not a lever of {seat.name}.")
+        raise SessionError(f"Unknown lever {str(name)[:40]!r} for {seat.name}.")
+
+    def share_total(self, seat_id: str) -> float | None:
+        """The running total of a lab's training, safety and serving shares as the form holds them.
+
+        Args:
+            seat_id: A human seat.
+
+        Returns:
+            The sum of the three shares (share of compute; a decision needs exactly 1), or ``None`` for a seat
+            without the three shares or while one of their fields holds text that is not a number.
+
+        """
+        rows = self.seat_lever_map(seat_id)
+        if not all(name in rows for name in SHARE_LEVERS):
+            return None
+        if any(name in self.text_errors.get(seat_id, {}) for name in SHARE_LEVERS):
+            return None
+        draft = self.drafts.get(seat_id, {})
+        try:
+            return float(sum(float(draft[name]) for name in SHARE_LEVERS))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    # ----------------------------------------------------------------- scores
+    def score(self, seat_id: str) -> float:
+        """A seat's score so far (points; :meth:`wargame.model.AIRaceModel.seat_scores`)."""
+        self.seat(seat_id)
+        return float(self.model.seat_scores()[seat_id])
+
+    def score_parts(self, seat_id: str) -> list[dict[str, Any]]:
+        """A seat's score so far by objective component, in plain words.
+
+        Args:
+            seat_id: A seat id.
+
+        Returns:
+            One dict per component of the seat's kind: ``component`` (its name in the scenario's
+            ``[objectives]``), ``label`` (plain words), ``meaning`` (how it counts, from the objective's
+            description), ``weight`` (points per unit) and ``points`` (weighted points so far).
+
+        Raises:
+            SessionError: If the seat is unknown.
+
+        """
+        seat = self.seat(seat_id)
+        weights = self.model.objectives.for_kind(seat.kind)
+        fields = type(weights).model_fields
+        parts = []
+        for name, points in self.model.score_breakdown(seat_id).items():
+            field = fields.get(name)
+            parts.append({"component": name, "label": score_label(seat.kind, name),
+                          "meaning": (field.description or "") if field is not None else "",
+                          "weight": float(getattr(weights, name, float("nan"))), "points": float(points)})
+        return parts
+
+    def final_scores(self) -> list[dict[str, Any]]:
+        """Every seat's score so far, for the debrief's score table.
+
+        Returns:
+            One dict per seat in the model's seat order: ``seat``, ``name``, ``kind``, ``played_by``
+            (``"human"`` or ``"computer (<policy>)"``), ``score`` (points) and ``parts``
+            (:meth:`score_parts`).
+
+        """
+        scores = self.model.seat_scores()
+        rows = []
+        for actor in self.model.seats():
+            played_by = "human" if actor.seat in self.human_seats else f"computer ({actor.policy})"
+            rows.append({"seat": actor.seat, "name": actor.name, "kind": actor.kind, "played_by": played_by,
+                         "score": float(scores[actor.seat]), "parts": self.score_parts(actor.seat)})
+        return rows
 
     # ----------------------------------------------------------------- lever forms
     def set_lever(self, seat_id: str, name: str, raw: Any) -> None:
@@ -367,13 +491,10 @@ class GameSession:
             raw: Text of a numeric field, ``bool`` of a switch or ``str`` of a choice.
 
         Raises:
-            SessionError: If the seat or lever is unknown.
+            SessionError: If the seat or lever is unknown, or the lever is not offered to the seat.
 
         """
-        rows = lever_row_map(self.seat(seat_id).kind)
-        if name not in rows:
-            raise SessionError(f"Unknown lever {str(name)[:40]!r} for {self.seat(seat_id).name}.")
-        row = rows[name]
+        row = self._lever_row(seat_id, name)
         texts = self.texts.setdefault(seat_id, {})
         errors = self.text_errors.setdefault(seat_id, {})
         if row["type"] in ("float", "int") and isinstance(raw, str | None):
@@ -405,15 +526,13 @@ class GameSession:
         """A seat's draft with every lever of its proper Python type (float, int, bool or str).
 
         Raises:
-            SessionError: If a lever is unknown or a value is not a value of its lever.
+            SessionError: If a lever is unknown or not offered to the seat, or a value is not a value of its
+                lever.
 
         """
-        rows = lever_row_map(self.seat(seat_id).kind)
         typed = {}
         for name, value in self.drafts.get(seat_id, {}).items():
-            if name not in rows:
-                raise SessionError(f"Unknown lever {str(name)[:40]!r} for {self.seat(seat_id).name}.")
-            typed[name] = parse_lever(rows[name], value)
+            typed[name] = parse_lever(self._lever_row(seat_id, name), value)
         return typed
 
     def seat_problems(self, seat_id: str) -> tuple[dict[str, str], list[str]]:
@@ -428,7 +547,7 @@ class GameSession:
 
         """
         kind = self.seat(seat_id).kind
-        rows = lever_row_map(kind)
+        rows = self.seat_lever_map(seat_id)
         fields = dict(self.text_errors.get(seat_id, {}))
         general: list[str] = []
         typed: dict[str, Any] = {}
@@ -436,7 +555,10 @@ class GameSession:
             if name in fields:
                 continue
             if name not in rows:
-                general.append(f"Unknown lever {str(name)[:40]!r}.")
+                try:
+                    self._lever_row(seat_id, name)
+                except SessionError as exc:
+                    general.append(str(exc))
                 continue
             try:
                 typed[name] = parse_lever(rows[name], value)
@@ -444,8 +566,10 @@ class GameSession:
                 fields[name] = str(exc)
         if fields or general:
             return fields, general
+        # levers not offered to the seat take their (valid) defaults, so only the offered ones are checked
+        unoffered = {row["name"]: row["default"] for row in _lever_rows(kind) if row["name"] not in rows}
         try:
-            decision_model_for(kind).model_validate(typed, strict=True)
+            decision_model_for(kind).model_validate({**unoffered, **typed}, strict=True)
         except ValidationError as exc:
             for err in exc.errors():
                 loc = err.get("loc") or ()
@@ -760,6 +884,22 @@ def _lever_row_map(kind: str) -> dict[str, dict[str, Any]]:
 def lever_row_map(kind: str) -> dict[str, dict[str, Any]]:
     """The rows of :func:`lever_rows` by lever name (shared: do not modify)."""
     return _lever_row_map(kind)
+
+
+def score_label(kind: str, component: str) -> str:
+    """A score component in plain words, e.g. ``"Budget spent"`` for the US government's ``fiscal``."""
+    label = SCORE_LABELS.get(kind, {}).get(component)
+    if label:
+        return label
+    words = component.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def format_points(points: float) -> str:
+    """Score points for people, always signed: ``+1.23``, ``-0.40``, ``+0.00``."""
+    if not math.isfinite(points):
+        return str(points)
+    return f"{(0.0 if round(points, 2) == 0 else points):+,.2f}"
 
 
 def _number_text(value: Any) -> str:

@@ -1,0 +1,235 @@
+"""Shared machinery of the analysis tools (``lever_effects.py``, ``strategy_matrix.py``).
+
+A *configuration* is a scenario (a name plus dotted overrides, see
+:meth:`wargame.scenario.Scenario.with_overrides`) and a set of levers that seats hold fixed for the whole game
+(submitted with :meth:`wargame.model.AIRaceModel.submit_decision` before every season). A *task* runs one
+configuration over a tuple of seeds; tasks are spread over a process pool. Every configuration of one
+analysis runs on the same seeds, so differences between configurations are paired (common random numbers).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+# Analyse the code of this checkout, even when another copy of the package is installed.
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from wargame.model import AIRaceModel  # noqa: E402
+from wargame.scenario import Scenario, load_scenario  # noqa: E402
+
+#: Outcomes every run reports, with their table headers and units.
+OUTCOMES: dict[str, str] = {
+    "lead": "final lead, months",
+    "s1": "S1 indicator (0/1)",
+    "s2": "S2 indicator (0/1)",
+    "safety": "mean safety share over labs and seasons",
+    "incidents": "incidents per game (count)",
+    "adoption": "final US share of Global South adoption",
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """One configuration of a game.
+
+    Attributes:
+        scenario: Scenario name or path.
+        overrides: Dotted overrides applied to it, as sorted ``(path, value)`` pairs.
+        fixed: Levers held by seats every season, as ``(seat, ((lever, value), ...))`` pairs.
+        scored: Seats whose final score and score components are reported.
+
+    """
+
+    scenario: str = "baseline"
+    overrides: tuple[tuple[str, Any], ...] = ()
+    fixed: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    scored: tuple[str, ...] = ()
+
+
+def make_config(scenario: str = "baseline", overrides: dict[str, Any] | None = None,
+                fixed: dict[str, dict[str, Any]] | None = None, scored: Iterable[str] = ()) -> Config:
+    """Build a hashable :class:`Config` from plain dicts.
+
+    Args:
+        scenario: Scenario name or path.
+        overrides: Dotted scenario overrides, e.g. ``{"governments.prc_gov.policy": "hawkish"}``.
+        fixed: ``{seat: {lever: value}}`` held every season.
+        scored: Seats whose score is reported.
+
+    Returns:
+        The configuration.
+
+    """
+    return Config(scenario, tuple(sorted((overrides or {}).items())),
+                  tuple(sorted((seat, tuple(sorted(levers.items()))) for seat, levers in (fixed or {}).items())),
+                  tuple(scored))
+
+
+@functools.lru_cache(maxsize=256)
+def _scenario(name: str, overrides: tuple[tuple[str, Any], ...]) -> Scenario:
+    base = load_scenario(name)
+    return base.with_overrides(dict(overrides)) if overrides else base
+
+
+@dataclass
+class RunResult:
+    """Results of one game.
+
+    Attributes:
+        outcomes: ``{outcome: value}`` for every key of :data:`OUTCOMES`.
+        scores: ``{seat: final score}`` (points) for the configuration's scored seats.
+        components: ``{seat: {component: weighted points}}`` for the scored seats.
+
+    """
+
+    outcomes: dict[str, float]
+    scores: dict[str, float] = field(default_factory=dict)
+    components: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def run_game(config: Config, seed: int) -> RunResult:
+    """Play one game of a configuration to the end.
+
+    Args:
+        config: The configuration.
+        seed: Model seed.
+
+    Returns:
+        The run's outcomes and the scored seats' scores.
+
+    """
+    model = AIRaceModel(_scenario(config.scenario, config.overrides), seed=seed)
+    fixed = [(seat, dict(levers)) for seat, levers in config.fixed]
+    while model.running:
+        for seat, levers in fixed:
+            model.submit_decision(seat, levers)
+        model.step()
+    s = model.summary()
+    outcomes = {
+        "lead": float(s["final_lead_months"]),
+        "s1": float(s["outcome"] == "S1"),
+        "s2": float(s["outcome"] == "S2"),
+        "safety": float(s["mean_safety_share"]),
+        "incidents": float(s["incidents"]),
+        "adoption": float(s["adoption_share_us"]),
+    }
+    scores = model.seat_scores()
+    return RunResult(outcomes, {seat: scores[seat] for seat in config.scored},
+                     {seat: model.score_breakdown(seat) for seat in config.scored})
+
+
+def _run_task(task: tuple[Config, tuple[int, ...]]) -> list[RunResult]:
+    config, seeds = task
+    return [run_game(config, seed) for seed in seeds]
+
+
+def run_configs(configs: Sequence[Config], seeds: Sequence[int], jobs: int) -> tuple[list[list[RunResult]], float]:
+    """Run every configuration on the same seeds, in parallel over processes.
+
+    Work is cut into tasks of one configuration and a block of seeds (whole seed lists unless there are fewer
+    configurations than processes), handed out in chunks so each process gets a few tasks at a time.
+
+    Args:
+        configs: Configurations.
+        seeds: Common seeds (the same for every configuration).
+        jobs: Number of processes (1 runs in this process).
+
+    Returns:
+        ``(results, seconds)``: per configuration, the :class:`RunResult` of each seed in ``seeds`` order; and
+        the wall-clock time taken, seconds.
+
+    """
+    seeds = tuple(seeds)
+    blocks = max(1, min(len(seeds), math.ceil(2 * jobs / max(1, len(configs)))))
+    size = math.ceil(len(seeds) / blocks)
+    seed_blocks = [seeds[i:i + size] for i in range(0, len(seeds), size)]
+    tasks = [(config, block) for config in configs for block in seed_blocks]
+    start = time.perf_counter()
+    if jobs <= 1:
+        parts = [_run_task(t) for t in tasks]
+    else:
+        chunk = max(1, len(tasks) // (jobs * 8))
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            parts = list(pool.map(_run_task, tasks, chunksize=chunk))
+    results = []
+    for i in range(len(configs)):
+        runs: list[RunResult] = []
+        for part in parts[i * len(seed_blocks):(i + 1) * len(seed_blocks)]:
+            runs.extend(part)
+        results.append(runs)
+    return results, time.perf_counter() - start
+
+
+def mean_se(values: Sequence[float] | np.ndarray) -> tuple[float, float]:
+    """Mean and standard error of the mean (sample sd / sqrt(n); 0 for a single value).
+
+    Args:
+        values: Per-seed values (or paired per-seed differences).
+
+    Returns:
+        ``(mean, standard error)`` in the values' unit.
+
+    """
+    a = np.asarray(values, dtype=float)
+    if a.size == 0:
+        return float("nan"), float("nan")
+    se = float(a.std(ddof=1) / math.sqrt(a.size)) if a.size > 1 else 0.0
+    return float(a.mean()), se
+
+
+def moved(diffs: Sequence[float] | np.ndarray, z: float = 3.0) -> bool:
+    """Whether paired differences move an outcome: ``|mean| > z * SE``.
+
+    Differences that are all exactly zero do not move it (mean 0 is not > 0); a nonzero mean with SE 0 does.
+
+    Args:
+        diffs: Paired per-seed differences.
+        z: Threshold in standard errors.
+
+    Returns:
+        ``True`` if moved.
+
+    """
+    mean, se = mean_se(diffs)
+    return bool(abs(mean) > z * se)
+
+
+def fmt_pm(mean: float, se: float, digits: int = 2) -> str:
+    """Format ``mean ± se`` with a fixed number of decimals, e.g. ``+1.23 ± 0.05``."""
+    return f"{mean:+.{digits}f} ± {se:.{digits}f}"
+
+
+def replace_block(path: Path, name: str, content: str) -> None:
+    """Replace the text between ``<!-- BEGIN GENERATED {name} -->`` and ``<!-- END GENERATED {name} -->``.
+
+    The file is read once, changed in memory and written once; nothing outside the markers changes.
+
+    Args:
+        path: Markdown file.
+        name: Block name, e.g. ``"LEVER EFFECTS"``.
+        content: New text between the markers (without them).
+
+    Raises:
+        ValueError: If the markers are missing, repeated or out of order.
+
+    """
+    text = path.read_text(encoding="utf-8")
+    begin, end = f"<!-- BEGIN GENERATED {name} -->", f"<!-- END GENERATED {name} -->"
+    if text.count(begin) != 1 or text.count(end) != 1 or text.index(begin) > text.index(end):
+        raise ValueError(f"{path}: expected one {begin!r} followed by one {end!r}")
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
+    new = pattern.sub(lambda _: f"{begin}\n{content.strip()}\n{end}", text, count=1)
+    path.write_text(new, encoding="utf-8")
