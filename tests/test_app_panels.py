@@ -102,10 +102,15 @@ def test_decision_panel_shows_every_lever_with_unit_and_explanation(session):
     assert session.drafts["us_gov"]["chip_threshold_h100e"] == pytest.approx(0.05)
 
 
+def share_field(rc, name):
+    return rc.find(v.TextField, label=f"{name} share [share of compute [0, 1]]").widget
+
+
 def test_decision_panel_reports_a_lab_split_that_does_not_sum_to_one(session):
     box, rc = solara.render(DecisionPanel(session, "us_lab_a", session.version), handle_error=False)
-    field = rc.find(v.TextField, label="Safety share [share of compute [0, 1]]").widget
-    field.v_model = "0.9"
+    share_field(rc, "Training").v_model = "0.5"
+    share_field(rc, "Serving").v_model = "0.3"
+    share_field(rc, "Safety").v_model = "0.9"
     assert "must add up to 1 (now 1.7)" in all_text(box)
 
 
@@ -340,7 +345,7 @@ def test_the_ui_submits_levers_of_their_proper_python_types_for_every_seat_kind(
     for seat_id in HUMAN_OF_EACH_KIND:
         seat = session.seat(seat_id)
         box, rc = solara.render(DecisionPanel(session, seat_id, session.version), handle_error=False)
-        for row in lever_rows(seat.kind):
+        for row in session.seat_lever_rows(seat_id):
             label = f"{row['label']} [{row['unit']}]"
             if row["type"] == "bool":
                 rc.find(v.Switch, label=label).widget.v_model = not session.drafts[seat_id][row["name"]]
@@ -363,12 +368,13 @@ def test_the_ui_submits_levers_of_their_proper_python_types_for_every_seat_kind(
     python_type = {"float": float, "int": int, "bool": bool, "choice": str}
     for seat_id, levers in submitted.items():
         kind = session.seat(seat_id).kind
-        rows = lever_rows(kind)
-        assert set(levers) == {r["name"] for r in rows}
+        rows = session.seat_lever_rows(seat_id)
+        assert set(levers) == {r["name"] for r in rows} == set(session.model.actor(seat_id).levers)
         for row in rows:
             value = levers[row["name"]]
             assert type(value) is python_type[row["type"]], (seat_id, row["name"], value)
-        decision_model_for(kind).model_validate(levers, strict=True)
+        defaults = {r["name"]: r["default"] for r in lever_rows(kind)}
+        decision_model_for(kind).model_validate({**defaults, **levers}, strict=True)
     assert submitted["us_lab_a"]["testing_quarters"] == 2 and submitted["us_lab_a"]["safety_share"] == 0.2
     assert submitted["us_gov"]["remote_access_rule"] == "ban"
 

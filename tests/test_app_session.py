@@ -325,3 +325,87 @@ def test_a_stale_tab_never_overwrites_seasons_played_in_another_tab(tmp_path):
     tab_a.model.step()
     store.autosave(tab_a)
     assert tab_a.message == "" and store.load(first.game_id).model.seasons_played == 3
+
+
+# ------------------------------------------------------------------ model v2: offered levers and scores
+OFFERED_CASES = [  # seat, a lever it has, a lever of its kind that is not offered to it
+    ("us_lab_a", "distillation_defence", "distillation_effort"),
+    ("prc_lab_b", "distillation_effort", "distillation_defence"),
+    ("us_designer", "compliant_downgraded", "yield_ramp"),
+    ("tw_foundry", "customer_checks", "compliant_downgraded"),
+    ("prc_chain", "yield_ramp", "customer_checks"),
+]
+
+
+@pytest.mark.parametrize("seat_id, offered, not_offered", OFFERED_CASES)
+def test_forms_hold_only_the_levers_offered_to_the_seat(seat_id, offered, not_offered):
+    session = GameSession.new("baseline", 5, [seat_id])
+    levers = set(session.model.actor(seat_id).levers)
+    assert {r["name"] for r in session.seat_lever_rows(seat_id)} == levers
+    assert set(session.drafts[seat_id]) == set(session.proposals[seat_id]) == levers
+    assert offered in levers and not_offered not in levers
+    with pytest.raises(SessionError, match="is not a lever of"):
+        session.set_lever(seat_id, not_offered, "0.5")
+    session.drafts[seat_id][not_offered] = 0.5  # as a stale or hand-edited draft might hold it
+    assert "is not a lever of" in session.draft_problem(seat_id)
+    with pytest.raises(SessionError, match="is not a lever of"):
+        session.step()
+    del session.drafts[seat_id][not_offered]
+    session.step()  # the offered levers alone make a decision the model accepts
+    assert set(session.model.decision_log[-1]["levers"]) == levers
+    assert set(session.drafts[seat_id]) == levers  # next season's form too
+
+
+def test_share_total_runs_with_the_form_and_is_none_while_a_share_is_not_a_number():
+    session = GameSession.new("baseline", 5, ["us_lab_a", "us_gov"])
+    assert session.share_total("us_lab_a") == pytest.approx(1.0)
+    assert session.share_total("us_gov") is None  # a government has no shares
+    session.set_lever("us_lab_a", "training_share", "0.5")
+    session.set_lever("us_lab_a", "serving_share", "0.3")
+    session.set_lever("us_lab_a", "safety_share", "0.9")
+    assert session.share_total("us_lab_a") == pytest.approx(1.7)
+    session.set_lever("us_lab_a", "safety_share", "abc")
+    assert session.share_total("us_lab_a") is None
+    session.set_lever("us_lab_a", "safety_share", "0.2")
+    assert session.share_total("us_lab_a") == pytest.approx(1.0) and session.draft_problem("us_lab_a") == ""
+
+
+def test_score_parts_are_the_models_breakdown_in_plain_words():
+    session = GameSession.new("baseline", 5, ["us_gov"])
+    assert all(p["points"] == 0.0 for p in session.score_parts("us_gov"))
+    session.step()
+    session.step()
+    for actor in session.model.seats():
+        parts = session.score_parts(actor.seat)
+        breakdown = session.model.score_breakdown(actor.seat)
+        assert [p["component"] for p in parts] == list(breakdown)
+        assert [p["points"] for p in parts] == pytest.approx(list(breakdown.values()))
+        assert sum(p["points"] for p in parts) == pytest.approx(session.score(actor.seat))
+        for part in parts:
+            assert "_" not in part["label"] and part["label"][0].isupper()
+            assert part["meaning"] and part["weight"] >= 0.0
+    assert session.score("us_gov") == pytest.approx(session.model.seat_scores()["us_gov"])
+    assert any(p["points"] != 0.0 for p in session.score_parts("us_gov"))  # two seasons scored something
+    with pytest.raises(SessionError, match="Unknown seat"):
+        session.score_parts("nobody")
+
+
+def test_final_scores_list_every_seat_and_who_played_it():
+    session = GameSession.new("baseline", 5, ["us_gov"], policies={"prc_gov": "reactive"})
+    session.play_to_end()
+    rows = {row["seat"]: row for row in session.final_scores()}
+    assert list(rows) == [a.seat for a in session.model.seats()]
+    summary = session.model.summary()
+    for seat, row in rows.items():
+        assert row["score"] == pytest.approx(summary[f"score_{seat}"])
+    assert rows["us_gov"]["played_by"] == "human"
+    assert rows["prc_gov"]["played_by"] == "computer (reactive)"
+
+
+def test_score_labels_cover_every_component_of_every_kind():
+    from wargame.scoring import COMPONENTS
+    from wargame.tabletop.session import SCORE_LABELS, format_points
+
+    for kind, components in COMPONENTS.items():
+        assert set(SCORE_LABELS[kind]) == set(components), kind
+    assert (format_points(1.234), format_points(-0.001), format_points(-1234.5)) == ("+1.23", "+0.00", "-1,234.50")

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import math
+import multiprocessing
 import os
 import re
 import sys
@@ -180,7 +181,10 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # Exact ends at 0 and n (the formula gives them only up to rounding), so the interval contains p.
+    lower = 0.0 if successes == 0 else max(0.0, centre - half)
+    upper = 1.0 if successes == n else min(1.0, centre + half)
+    return lower, upper
 
 
 def paired(values: np.ndarray, base: np.ndarray) -> tuple[float, float]:
@@ -323,7 +327,9 @@ def run_tornado(names: Sequence[str], seeds: Sequence[int], jobs: int = 2,
         for scenario, name, side, ov in tasks:
             done((scenario, name, side), run_outcomes(scenario, ov, seeds, outcome_of[scenario]))
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # "spawn": fresh workers, no fork of a process whose executor thread is already running (Python 3.12
+        # warns that this may deadlock). Each worker imports this script and the model once (~1 s).
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {pool.submit(run_outcomes, scenario, ov, seeds, outcome_of[scenario]): (scenario, name, side)
                        for scenario, name, side, ov in tasks}
             for fut in as_completed(futures):
@@ -371,6 +377,10 @@ def _d_cell(stat: SideStat | None) -> str:
     return "—" if stat is None else f"{stat.delta:+.3f} ± {stat.se:.3f}"
 
 
+def _lead_cell(stat: SideStat | None) -> str:
+    return "—" if stat is None else f"{stat.lead_delta:+.2f} ± {stat.lead_se:.2f}"
+
+
 def markdown_table(result: Result) -> str:
     """The full results table (Markdown), one row per parameter, largest swing first.
 
@@ -378,13 +388,16 @@ def markdown_table(result: Result) -> str:
         result: A :class:`Result`.
 
     Returns:
-        The table; a probability in bold has crossed 0.5 relative to the defaults.
+        The table; a probability in bold has crossed 0.5 relative to the defaults. The lead columns give the
+        paired change of the mean final lead (months) as context: it shows how far a setting moves the runs
+        even when few of them cross a threshold.
 
     """
     header = ["parameter", "low / default / high", "rule"]
     for scenario, _ in CONCLUSIONS:
         lab = _label(scenario)
-        header += [f"{lab} at low [95% CI]", f"{lab} at high [95% CI]", "Δ low ± SE", "Δ high ± SE"]
+        header += [f"{lab} at low [95% CI]", f"{lab} at high [95% CI]", "Δ low ± SE", "Δ high ± SE",
+                   f"Δ lead (months) in {scenario}, low / high"]
     header.append("swing")
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     for row in result.rows:
@@ -393,7 +406,8 @@ def markdown_table(result: Result) -> str:
         for scenario, _ in CONCLUSIONS:
             stats, base = row.stats[scenario], result.base[scenario]
             cells += [_p_cell(stats.get("low"), base), _p_cell(stats.get("high"), base),
-                      _d_cell(stats.get("low")), _d_cell(stats.get("high"))]
+                      _d_cell(stats.get("low")), _d_cell(stats.get("high")),
+                      " / ".join(_lead_cell(stats.get(side)) for side in SIDES)]
         cells.append(f"{row.max_swing:.3f}")
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
@@ -451,13 +465,12 @@ def robustness_paragraph(result: Result) -> str:
         lines.append(head + text)
     inert = [r.pert.name for r in result.rows
              if all(s.delta == 0 and s.se == 0 for st in r.stats.values() for s in st.values())]
-    summary = (f"Robust conclusions: {', '.join(robust)}." if robust else
-               "No conclusion holds across every one-at-a-time change.")
-    lines.append(summary)
+    lines.append("")
+    lines.append(f"Robust conclusions (hold at every one-at-a-time setting): {', '.join(robust)}." if robust else
+                 "No conclusion holds at every one-at-a-time setting.")
     if inert:
-        lines.append(f"{len(inert)} parameter(s) change neither outcome on any seed at either end "
-                     f"(they act only on scores, adoption, incidents or not at all in these two scenarios): "
-                     + ", ".join(f"`{n}`" for n in sorted(inert)) + ".")
+        lines.append(f"{len(inert)} of {len(result.rows)} parameters move no run across an outcome threshold, at "
+                     "either end and in either scenario: " + ", ".join(f"`{n}`" for n in sorted(inert)) + ".")
     return "\n".join(lines)
 
 
@@ -499,6 +512,7 @@ def plot(result: Result, path: Path, top: int = TOP_N) -> Path:
                 if stat is None:
                     continue
                 ax.barh(y + offset, stat.p - base.p, left=base.p, height=0.38, color=colours[side])
+                ax.plot([stat.p], [y + offset], marker="|", ms=9, mew=2, color=colours[side])  # shows a zero bar
                 ax.errorbar(stat.p, y + offset, xerr=Z95 * stat.se, color="#333333", lw=0.8, capsize=2)
                 xs += [stat.p - Z95 * stat.se, stat.p + Z95 * stat.se]
             p = row.pert
@@ -542,20 +556,22 @@ def block_markdown(result: Result, command: str, image_link: str | None, n_illus
 
     """
     seeds = result.seeds
-    subset = "" if len(result.rows) == n_illustrative else f" (a subset: {len(result.rows)} of {n_illustrative})"
+    subset = (f"All {n_illustrative} illustrative parameters" if len(result.rows) == n_illustrative else
+              f"A subset of {len(result.rows)} of the {n_illustrative} illustrative parameters")
     parts = [
         f"Generated by `{command}` on {datetime.date.today().isoformat()} (wargame {wargame.__version__}): "
         f"seeds {seeds[0]}–{seeds[-1]} ({len(seeds)} runs per setting, the same seeds for every setting), "
         f"{result.runs:,} runs in {result.seconds:.0f} s on {result.jobs} process(es). Do not edit by hand.",
-        f"Every illustrative parameter{subset} (a field of `Parameters` whose source starts with "
-        f"\"illustrative\", §8.1) is set, one at a time, to a low and a high value in both `tight_controls` and "
+        f"{subset} (fields of `Parameters` whose source starts with \"illustrative\", §8.1) are set, one "
+        "at a time, to a low and a high value in both `tight_controls` and "
         f"`loopholes`; all else stays at the scenario's values. Rule: low = default × {LOW_FACTOR:g}, high = "
         f"default × {HIGH_FACTOR:g} (a default of 0 moves by −/+ {RANGE_SHARE:.0%} of the allowed range); values "
         "are clipped to the allowed range (an open bound is replaced by the midpoint between it and the "
         "default); integers are rounded away from the default; a side equal to the default is skipped (—). "
         "P is the share of runs ending in the class, with its Wilson 95% interval; Δ is the paired difference "
-        "from the defaults over the same seeds (share of runs) ± its standard error; the swing is the largest "
-        f"|Δ| of a row. A probability in bold has crossed {FLIP_THRESHOLD:g} relative to the defaults.",
+        "from the defaults over the same seeds (share of runs) ± its standard error, and Δ lead the same for the "
+        "final lead in months; the swing is the largest |Δ| of P in a row. A probability in bold has crossed "
+        f"{FLIP_THRESHOLD:g} relative to the defaults.",
     ]
     if image_link:
         parts.append(f"![One-at-a-time sensitivity of P(S1) in tight_controls and P(S2) in loopholes]"

@@ -594,14 +594,15 @@ class AIRaceModel(mesa.Model):
 
     def _adjudicate(self) -> None:
         p = self.params
-        # Own progress: halving time of Ho et al. (2024), scaled for each bloc by its compute for
-        # experiments relative to the start (elasticity ``algorithmic_compute_elasticity``); then a
-        # ``diffusion_share_per_quarter`` of the log-gap reaches the laggard, more with mutual dialogue.
+        # Own progress: the US frontier advances at the halving time of Ho et al. (2024), which measures
+        # frontier progress; the PRC at ``prc_algorithmic_progress_ratio`` of it, scaled by its compute for
+        # experiments relative to the start (elasticity ``algorithmic_compute_elasticity``: falling further
+        # behind in compute slows it). Then a ``diffusion_share_per_quarter`` of the log-gap reaches the
+        # laggard, more with mutual dialogue.
         base = math.log(2.0) * 3.0 / p.algorithmic_halving_months
         relative = compute_ratio(self) / self.initial_compute_ratio
-        us_progress = base * relative ** (p.algorithmic_compute_elasticity / 2)
-        prc_progress = (base * p.prc_algorithmic_progress_ratio
-                        * relative ** (-p.algorithmic_compute_elasticity / 2))
+        us_progress = base
+        prc_progress = base * p.prc_algorithmic_progress_ratio * relative ** (-p.algorithmic_compute_elasticity)
         dialogue = self.mutual_dialogue()
         diffusion = min(1.0, p.diffusion_share_per_quarter + p.dialogue_diffusion * dialogue)
         gap = self.log_efficiency["US"] - self.log_efficiency["PRC"]
@@ -803,6 +804,7 @@ MODEL_REPORTERS: dict[str, Any] = {
     "compute_ratio": compute_ratio,
     "us_compute_h100e": lambda m: m.compute_h100e("US"),
     "prc_compute_h100e": lambda m: m.compute_h100e("PRC"),
+    "us_frontier_capability": lambda m: m.best_internal_capability("US"),
     "us_largest_run_h100e": lambda m: m.largest_training_run_h100e("US"),
     "prc_largest_run_h100e": lambda m: m.largest_training_run_h100e("PRC"),
     "us_designer_output_h100e": lambda m: _designer_output(m, "accelerator_designer"),

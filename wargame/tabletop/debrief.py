@@ -1,4 +1,4 @@
-"""The end-of-game debrief: outcome (S1, S2 or contested), the charts, and every human decision."""
+"""The end-of-game debrief: outcome, every seat's final score, the charts, and every human decision."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 import solara
 
 from wargame.tabletop.charts import ViewTabs
-from wargame.tabletop.session import GameSession, format_value, lever_rows
+from wargame.tabletop.panels import KIND_LABELS, SMALL_TEXT, PlainTable
+from wargame.tabletop.session import GameSession, format_points, format_value, lever_rows
 
 OUTCOME_TEXT = {
     "S1": ("S1: democracies lead", "The US bloc ends with a frontier lead of a year or more: export controls "
@@ -29,6 +30,7 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
         ("major_incidents", "Major or catastrophic incidents", str),
         ("mean_safety_share", "Mean safety share of compute", lambda v: f"{v:.1%}"),
         ("mean_race_pressure", "Mean race pressure", lambda v: f"{v:.2f}"),
+        ("final_enmity", "Enmity at the end", lambda v: f"{v:.2f}"),
         ("seasons_played", "Seasons played", str),
     ]
     rows = []
@@ -56,6 +58,34 @@ def decisions_markdown(session: GameSession) -> str:
     return "\n".join(lines)
 
 
+def score_table_rows(session: GameSession) -> list[list[str]]:
+    """The debrief's final score table: seat, kind, who played it, score and its parts, as plain text.
+
+    Returns:
+        One row per seat in the model's seat order: name, kind (and bloc), ``human`` or ``computer (<policy>)``,
+        the score (points) and each objective component with its points, largest first.
+
+    """
+    rows = []
+    for row in session.final_scores():
+        parts = sorted(row["parts"], key=lambda p: -abs(p["points"]))
+        breakdown = "; ".join(f"{p['label']} {format_points(p['points'])}" for p in parts)
+        bloc = session.seat(row["seat"]).bloc
+        rows.append([row["name"], f"{KIND_LABELS.get(row['kind'], row['kind'])}, {bloc}", row["played_by"],
+                     format_points(row["score"]), breakdown])
+    return rows
+
+
+@solara.component
+def ScoreTable(session: GameSession, version: int) -> solara.Element:
+    """Every seat's final score with its components in plain words (plain text: seat names are scenario text)."""
+    rows = solara.use_memo(lambda: score_table_rows(session), [id(session.model), version])
+    with solara.Card("Final scores", classes=["final-scores"]):
+        solara.Text("Each seat scores weight x component every season on its own objectives, so points compare "
+                    "seats of the same kind, not a government with a lab.", style=SMALL_TEXT)
+        PlainTable(["Seat", "Kind", "Played by", "Score", "Made of"], rows, classes=["score-table"], numeric=(3,))
+
+
 @solara.component
 def Debrief(session: GameSession, version: int) -> solara.Element:
     """The end-of-game debrief page.
@@ -74,6 +104,7 @@ def Debrief(session: GameSession, version: int) -> solara.Element:
                             f"{session.seasons_played} seasons played.")
             table = ["| Figure | Value |", "|:---|---:|"] + [f"| {k} | {v} |" for k, v in summary_rows(summary)]
             solara.Markdown("\n".join(table))
+        ScoreTable(session, version)
         ViewTabs(session.model, version)
         with solara.Card("Human decisions", classes=["human-decisions"]):
             solara.Markdown(decisions_markdown(session))

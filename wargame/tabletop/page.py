@@ -19,7 +19,14 @@ import traitlets
 from wargame.decisions import DecisionError
 from wargame.tabletop.charts import ViewTabs
 from wargame.tabletop.debrief import Debrief
-from wargame.tabletop.panels import DecisionPanel, FacilitatorControls, NewsLog, SaveLoadPanel, SetupPanel
+from wargame.tabletop.panels import (
+    DecisionPanel,
+    FacilitatorControls,
+    NewsLog,
+    SaveLoadPanel,
+    ScorePanel,
+    SetupPanel,
+)
 from wargame.tabletop.session import GameNotFound, GameSession, GameStore, SessionError, valid_game_id
 
 logger = logging.getLogger(__name__)
@@ -231,4 +238,5 @@ def TabletopPage(store_dir: str | None = None) -> solara.Element:
                         if not session.human_seats:
                             solara.Info("The computer plays every seat: step to watch the race.")
                         for seat_id in session.human_seats:
+                            ScorePanel(session, seat_id, version).key(f"score-{seat_id}-{id(session)}")
                             DecisionPanel(session, seat_id, version).key(f"{seat_id}-{id(session)}")

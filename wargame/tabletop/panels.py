@@ -15,14 +15,15 @@ import reacton.ipyvuetify as rv
 import solara
 
 from wargame.model import EVENT_DESCRIPTIONS
-from wargame.policies import policy_names
+from wargame.policies import POLICY_DESCRIPTIONS, policy_names
 from wargame.scenario import EVENT_NAMES, ScenarioError, list_scenarios, load_scenario
 from wargame.tabletop.session import (
     MAX_SEED,
+    SHARE_LEVERS,
     GameSession,
     SessionError,
+    format_points,
     format_value,
-    lever_rows,
     parse_seed,
     scenario_seats,
 )
@@ -33,6 +34,38 @@ KIND_LABELS = {
 }
 #: Seats that are human by default on the setup screen (the two governments).
 DEFAULT_HUMAN_KINDS = ("us_government", "prc_government")
+SMALL_TEXT = {"font-size": "0.8em", "color": "#555"}
+
+
+def policy_description(kind: str, policy: str) -> str:
+    """The plain one-sentence description of a seat's policy (``""`` for a policy without one)."""
+    return POLICY_DESCRIPTIONS.get(kind, {}).get(policy, "")
+
+
+@solara.component
+def PlainTable(header: list[str], rows: list[list[str]], classes: list[str] | None = None,
+               numeric: tuple[int, ...] = ()) -> solara.Element:
+    """A small table whose cells are plain text (never Markdown or HTML, so scenario text is shown as is).
+
+    Args:
+        header: Column titles.
+        rows: Cell texts, one list per row.
+        classes: CSS classes of the table.
+        numeric: Indices of the columns to align right.
+
+    """
+    cell = "padding: 2px 8px 2px 0; vertical-align: top; border-bottom: 1px solid #eee;"
+
+    def style(index: int) -> str:
+        return cell + (" text-align: right; white-space: nowrap;" if index in numeric else " text-align: left;")
+
+    head = rv.Html(tag="tr", children=[rv.Html(tag="th", children=[str(h)], style_=style(i))
+                                       for i, h in enumerate(header)])
+    body = [rv.Html(tag="tr", children=[rv.Html(tag="td", children=[str(c)], style_=style(i))
+                                        for i, c in enumerate(row)]) for row in rows]
+    rv.Html(tag="table", class_=" ".join(["plain-table", *(classes or [])]),
+            style_="border-collapse: collapse; width: 100%; font-size: 0.9em;",
+            children=[rv.Html(tag="thead", children=[head]), rv.Html(tag="tbody", children=body)])
 
 
 @solara.component
@@ -112,6 +145,10 @@ def SetupPanel(on_start: Callable[[dict[str, Any]], None], error: str = "") -> s
                             on_value=lambda v, s=seat.id: set_policies({**policies, s: v}),
                             style={"max-width": "14em"}, dense=True,
                         )
+                if seat.id not in chosen:
+                    solara.Text(policy_description(seat.kind, policies.get(seat.id, seat.policy)),
+                                classes=[f"policy-description policy-{seat.id}"],
+                                style={**SMALL_TEXT, "margin": "-8px 0 8px 0"})
             solara.Button("Start game", on_click=start, color="primary",
                           disabled=scenario is None or bool(seed_problem), classes=["start-game"])
 
@@ -163,7 +200,7 @@ def DecisionPanel(session: GameSession, seat_id: str, version: int) -> solara.El
     """
     _, set_tick = solara.use_state(0)
     seat = session.seat(seat_id)
-    rows = solara.use_memo(lambda: lever_rows(seat.kind), [seat.kind])
+    rows = solara.use_memo(lambda: session.seat_lever_rows(seat_id), [id(session.model), seat_id])
     proposal = session.proposals.get(seat_id, {})
     draft = session.drafts.get(seat_id, {})
 
@@ -181,13 +218,19 @@ def DecisionPanel(session: GameSession, seat_id: str, version: int) -> solara.El
         set_tick(lambda t: t + 1)
 
     fields, general = session.seat_problems(seat_id)
+    described = policy_description(seat.kind, seat.policy)
     with solara.Card(f"{seat.name}: decisions for {session.season}", classes=[f"decision-{seat_id}"],
                      subtitle=f"{KIND_LABELS.get(seat.kind, seat.kind)} · {seat.bloc} bloc"):
+        solara.Text(f"Proposals come from the {seat.policy.replace('_', ' ')} policy"
+                    + (f": {described}" if described else "."), classes=["proposal-policy"],
+                    style={**SMALL_TEXT, "margin-bottom": "8px"})
         for row in rows:
             name = row["name"]
             LeverInput(row, draft.get(name, row["default"]), proposal.get(name, row["default"]),
                        setter(name), seat_id, text=session.lever_text(seat_id, name),
                        error=fields.get(name, ""))
+            if name == SHARE_LEVERS[-1]:
+                ShareTotal(session.share_total(seat_id))
         if fields or general:
             lines = list(general)
             if fields:
@@ -196,6 +239,40 @@ def DecisionPanel(session: GameSession, seat_id: str, version: int) -> solara.El
                               "Fix the levers marked in red before stepping: ") + ", ".join(names) + ".")
             solara.Error("\n".join(lines), classes=["decision-problem"])
         solara.Button("Reset to policy proposal", on_click=reset, text=True, small=True)
+
+
+@solara.component
+def ShareTotal(total: float | None) -> solara.Element:
+    """The running total of a lab's training, safety and serving shares (must be exactly 1)."""
+    if total is None:
+        text, ok = "Training + safety + serving = ? (a share field does not hold a number yet); must be 1.", False
+    else:
+        ok = abs(total - 1.0) <= 1e-6
+        text = f"Training + safety + serving = {total:.4g}" + (" (adds up to 1)." if ok else ": must be 1.")
+    solara.Text(text, classes=["share-total", "share-total-ok" if ok else "share-total-wrong"],
+                style={"font-weight": "bold", "color": "#2e7d32" if ok else "#c0392b", "margin": "-4px 0 12px 0"})
+
+
+@solara.component
+def ScorePanel(session: GameSession, seat_id: str, version: int) -> solara.Element:
+    """One seat's score so far: the total and each objective component in plain words.
+
+    Args:
+        session: The game.
+        seat_id: The seat.
+        version: The session's change counter (scores change each season).
+
+    """
+    seat = session.seat(seat_id)
+    parts = session.score_parts(seat_id)
+    played = session.seasons_played
+    with solara.Card(f"{seat.name}: score so far {format_points(session.score(seat_id))} points",
+                     classes=[f"score-{seat_id}", "score-panel"],
+                     subtitle=f"after {played} season{'s' if played != 1 else ''}; each season adds weight x "
+                              "component"):
+        PlainTable(["Objective", "How it counts", "Points"],
+                   [[p["label"], f"{p['meaning']} Weight {format_value(p['weight'], 3)}.", format_points(p["points"])]
+                    for p in parts], classes=["score-breakdown"], numeric=(2,))
 
 
 @solara.component

@@ -1,0 +1,125 @@
+"""The analysis tools of issue 7 run end to end at a small seed count and report consistently.
+
+``tools/lever_effects.py`` must cover every lever offered to every seat kind with finite numbers, and its
+``--check`` exit code must agree with its printed verdict; ``tools/strategy_matrix.py`` likewise for its
+acceptance checks. Both write only between their markers.
+"""
+
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wargame.model import AIRaceModel
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOLS = ROOT / "tools"
+DOC = ROOT / "docs" / "model.md"
+NUMBER = r"[+-]?\d+(?:\.\d+)?"
+
+sys.path.insert(0, str(TOOLS))
+from analysis_common import mean_se, moved, replace_block  # noqa: E402
+
+
+def _run(tool: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(TOOLS / tool), *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=240)
+
+
+def _outside(text: str, name: str) -> tuple[str, str]:
+    begin, end = f"<!-- BEGIN GENERATED {name} -->", f"<!-- END GENERATED {name} -->"
+    return text[:text.index(begin)], text[text.index(end):]
+
+
+@pytest.fixture(scope="module")
+def lever_run(tmp_path_factory):
+    doc = tmp_path_factory.mktemp("lever") / "model.md"
+    doc.write_text(DOC.read_text(encoding="utf-8"), encoding="utf-8")
+    result = _run("lever_effects.py", "--seeds", "8", "--jobs", "2", "--check", "--write", str(doc))
+    return result, doc
+
+
+def test_moved_rule():
+    assert not moved([0.0, 0.0, 0.0])  # all exactly zero: not moved
+    assert moved([0.5, 0.5, 0.5])  # SE 0 but a nonzero mean: moved
+    assert not moved([1.0, -1.0, 1.0, -1.0])
+    mean, se = mean_se([1.0, 2.0, 3.0])
+    assert mean == pytest.approx(2.0) and se == pytest.approx(1.0 / math.sqrt(3.0))
+
+
+def test_replace_block_touches_only_the_block(tmp_path):
+    doc = tmp_path / "d.md"
+    doc.write_text("a\n<!-- BEGIN GENERATED X -->\nold\n<!-- END GENERATED X -->\nb\n", encoding="utf-8")
+    replace_block(doc, "X", "new $1 \\1 text")
+    assert doc.read_text(encoding="utf-8") == "a\n<!-- BEGIN GENERATED X -->\nnew $1 \\1 text\n<!-- END GENERATED X -->\nb\n"
+    with pytest.raises(ValueError):
+        replace_block(doc, "Y", "x")
+
+
+def test_lever_table_covers_every_offered_lever(lever_run):
+    result, _ = lever_run
+    assert result.returncode in (0, 1), result.stderr[-3000:]
+    model = AIRaceModel("baseline", seed=0)
+    offered = {(a.kind, lever) for a in model.seats() for lever in a.levers}
+    rows = [line.split(" | ") for line in result.stdout.splitlines()
+            if line.startswith("| ") and "`" in line]
+    in_table = {(cells[0].strip("| "), cells[2].strip("`")) for cells in rows}
+    assert in_table == offered
+    for cells in rows:
+        values = re.findall(rf"({NUMBER}) ± ({NUMBER})", " | ".join(cells))
+        assert len(values) == 7, cells
+        assert all(math.isfinite(float(m)) and math.isfinite(float(s)) and float(s) >= 0 for m, s in values)
+
+
+def test_lever_check_agrees_with_the_printed_verdict(lever_run):
+    result, _ = lever_run
+    passed = "CHECK PASS" in result.stdout
+    failed = "CHECK FAIL" in result.stdout
+    assert passed != failed
+    assert result.returncode == (1 if failed else 0)
+    # The dead levers named in the verdict are exactly those whose every row moved nothing.
+    moved_any: dict[tuple[str, str, str], bool] = {}
+    for line in result.stdout.splitlines():
+        if line.startswith("| ") and "`" in line:
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            key = (cells[0], cells[1].strip("`"), cells[2].strip("`"))
+            moved_any[key] = moved_any.get(key, False) or cells[-1] != "**none**"
+    dead = {(f"{kind}.{lever}", seat) for (kind, seat, lever), ok in moved_any.items() if not ok}
+    named = set(re.findall(r"(\w+\.\w+) \((\w+)\)", result.stdout.split("CHECK FAIL:")[-1])) if failed else set()
+    assert dead == named
+
+
+def test_lever_write_replaces_only_its_block(lever_run):
+    result, doc = lever_run
+    assert "wrote the table" in result.stdout
+    new, old = doc.read_text(encoding="utf-8"), DOC.read_text(encoding="utf-8")
+    assert _outside(new, "LEVER EFFECTS") == _outside(old, "LEVER EFFECTS")
+    assert "8 common seeds" in new and "| `us_gov` | `enforcement_budget_musd` |" in new
+
+
+def test_strategy_matrix_runs_and_checks_consistently(tmp_path):
+    doc = tmp_path / "model.md"
+    doc.write_text(DOC.read_text(encoding="utf-8"), encoding="utf-8")
+    result = _run("strategy_matrix.py", "--seeds", "6", "--max-strategies", "10", "--jobs", "2", "--check",
+                  "--write", str(doc))
+    assert result.returncode in (0, 1), result.stderr[-3000:]
+    out = result.stdout
+    for kind, opponents in (("us_government", ("status_quo", "hawkish", "dovish", "reactive")),
+                            ("prc_government", ("status_quo", "hawkish", "dovish", "reactive"))):
+        assert f"== {kind}" in out
+        for opponent in opponents:
+            assert f"{kind} vs {opponent}: best response" in out
+    assert "== lab_US (us_lab_b)" in out and "== lab_PRC (prc_lab_b)" in out
+    scores = re.findall(rf"({NUMBER}|nan|inf) ± ({NUMBER}|nan|inf)", out)
+    assert scores and all(math.isfinite(float(m)) and math.isfinite(float(s)) for m, s in scores)
+    verdicts = re.findall(r"^(PASS|FAIL) \((a|b|c)\)", out, flags=re.MULTILINE)
+    assert sorted(v[1] for v in verdicts) == ["a", "b", "c"]
+    any_fail = any(v[0] == "FAIL" for v in verdicts)
+    assert ("CHECK FAIL" in out) == any_fail and ("CHECK PASS" in out) == (not any_fail)
+    assert result.returncode == (1 if any_fail else 0)
+    new, old = doc.read_text(encoding="utf-8"), DOC.read_text(encoding="utf-8")
+    assert _outside(new, "STRATEGY MATRIX") == _outside(old, "STRATEGY MATRIX")
+    assert "6 common seeds" in new and "Acceptance checks" in new
