@@ -43,6 +43,24 @@ class Chipmaker(Actor):
         self.rd_factor = 1.0
         self.prc_sales_busd = 0.0
 
+    def expected_prc_sales_busd(self, rules: dict, market_index: float, buy_domestic: float) -> float:
+        """Net revenue a compliant downgraded product would earn this quarter under public rules, USD billion.
+
+        Args:
+            rules: The US government's public decision (a dict).
+            market_index: The chip market index.
+            buy_domestic: The PRC's public buy-domestic guidance.
+
+        """
+        p = self.model.params
+        if not rules["licences_downgraded"] or rules["chip_threshold_h100e"] <= 0:
+            return 0.0
+        share = rules["revenue_share"]
+        chips = (p.prc_legal_chip_demand * market_index * (1.0 - buy_domestic)
+                 * (1.0 + share) ** -p.licensed_price_elasticity)
+        price = p.licensed_chip_price_usd * rules["chip_threshold_h100e"] / REFERENCE_THRESHOLD_H100E * (1.0 + share)
+        return chips * price * (1.0 - share) / 1e9
+
     def control_strength(self) -> float:
         """How tightly this chokepoint is closed to the PRC, in [0, 1].
 
@@ -75,7 +93,8 @@ class Chipmaker(Actor):
         self.revenue_busd = (p.chokepoint_prc_revenue_busd * (1.0 - self.control_strength())
                              * (1.0 - p.checks_revenue_cost * checks) * hit)
         detect = seizure_probability(us.enforcement_budget_musd, p.seizure_rate_per_musd)
-        self.penalty_busd = 0.5 * p.chokepoint_prc_revenue_busd * alignment * (1.0 - checks) * detect
+        self.penalty_busd = (p.chokepoint_fine_share * p.chokepoint_prc_revenue_busd * alignment * (1.0 - checks)
+                             * detect)
 
     def _ship_us_chips(self) -> None:
         model, p = self.model, self.model.params
@@ -92,7 +111,8 @@ class Chipmaker(Actor):
             model.record_flow(foundry, self.jurisdiction, "legal", output + purchased)
         us_sales = (output + purchased) * model.h100e_price_usd / 1e9
         self.prc_sales_busd = 0.0
-        if us.licences_downgraded and us.chip_threshold_h100e > 0 and self.decision.compliant_downgraded:
+        offers = self.decision.compliant_downgraded
+        if us.licences_downgraded and us.chip_threshold_h100e > 0 and offers:
             share = us.revenue_share
             chips = (p.prc_legal_chip_demand * model.chip_market_index * (1.0 - prc.buy_domestic)
                      * model.foundry_output_factor * (1.0 + share) ** -p.licensed_price_elasticity)
@@ -100,8 +120,9 @@ class Chipmaker(Actor):
             model.deliver("PRC", "legal", chips * us.chip_threshold_h100e, origin=self.jurisdiction)
             model.licence_revenue_musd += chips * price * share / 1e6
             self.prc_sales_busd = chips * price * (1.0 - share) / 1e9
-        checks_cost = p.checks_revenue_cost * self.decision.customer_checks
-        self.revenue_busd = (us_sales + self.prc_sales_busd) * (1.0 - checks_cost)
+        checks_cost = p.checks_revenue_cost * p.designer_checked_sales_share * self.decision.customer_checks
+        self.revenue_busd = ((us_sales + self.prc_sales_busd) * (1.0 - checks_cost)
+                             - (p.downgraded_product_cost_busd if offers else 0.0))
         # Revenue funds R&D: next quarter's growth scales with PRC revenue relative to US sales.
         self.rd_factor = (1.0 + self.prc_sales_busd / max(us_sales, 1e-9)) ** p.designer_rd_elasticity
 
@@ -127,6 +148,10 @@ class Chipmaker(Actor):
                              - self.decision.yield_ramp * p.yield_ramp_cost_busd)
 
     def observation(self) -> dict[str, Any]:
-        """The chipmaker's own state."""
+        """The chipmaker's own state, and what a downgraded product would earn under the public rules."""
+        rules = self.model.public_rules
+        expected = self.expected_prc_sales_busd(rules["us_government"], self.model.chip_market_index,
+                                                rules["prc_government"]["buy_domestic"])
         return {"role": self.role, "output_h100e": self.output_h100e, "domestic_yield": self.domestic_yield,
-                "revenue_busd": self.revenue_busd, "penalty_busd": self.penalty_busd}
+                "revenue_busd": self.revenue_busd, "penalty_busd": self.penalty_busd,
+                "expected_prc_sales_busd": expected}

@@ -48,13 +48,14 @@ class Smuggler(Actor):
         model.deliver("PRC", "smuggled", shipped, origin=self.hub, seized=seized)
         self.revenue_busd = smuggling_profit_usd(shipped, seized, self.market_h100e, p.smuggler_margin_usd_per_h100e,
                                                  p.smuggler_seizure_loss_usd_per_h100e) / 1e9
+        model.charge_diversion(shipped)
         if seized > 0.2 * shipped:
             model.add_news("grey market", f"{self.name}: {seized:,.0f} H100e of smuggled chips seized "
                            f"({seize:.0%} of {shipped:,.0f}) by enforcement.")
 
     def observation(self) -> dict[str, Any]:
         """The network's market this season and the seizure share it faces."""
-        return {"market_h100e": self.market_h100e, "seizure_share": self.model.seizure_share(),
+        return {"market_h100e": self.market_h100e, "seizure_share": self.model.seizure_share(include_events=False),
                 "base_volume_h100e": self.base_volume_h100e}
 
 

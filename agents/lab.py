@@ -229,7 +229,7 @@ class Lab(Actor):
         if self.deployed_open:
             revenue *= 1.0 - p.open_weights_revenue_loss
         if paused:
-            revenue *= 0.5
+            revenue *= 1.0 - p.incident_pause_revenue_loss
         if self.bloc == "US":
             revenue *= 1.0 - p.distillation_defence_revenue_cost * self.decision.distillation_defence
         self.revenue_busd = revenue / 1e9

@@ -54,7 +54,8 @@ def test_replace_block_touches_only_the_block(tmp_path):
     doc = tmp_path / "d.md"
     doc.write_text("a\n<!-- BEGIN GENERATED X -->\nold\n<!-- END GENERATED X -->\nb\n", encoding="utf-8")
     replace_block(doc, "X", "new $1 \\1 text")
-    assert doc.read_text(encoding="utf-8") == "a\n<!-- BEGIN GENERATED X -->\nnew $1 \\1 text\n<!-- END GENERATED X -->\nb\n"
+    expected = "a\n<!-- BEGIN GENERATED X -->\nnew $1 \\1 text\n<!-- END GENERATED X -->\nb\n"
+    assert doc.read_text(encoding="utf-8") == expected
     with pytest.raises(ValueError):
         replace_block(doc, "Y", "x")
 

@@ -343,7 +343,6 @@ def test_the_ui_submits_levers_of_their_proper_python_types_for_every_seat_kind(
                      "overseas_cloud"}
     typed_in = {"training_share": "0.5", "safety_share": "0,2", "serving_share": "0.3", "testing_quarters": "2"}
     for seat_id in HUMAN_OF_EACH_KIND:
-        seat = session.seat(seat_id)
         box, rc = solara.render(DecisionPanel(session, seat_id, session.version), handle_error=False)
         for row in session.seat_lever_rows(seat_id):
             label = f"{row['label']} [{row['unit']}]"
@@ -427,3 +426,118 @@ def test_setup_panel_seed_message_gives_the_allowed_range():
     assert f"from 0 to {MAX_SEED}" in repr(seed) and button(rc, "Start game").disabled
     seed.v_model = str(MAX_SEED)
     assert not button(rc, "Start game").disabled
+
+
+# ------------------------------------------------------------------ model v2: offered levers, policies, scores
+def lever_labels(rc):
+    return {str(w.label) for cls in (v.TextField, v.Switch, v.Select) for w in rc.find(cls).widgets}
+
+
+@pytest.mark.parametrize("seat_id, shown, hidden", [
+    ("us_lab_a", "Distillation defence [intensity [0, 1]]", "Distillation effort [intensity [0, 1]]"),
+    ("prc_lab_b", "Distillation effort [intensity [0, 1]]", "Distillation defence [intensity [0, 1]]"),
+    ("prc_chain", "Yield ramp [intensity [0, 1]]", "Customer checks [intensity [0, 1]]"),
+])
+def test_decision_panel_shows_only_the_levers_offered_to_the_seat(seat_id, shown, hidden):
+    session = GameSession.new("baseline", 3, [seat_id])
+    box, rc = solara.render(DecisionPanel(session, seat_id, session.version), handle_error=False)
+    labels = lever_labels(rc)
+    assert shown in labels and hidden not in labels
+    expected = {f"{r['label']} [{r['unit']}]" for r in session.seat_lever_rows(seat_id)}
+    assert labels == expected and len(expected) == len(session.model.actor(seat_id).levers)
+
+
+def test_decision_panel_shows_a_running_total_of_the_lab_shares(session):
+    box, rc = solara.render(DecisionPanel(session, "us_lab_a", session.version), handle_error=False)
+    assert "Training + safety + serving = 1 (adds up to 1)." in all_text(box)
+    share_field(rc, "Training").v_model = "0.5"
+    share_field(rc, "Serving").v_model = "0.3"
+    share_field(rc, "Safety").v_model = "0.1"
+    assert "Training + safety + serving = 0.9: must be 1." in all_text(box)
+    share_field(rc, "Safety").v_model = "0.2"
+    assert "Training + safety + serving = 1 (adds up to 1)." in all_text(box)
+    gov, _ = solara.render(DecisionPanel(session, "us_gov", session.version), handle_error=False)
+    assert "Training + safety + serving" not in all_text(gov)
+
+
+def test_decision_panel_names_the_policy_behind_its_proposals(session):
+    from wargame.policies import describe_policy
+
+    box, _ = solara.render(DecisionPanel(session, "us_gov", session.version), handle_error=False)
+    policy = session.seat("us_gov").policy
+    assert describe_policy("us_government", policy) in all_text(box)
+
+
+def test_setup_panel_describes_each_computer_policy_in_plain_words():
+    from wargame.policies import describe_policy
+
+    box, rc = solara.render(SetupPanel(on_start=lambda c: None), handle_error=False)
+    text = all_text(box)
+    assert describe_policy("lab", "cautious") in text or describe_policy("lab", "racing") in text
+    policy = rc.find(v.Select, label="computer policy").widgets[0]  # the first computer seat: an ally
+    policy.v_model = "hawkish"
+    assert describe_policy("ally_government", "hawkish") in all_text(box)
+    described = [w for w in rc.find(v.Html).widgets if "policy-description" in (w.class_ or "")]
+    assert described and not any(isinstance(w, v.VuetifyTemplate) for w in described)  # plain text, not Markdown
+
+
+def test_score_panel_shows_the_score_so_far_and_its_parts_in_plain_words(session):
+    from wargame.tabletop.panels import ScorePanel
+    from wargame.tabletop.session import format_points
+
+    session.step()
+    session.step()
+    box, rc = solara.render(ScorePanel(session, "us_gov", session.version), handle_error=False)
+    text = all_text(box)
+    assert f"score so far {format_points(session.model.seat_scores()['us_gov'])} points" in text
+    assert "after 2 seasons" in text
+    for part in session.score_parts("us_gov"):
+        assert part["label"] in text and format_points(part["points"]) in text
+    assert "licence_revenue" not in text  # components in plain words, not identifiers
+
+
+def test_the_page_shows_a_score_panel_above_each_human_form(tmp_path):
+    box, rc = solara.render(_Layout(str(tmp_path)), handle_error=False)
+    button(rc, "Start game").click()
+    button(rc, "Step season").click()
+    titles = [str(w.children[0]) for w in rc.find(v.CardTitle).widgets if w.children]
+    assert any(t.startswith("US government: score so far") for t in titles)
+    assert any(t.startswith("PRC government: score so far") for t in titles)
+
+
+def test_debrief_shows_the_final_score_of_every_seat(session):
+    from wargame.tabletop.debrief import score_table_rows
+
+    session.play_to_end()
+    box, rc = solara.render(Debrief(session, session.version), handle_error=False)
+    text = all_text(box)
+    assert "Final scores" in text
+    rows = score_table_rows(session)
+    assert [r[0] for r in rows] == [a.name for a in session.model.seats()]
+    from wargame.tabletop.session import format_points
+
+    for actor, row in zip(session.model.seats(), rows, strict=True):
+        assert row[3] == format_points(session.model.seat_scores()[actor.seat])
+        assert row[0] in text and row[4] in text
+    assert rows[0][2] == "human" and any(r[2].startswith("computer (") for r in rows)
+
+
+def test_scenario_text_in_the_score_table_is_plain_text_never_html():
+    from wargame.model import AIRaceModel
+    from wargame.scenario import load_scenario
+    from wargame.tabletop.debrief import ScoreTable
+    from wargame.tabletop.panels import ScorePanel
+
+    evil = "<img src=x onerror=alert(1)>"
+    scenario = load_scenario("baseline").with_overrides({"labs.us_lab_a.name": evil})
+    session = GameSession(AIRaceModel(scenario, seed=2), ["us_lab_a"])
+    session.step()
+    box, rc = solara.render(ScoreTable(session, session.version), handle_error=False)
+    cells = [w for w in rc.find(v.Html, tag="td").widgets if evil in w.children]
+    assert cells  # shown as the text of a table cell
+    markup = [w for w in rc.find(v.VuetifyTemplate).widgets if "onerror" in w.template]
+    markup += [w for w in rc.find(widgets.HTML).widgets if "onerror" in str(w.value)]
+    assert markup == []
+    panel, rc2 = solara.render(ScorePanel(session, "us_lab_a", session.version), handle_error=False)
+    assert evil in all_text(panel)
+    assert not [w for w in rc2.find(v.VuetifyTemplate).widgets if "onerror" in w.template]

@@ -409,3 +409,17 @@ def test_score_labels_cover_every_component_of_every_kind():
     for kind, components in COMPONENTS.items():
         assert set(SCORE_LABELS[kind]) == set(components), kind
     assert (format_points(1.234), format_points(-0.001), format_points(-1234.5)) == ("+1.23", "+0.00", "-1,234.50")
+
+
+def test_a_computed_proposal_shows_short_in_its_field_but_is_submitted_exactly():
+    from wargame.tabletop.session import format_lever_value
+
+    assert [format_lever_value(x) for x in (0.6499999999999999, 0.018602977704525545, 25.0, 1234567.5)] == [
+        "0.65", "0.018603", "25", "1234567.5"]
+    session = GameSession.new("baseline", 1, ["prc_lab_a"])
+    draft = dict(session.drafts["prc_lab_a"])
+    for name in ("training_share", "safety_share", "serving_share"):
+        shown = session.lever_text("prc_lab_a", name)
+        assert len(shown) <= 8 and float(shown) == pytest.approx(draft[name], rel=1e-5, abs=1e-7)
+    session.step()  # untouched fields submit the exact proposal: the shares still sum to 1
+    assert session.model.decision_log[-1]["levers"]["safety_share"] == draft["safety_share"]

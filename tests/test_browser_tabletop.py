@@ -196,6 +196,12 @@ def test_page_renders_offline_set_decision_and_step_two_seasons(tabletop_server,
     visible_chart_png(page, "lead")  # the debrief opens on the lead chart
     page.get_by_text("Debrief:").first.scroll_into_view_if_needed()
     screenshot(page, "10-debrief")
+    scores = page.locator(".score-table")
+    scores.evaluate("e => e.scrollIntoView({block: 'start'})")
+    expect(scores.locator("tbody tr")).to_have_count(len(saved["scenario"]["governments"]) + sum(
+        len(saved["scenario"][group]) for group in ("labs", "chipmakers", "smugglers", "overseas_clouds")))
+    expect(scores.locator("tbody tr").first).to_contain_text("human")
+    screenshot(page, "10b-debrief-final-scores")
     page.get_by_text("Human decisions").evaluate("e => e.scrollIntoView({block: 'start'})")
     screenshot(page, "11-debrief-decisions")
     assert ctx.problems == [], f"the page is not offline-clean: {ctx.problems}"
@@ -327,3 +333,38 @@ def test_seed_above_the_cap_says_the_allowed_range(tabletop_server, tabletop_con
     page.get_by_text("from 0 to 9223372036854775807 (2**63 - 1)").first.wait_for()
     expect(page.get_by_role("button", name="Start game")).to_be_disabled()
     screenshot(page, "15-seed-range")
+
+
+def test_a_lab_seat_sees_only_its_levers_a_running_share_total_and_its_score(tabletop_server, tabletop_context):
+    ctx = tabletop_context()
+    page = open_app(ctx, tabletop_server.url)
+    page.get_by_role("button", name="Start game").wait_for()
+    for seat in ("us_gov", "prc_gov"):  # hand the governments to the computer, take a PRC lab
+        page.locator(f".human-{seat} .v-input--selection-controls__ripple").click()
+    page.locator(".human-prc_lab_a .v-input--selection-controls__ripple").click()
+    expect(page.locator(".policy-prc_lab_a")).to_have_count(0)  # a human seat has no computer policy
+    expect(page.locator(".policy-us_gov")).to_contain_text("Keeps 2026 policy")  # the policy in plain words
+    expect(page.locator(".policy-prc_gov")).to_have_count(1)
+    page.locator(".seat-prc_lab_a").first.scroll_into_view_if_needed()
+    screenshot(page, "16-setup-policy-descriptions")
+    start_game(page)
+    form = page.locator(".decision-prc_lab_a")
+    expect(form.locator(".lever-prc_lab_a-distillation_effort")).to_have_count(1)
+    expect(form.locator(".lever-prc_lab_a-distillation_defence")).to_have_count(0)
+    total = form.locator(".share-total")
+    expect(total).to_contain_text("adds up to 1")
+    form.locator(".lever-prc_lab_a-safety_share input").fill("0.5")
+    expect(total).to_contain_text("must be 1")
+    form.locator(".lever-prc_lab_a-safety_share input").press("Tab")
+    total.scroll_into_view_if_needed()
+    screenshot(page, "17-lab-form-share-total")
+    page.get_by_role("button", name="Reset to policy proposal").click()
+    expect(total).to_contain_text("adds up to 1")
+    step(page, "2026Q4")
+    score = page.locator(".score-prc_lab_a")
+    expect(score).to_contain_text("score so far")
+    expect(score).to_contain_text("Capability against the other labs")
+    expect(score.locator(".score-breakdown tbody tr")).to_have_count(4)
+    score.scroll_into_view_if_needed()
+    screenshot(page, "18-score-panel")
+    assert ctx.problems == [], f"the page is not offline-clean: {ctx.problems}"

@@ -60,3 +60,45 @@ def test_check_reports_missing_markers(tmp_path):
                             cwd=ROOT, timeout=120)
     assert result.returncode == 2
     assert "missing markers" in result.stderr
+
+
+def _tool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("parameter_table", TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_parameter_objective_weight_and_policy_description_is_in_the_document():
+    from wargame.policies import POLICY_DESCRIPTIONS
+    from wargame.scenario import Objectives
+
+    text = DOC.read_text(encoding="utf-8")
+    for name in Parameters.model_fields:
+        assert f"| `{name}` |" in text, f"parameter {name} is missing"
+    objectives = text[text.index("#### Objectives (`[objectives]`)"):text.index("<!-- END GENERATED PARAMETERS -->")]
+    for kind, field in Objectives.model_fields.items():
+        assert f"`[objectives.{kind}]`" in objectives
+        for name, weight in field.annotation.model_fields.items():
+            unit = weight.json_schema_extra["unit"]
+            assert f"| `{name}` | {_tool().fmt_value(weight.default)} | {unit} |" in objectives, (kind, name)
+    for kind, policies in POLICY_DESCRIPTIONS.items():
+        for name, sentence in policies.items():
+            assert f"| `{name}` |" in text and sentence in text, (kind, name)
+
+
+@pytest.mark.parametrize("kind, lever, seats", [
+    ("lab", "distillation_effort", "PRC labs"), ("lab", "distillation_defence", "US labs"),
+    ("lab", "safety_share", "every lab"), ("chipmaker", "yield_ramp", "domestic chain"),
+    ("chipmaker", "compliant_downgraded", "accelerator designer"),
+    ("chipmaker", "customer_checks", "accelerator designer, foundry, tool maker, memory maker"),
+    ("us_government", "safety_dialogue", "the US government"),
+])
+def test_the_lever_tables_say_which_seats_each_lever_is_offered_to(kind, lever, seats):
+    assert _tool().offered_to(kind, lever) == seats
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index(f"#### {_tool().KIND_TITLES[kind]} ("):]
+    row = next(line for line in section.splitlines() if line.startswith(f"| `{lever}` |"))
+    assert f"| {seats} |" in row

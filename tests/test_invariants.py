@@ -7,8 +7,13 @@ and checks, after every season:
 
 - no lab's compute stock is negative;
 - every share is in [0, 1];
-- compute is conserved per lab: the change of stock equals the owned inflows less seizures and
-  depreciation (remote access is rented, not stocked);
+- enmity stays in [0, 5] and rises only after a hostile act: the US control index rose, the PRC
+  retaliated, or a distillation campaign was detected;
+- race pressure is a between-bloc term in [0, 1 + enmity] plus the within-bloc term
+  (:func:`wargame.mechanics.within_bloc_pressure`) of the lab's own-bloc rivals;
+- compute is conserved per lab: the change of stock equals the owned inflows (legal, domestic,
+  smuggled and ``purchased`` with the lab's revenue) less seizures and depreciation (remote access is
+  rented, not stocked);
 - a distilled model never passes its teacher.
 """
 
@@ -21,13 +26,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from agents.lab import Lab
+from agents.lab import SOURCES, Lab
 from wargame.mechanics import (
     MAX_INCIDENT_HAZARD,
     distillation_gain,
     incident_hazard,
     incident_probability,
     seizure_probability,
+    within_bloc_pressure,
 )
 from wargame.model import AIRaceModel
 from wargame.scenario import Parameters, load_scenario
@@ -168,11 +174,13 @@ def play_checked(model: AIRaceModel, check) -> None:
     Args:
         model: A fresh model.
         check: Callable taking the model and a dict of each lab's state before the season
-            (``stock``, ``internal``, and the model's ``enmity``, which labs feel when they perceive).
+            (``stock``, ``internal``, ``purchase``: the compute it ordered with last season's revenue, and the
+            model's ``enmity`` and ``control_index`` at the season's start).
 
     """
     while model.running:
-        before = {lab.seat: {"stock": lab.stock_h100e, "internal": lab.internal_capability, "enmity": model.enmity}
+        before = {lab.seat: {"stock": lab.stock_h100e, "internal": lab.internal_capability, "enmity": model.enmity,
+                             "control_index": model.control_index, "purchase": lab.purchase_h100e}
                   for lab in model.labs}
         model.step()
         check(model, before)
@@ -207,6 +215,8 @@ def in_unit(x: float) -> bool:
 @given(scenarios())
 def test_every_share_in_unit_interval(drawn):
     model, info = drawn
+    p = model.params
+    to_months = 12.0 / math.log(p.frontier_effective_compute_growth_per_year)
 
     def check(model, before):
         for lab in model.labs:
@@ -217,10 +227,24 @@ def test_every_share_in_unit_interval(drawn):
             assert close(d.safety_share + d.training_share + d.serving_share, 1.0), (lab.seat, info)
             assert in_unit(lab.safety_share)
             assert lab.safety_share <= lab.base_safety_share + 1e-12, "pressure can only cut safety"
-            # Labs feel the enmity of the season's start (a major incident may lower it at adjudication).
-            assert 0.0 <= lab.race_pressure <= 1.0 + before[lab.seat]["enmity"] + 1e-12, (lab.race_pressure, info)
-            assert model.enmity <= before[lab.seat]["enmity"]
+            # Labs perceive at the end of the season, after adjudication, so they feel the enmity of now.
+            within = within_bloc_pressure(
+                [(lab.internal_capability - rival.internal_capability) * to_months
+                 for rival in model.labs if rival.bloc == lab.bloc and rival is not lab],
+                p.within_bloc_pressure_weight, p.pressure_scale_months)
+            rivals = sum(rival.bloc == lab.bloc for rival in model.labs) - 1
+            assert 0.0 <= within <= p.within_bloc_pressure_weight * rivals + 1e-12
+            between = lab.race_pressure - within
+            assert -1e-12 <= between <= 1.0 + model.enmity + 1e-12, (lab.seat, lab.race_pressure, within, info)
             assert lab.hazard >= 0.0
+        # Enmity is a state in [0, 5] that rises only after a hostile act this season.
+        start = before[model.labs[0].seat]
+        assert 0.0 <= model.enmity <= 5.0, (model.enmity, info)
+        if model.enmity > start["enmity"] + 1e-12:
+            hostile = (model.control_index > start["control_index"] + 1e-12,
+                       model.government("prc").decision.retaliation > 0.0,
+                       model.detections > 0)
+            assert any(hostile), (model.last_season, start["enmity"], model.enmity, info)
         assert in_unit(model.adoption_share_us), (model.adoption_share_us, info)
         assert in_unit(incident_probability([model.incident_hazard_total]))
         if model.smuggled_h100e > 0:
@@ -251,7 +275,10 @@ def test_compute_is_conserved_per_lab_and_season(drawn):
         for lab in model.labs:
             stock_before = before[lab.seat]["stock"]
             flows = lab.inflow_h100e
-            owned_in = flows["legal"] + flows["domestic"] + flows["smuggled"]
+            assert set(flows) == set(SOURCES) == {"legal", "domestic", "smuggled", "remote", "purchased"}
+            owned_in = flows["legal"] + flows["domestic"] + flows["smuggled"] + flows["purchased"]
+            # What the lab bought with last season's revenue arrives this season, once.
+            assert close(flows["purchased"], before[lab.seat]["purchase"]), (lab.seat, flows, before[lab.seat], info)
             change = lab.stock_h100e - stock_before
             assert close(change, owned_in - lab.seized_h100e - lab.depreciation_h100e), (
                 lab.seat, model.last_season, change, flows, lab.seized_h100e, lab.depreciation_h100e, info)

@@ -2,7 +2,9 @@
 
 - ``race_pressure`` falls as the perceived lead grows (either sign), rises with enmity;
 - ``safety_under_pressure`` falls as pressure rises;
-- in the model, a lab that perceives a smaller lead feels more pressure and keeps a smaller safety share;
+- in the model, a lab's pressure is the between-bloc term of the lead it perceives (at the end of each
+  season, with the enmity of then) plus the within-bloc term of its own bloc's rivals; a lab that perceives a
+  smaller lead feels more pressure and keeps a smaller safety share;
 - over many seeds the loopholes scenario is a closer race than tight controls, with more pressure and less
   safety;
 - visibility can push pressure either way, depending on how close the race is.
@@ -18,7 +20,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from agents.lab import Lab
-from wargame.mechanics import race_pressure, safety_under_pressure
+from wargame.mechanics import race_pressure, safety_under_pressure, within_bloc_pressure
 from wargame.model import AIRaceModel
 from wargame.scenario import load_scenario
 
@@ -56,6 +58,23 @@ def test_race_pressure_is_strictly_decreasing_when_the_lead_is_known(a, b, scale
 def test_race_pressure_grows_with_enmity(lead, uncertainty, scale, e1, e2):
     lo, hi = sorted((e1, e2))
     assert race_pressure(lead, uncertainty, scale, lo) <= race_pressure(lead, uncertainty, scale, hi)
+
+
+@settings(max_examples=300, deadline=None)
+@given(leads, uncertainties, scales, enmities, st.floats(1.0, 10.0), st.floats(1.0, 10.0))
+def test_a_laggard_feels_more_pressure_than_a_leader_at_the_same_gap(lead, uncertainty, scale, enmity, k1, k2):
+    """Asymmetric pressure (Stafford, Trager & Dafoe 2022): behind by L weighs at least as much as ahead by L,
+    more so for a wider laggard range ``k``; it stays in [0, 1 + enmity] and is symmetric at ``k = 1``."""
+    gap = abs(lead)
+    lo, hi = sorted((k1, k2))
+    behind_lo = race_pressure(-gap, uncertainty, scale, enmity, lo)
+    behind_hi = race_pressure(-gap, uncertainty, scale, enmity, hi)
+    ahead = race_pressure(gap, uncertainty, scale, enmity, lo)
+    assert 0.0 <= ahead <= behind_lo + 1e-12 <= behind_hi + 2e-12 <= 1.0 + enmity + 3e-12
+    # A leader that knows it leads feels the same whatever the laggard's range.
+    assert race_pressure(gap, 0.0, scale, enmity, hi) == race_pressure(gap, 0.0, scale, enmity, lo)
+    assert race_pressure(-gap, uncertainty, scale, enmity, 1.0) == pytest.approx(
+        race_pressure(gap, uncertainty, scale, enmity, 1.0), rel=1e-12, abs=1e-300)
 
 
 def test_race_pressure_at_parity_and_far_apart():
@@ -129,41 +148,96 @@ def test_a_closer_race_raises_pressure_across_models():
     """Two scenarios that differ only in PRC compute: the closer race has more pressure and less safety.
 
     Doubling every PRC lab's starting compute narrows the lead by ``12 ln 2 / ln g`` months at the same
-    seed (same random draws). In the first season every lab with the smaller perceived lead feels more
-    pressure and keeps less safety (testing never longer).
+    seed (same random draws) and leaves every gap between labs of one bloc unchanged, so the within-bloc
+    term of the pressure is the same in both. Labs perceive at the end of each season (at the start, before
+    the first), and the first season's decisions follow that perception. Pressure is asymmetric (a laggard
+    feels the race over a wider range), so a perceived lead is "closer" when it is on the same side of zero
+    and smaller in size. Such a lab feels more pressure, then keeps less safety in the first season (testing
+    never longer). Intelligence noise is off so that closeness is exactly a function of the perceived lead.
     """
-    base = load_scenario("baseline")
+    base = load_scenario("baseline").with_overrides({"parameters.intel_noise_months": 0.0})
     closer = base.with_overrides({f"labs.{lab.id}.initial_compute_h100e": 2 * lab.initial_compute_h100e
                                   for lab in base.labs if lab.bloc == "PRC"})
+    g = base.parameters.frontier_effective_compute_growth_per_year
     compared = 0
     for seed in range(30):
         far, near = AIRaceModel(base, seed=seed), AIRaceModel(closer, seed=seed)
-        g = base.parameters.frontier_effective_compute_growth_per_year
         assert far.lead_months - near.lead_months == pytest.approx(12 * math.log(2) / math.log(g))
+        perceived = {lab.seat: (lab.perceived_lead_months, lab.race_pressure) for lab in near.labs}
+        perceived_far = {lab.seat: (lab.perceived_lead_months, lab.race_pressure) for lab in far.labs}
         far.step()
         near.step()
         for lab_far, lab_near in zip(far.labs, near.labs, strict=True):
             assert lab_far.seat == lab_near.seat
-            if abs(lab_near.perceived_lead_months) < abs(lab_far.perceived_lead_months) - 1e-9:
+            lead_near, pressure_near = perceived[lab_near.seat]
+            lead_far, pressure_far = perceived_far[lab_far.seat]
+            if lead_near * lead_far > 0 and abs(lead_near) < abs(lead_far) - 1e-9:
                 compared += 1
-                assert lab_near.race_pressure > lab_far.race_pressure
-                assert lab_near.safety_share < lab_far.safety_share
+                assert pressure_near > pressure_far, (seed, lab_near.seat, lead_near, lead_far)
+                assert lab_near.safety_share < lab_far.safety_share, (seed, lab_near.seat)
                 assert lab_near.decision.testing_quarters <= lab_far.decision.testing_quarters
     assert compared >= 30 * 5, "most labs should perceive a closer race in the closer scenario"
 
 
+def within_term(lab: Lab) -> float:
+    """The within-bloc term of a lab's pressure, from its own-bloc rivals' internal models."""
+    model, p = lab.model, lab.model.params
+    to_months = 12.0 / math.log(p.frontier_effective_compute_growth_per_year)
+    gaps = [(lab.internal_capability - rival.internal_capability) * to_months
+            for rival in model.labs if rival.bloc == lab.bloc and rival is not lab]
+    return within_bloc_pressure(gaps, p.within_bloc_pressure_weight, p.pressure_scale_months)
+
+
+@pytest.mark.parametrize("name", ["baseline", "tight_controls", "loopholes"])
+def test_pressure_is_the_between_bloc_term_of_the_perceived_lead_plus_the_within_bloc_term(name):
+    """At the end of every season each lab's pressure is ``race_pressure`` of what it perceives (with the enmity
+    of now) plus ``within_bloc_pressure`` of its gaps to its own bloc's rivals; labs of one bloc share the
+    perceived lead and its uncertainty."""
+    model = AIRaceModel(name, seed=2)
+    p = model.params
+    seasons = 0
+    while model.running:
+        model.step()
+        seasons += 1
+        for bloc in ("US", "PRC"):
+            labs = [lab for lab in model.labs if lab.bloc == bloc]
+            assert len({(lab.perceived_lead_months, lab.perceived_uncertainty_months) for lab in labs}) == 1
+            for lab in labs:
+                between = race_pressure(lab.perceived_lead_months, lab.perceived_uncertainty_months,
+                                        p.pressure_scale_months, model.enmity, p.laggard_pressure_scale)
+                assert lab.race_pressure == pytest.approx(between + within_term(lab), rel=1e-12, abs=1e-15)
+                assert within_term(lab) > 0.0, "every bloc has rivals, so the within-bloc term is felt"
+    assert seasons == model.total_seasons
+
+
 def test_within_a_season_pressure_ranks_inversely_with_perceived_lead():
-    """All labs share enmity and uncertainty in a season, so pressure is a function of |perceived lead|."""
-    model = AIRaceModel("loopholes", seed=2).run_to_end()
-    frame = model.datacollector.get_agenttype_vars_dataframe(Lab).iloc[len(model.labs):]
+    """With both blocs equally informed and symmetric pressure, the between-bloc term is a function of |lead|.
+
+    Both governments' intelligence budgets are fixed at the same value (same uncertainty) and the laggard
+    scale is 1, so in every season the bloc whose labs perceive the smaller lead (in size) feels the larger
+    between-bloc pressure; within a bloc, a lab closer to its rivals feels more within-bloc pressure.
+    """
+    scenario = load_scenario("loopholes").with_overrides({
+        "governments.us_gov.levers.intelligence_budget_musd": 20.0,
+        "governments.prc_gov.levers.intelligence_budget_musd": 20.0,
+        "parameters.laggard_pressure_scale": 1.0,
+    })
     checked = 0
-    for _, season in frame.groupby(level="Step"):
-        rows = sorted(zip(season["perceived_lead_months"].abs(), season["race_pressure"], strict=True))
-        for (l1, p1), (l2, p2) in zip(rows, rows[1:], strict=False):
-            if l2 - l1 > 1e-9:
-                assert p1 > p2
-                checked += 1
-    assert checked > 30
+    for seed in range(4):
+        model = AIRaceModel(scenario, seed=seed)
+        while model.running:
+            model.step()
+            rows = sorted((abs(lab.perceived_lead_months), lab.race_pressure - within_term(lab)) for lab in model.labs)
+            for (l1, p1), (l2, p2) in zip(rows, rows[1:], strict=False):
+                if l2 - l1 > 1e-9:
+                    assert p1 > p2, (seed, model.last_season, rows)
+                    checked += 1
+                else:
+                    assert p1 == pytest.approx(p2, rel=1e-12)
+            for bloc in ("US", "PRC"):
+                labs = sorted((within_term(lab), lab.race_pressure) for lab in model.labs if lab.bloc == bloc)
+                assert all(a[1] <= b[1] + 1e-12 for a, b in zip(labs, labs[1:], strict=False))
+    assert checked >= 30
 
 
 SEEDS = range(60)

@@ -101,7 +101,8 @@ BRIEFING = re.search(r'briefing = """.*?"""\n', BASELINE_TEXT, re.S).group(0)
 
 BAD = [
     Bad("unknown_top_level_key", BASELINE_TEXT + '\n[cheats]\nlead_months = 99\n', "cheats",
-        (r"unknown field 'cheats'", r"allowed: scenario, parameters, outcome, events, governments, labs")),
+        (r"unknown field 'cheats'", r"allowed: scenario, parameters, outcome, objectives, events, governments, "
+                                   r"labs, chipmakers, smugglers, overseas_clouds$")),
     Bad("unknown_parameter", broken("enmity = 0.6", "enmity = 0.6\nenmty = 0.9"), "parameters.enmty",
         (r"unknown field 'enmty'", r"allowed: .*\benmity\b.*\bvisibility\b")),
     Bad("unknown_lab_key", broken(LAB_A, LAB_A + "secret_weapon = true\n"), "labs[0].secret_weapon",

@@ -22,6 +22,7 @@ SEEDS = 6
 def _load_tool():
     spec = importlib.util.spec_from_file_location("tornado_tool", TOOL)
     module = importlib.util.module_from_spec(spec)
+    sys.modules["tornado_tool"] = module  # dataclasses look their module up while the file executes
     spec.loader.exec_module(module)
     return module
 

@@ -1,9 +1,11 @@
 """Generate the parameter, lever and scenario tables of ``docs/model.md`` from the code's metadata.
 
 The tables are never written by hand: units, defaults, bounds and sources come from the pydantic fields
-of :mod:`wargame.scenario` (``Parameters``, ``Outcome``, ``EventDeck`` and the seat specs) and from
-:data:`wargame.decisions.DECISION_MODELS` (``lever_info()``); the scenario table comes from the shipped
-scenario files. The generated blocks sit between markers in the document::
+of :mod:`wargame.scenario` (``Parameters``, ``Outcome``, ``EventDeck``, ``Objectives`` and the seat specs),
+from :data:`wargame.decisions.DECISION_MODELS` (``lever_info()``) and
+:func:`wargame.decisions.offered_levers` (which seats each lever is offered to), and from
+:data:`wargame.policies.POLICY_DESCRIPTIONS`; the scenario table comes from the shipped scenario files. The
+generated blocks sit between markers in the document::
 
     <!-- BEGIN GENERATED PARAMETERS --> ... <!-- END GENERATED PARAMETERS -->
     <!-- BEGIN GENERATED LEVERS --> ... <!-- END GENERATED LEVERS -->
@@ -32,14 +34,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pydantic import BaseModel  # noqa: E402
 from pydantic.fields import FieldInfo  # noqa: E402
 
-from wargame.decisions import DECISION_MODELS  # noqa: E402
+from wargame.decisions import DECISION_MODELS, offered_levers  # noqa: E402
 from wargame.model import EVENT_DESCRIPTIONS  # noqa: E402
-from wargame.policies import POLICIES  # noqa: E402
+from wargame.policies import POLICIES, POLICY_DESCRIPTIONS  # noqa: E402
 from wargame.scenario import (  # noqa: E402
     ChipmakerSpec,
     EventDeck,
     GovernmentSpec,
     LabSpec,
+    Objectives,
     Outcome,
     OverseasCloudSpec,
     Parameters,
@@ -237,28 +240,112 @@ def parameters_markdown() -> str:
     for spec in _SEAT_SPECS:
         parts.append(f"`{spec.__name__}`")
         parts.append(table(header, field_rows(spec, skip=_COMMON_SEAT_FIELDS)))
+    parts.append(objectives_markdown())
     return "\n\n".join(parts)
 
 
-def _static_policy_values(kind: str) -> dict[str, dict[str, Any]] | None:
-    """Lever values of each named policy of a kind, when they do not depend on the game state."""
+def objectives_markdown() -> str:
+    """The objective weights (``[objectives]``): one table per actor kind, then the incident severities.
+
+    Returns:
+        Markdown: a heading, one table per kind (component, weight, unit, meaning) and the severity table.
+
+    """
+    parts = [
+        "#### Objectives (`[objectives]`)",
+        "Each season a seat scores `sum(weight x component)` over the components of its kind "
+        "(`wargame/scoring.py`; the meaning column gives each formula); its score is the running total. A "
+        "scenario sets the weights under `[objectives.<kind>]`; every default is illustrative: a scenario's "
+        "statement of what the seat plays for. Weights are in [0, 100]; a component that counts against the seat "
+        "(incidents, spending, fines) enters with a minus sign, so its weight stays positive.",
+    ]
+    for kind, field in Objectives.model_fields.items():
+        model = field.annotation
+        if kind == "incident_severity" or not isinstance(model, type) or not issubclass(model, BaseModel):
+            continue
+        rows = [[f"`{name}`", fmt_value(f.default), field_meta(model, name)["unit"], f.description or ""]
+                for name, f in model.model_fields.items()]
+        parts.append(f"`[objectives.{kind}]`: {KIND_TITLES.get(kind, kind)}")
+        parts.append(table(["component", "weight", "unit", "meaning"], rows))
+    severity = Objectives.model_fields["incident_severity"].annotation
+    parts.append("`[objectives.incident_severity]`: severity points of one incident by tier, used by every "
+                 "`incidents` component")
+    parts.append(table(["tier", "severity", "unit", "meaning"],
+                       [[f"`{name}`", fmt_value(f.default), field_meta(severity, name)["unit"], f.description or ""]
+                        for name, f in severity.model_fields.items()]))
+    return "\n\n".join(parts)
+
+
+def _static_policy_values(kind: str) -> dict[str, dict[str, Any]]:
+    """Lever values of the named policies of a kind that do not depend on what the seat observes.
+
+    A policy is static when it returns its values without reading the observation (called with ``None``);
+    a policy that reads it (every ``reactive`` one, and the policies that follow the market or the rules)
+    is left out.
+    """
     values = {}
     for name, policy in POLICIES[kind].items():
         try:
-            values[name] = policy(None, None)
-        except (AttributeError, TypeError):
-            return None
+            values[name] = policy(None)
+        except (AttributeError, TypeError, KeyError):
+            continue
     return values
 
 
+#: Seat roles of each actor kind that change which levers are offered (other kinds: one role for all).
+_ROLES: dict[str, tuple[str | None, ...]] = {
+    "chipmaker": tuple(ChipmakerSpec.model_fields["role"].annotation.__args__),
+}
+_PLURALS = {"lab": "labs", "chipmaker": "chipmakers", "us_government": "governments",
+            "prc_government": "governments", "ally_government": "allies", "smuggler": "networks",
+            "overseas_cloud": "clouds"}
+_EVERY = {"us_government": "the US government", "prc_government": "the PRC government",
+          "ally_government": "every ally", "lab": "every lab", "chipmaker": "every chipmaker",
+          "smuggler": "every smuggling network", "overseas_cloud": "every overseas cloud"}
+
+
+def offered_to(kind: str, lever: str) -> str:
+    """Which seats of a kind a lever is offered to, in words (:func:`wargame.decisions.offered_levers`).
+
+    Args:
+        kind: Actor kind.
+        lever: Lever name.
+
+    Returns:
+        ``"every lab"`` (every seat of the kind), the blocs (``"PRC labs"``), or the roles
+        (``"accelerator designer, foundry"``).
+
+    """
+    roles = _ROLES.get(kind, (None,))
+    combos = [(role, bloc) for role in roles for bloc in ("US", "PRC")]
+    offered = [(role, bloc) for role, bloc in combos if lever in offered_levers(kind, role, bloc)]
+    if len(offered) == len(combos):
+        return _EVERY.get(kind, "every seat")
+    if not offered:
+        return "no seat"
+    if roles == (None,):
+        return " and ".join(f"{bloc} {_PLURALS.get(kind, 'seats')}" for bloc in dict.fromkeys(b for _, b in offered))
+    names = [str(role).replace("_", " ") for role in dict.fromkeys(r for r, _ in offered)]
+    return ", ".join(names)
+
+
 def levers_markdown() -> str:
-    """The LEVERS block: one table per actor kind from ``lever_info()``, with static policy values."""
-    parts = []
+    """The LEVERS block: per actor kind, its levers and its named policies.
+
+    Each lever row gives the seats it is offered to and the values of the static policies (from
+    ``lever_info()`` and :func:`offered_to`); a second table gives each policy's one-sentence description.
+    """
+    parts = [
+        "A lever that cannot apply to a seat is not offered to it (`wargame.decisions.offered_levers`): a "
+        "submitted decision that sets it is refused, and the tabletop's form does not show it. The column "
+        "\"offered to\" says which seats of the kind have each lever. Policies whose values do not depend on "
+        "what the seat observes are shown in extra columns; the others (`reactive`, and those that follow the "
+        "market or the rules) are described below each table.",
+    ]
     for kind, cls in DECISION_MODELS.items():
         policies = _static_policy_values(kind)
-        header = ["lever", "unit", "default", "allowed", "what it does"]
-        if policies:
-            header += [f"`{p}`" for p in policies]
+        header = ["lever", "unit", "default", "allowed", "offered to", "what it does"]
+        header += [f"`{p}`" for p in policies]
         rows = []
         for info in cls.lever_info():
             if info["choices"]:
@@ -267,14 +354,16 @@ def levers_markdown() -> str:
                 allowed = "yes / no"
             else:
                 allowed = f"[{fmt_value(info['minimum'])}, {fmt_value(info['maximum'])}]"
-            row = [f"`{info['name']}`", info["unit"], fmt_value(info["default"]), allowed, info["description"]]
-            if policies:
-                row += [fmt_value(v.get(info["name"])) for v in policies.values()]
+            row = [f"`{info['name']}`", info["unit"], fmt_value(info["default"]), allowed,
+                   offered_to(kind, info["name"]), info["description"]]
+            row += [fmt_value(v.get(info["name"])) for v in policies.values()]
             rows.append(row)
-        names = ", ".join(f"`{p}`" for p in POLICIES[kind])
         parts.append(f"#### {KIND_TITLES.get(kind, kind)} (`{cls.__name__}`)")
         parts.append(table(header, rows))
-        parts.append(f"Named policies: {names}.")
+        descriptions = POLICY_DESCRIPTIONS.get(kind, {})
+        parts.append(table(["policy", "values", "what it does"],
+                           [[f"`{name}`", "static" if name in policies else "reads what the seat observes",
+                             descriptions.get(name, "")] for name in POLICIES[kind]]))
     return "\n\n".join(parts)
 
 
@@ -302,16 +391,20 @@ def scenarios_markdown() -> str:
     scenarios = [load_scenario(n) for n in names]
     reference = scenarios[0]
     defaults = Parameters().model_dump()
+    default_weights = Objectives().model_dump()
     parts = []
     rows = []
     for sc in scenarios:
         changed = {k: v for k, v in sc.parameters.model_dump().items() if v != defaults[k]}
+        weights = {f"{kind}.{k}": v for kind, group in sc.objectives.model_dump().items()
+                   for k, v in group.items() if v != default_weights[kind][k]}
         events = sc.events.model_dump()
         rows.append([f"`{sc.name}`", sc.title, f"{sc.scenario.start}–{sc.scenario.end}",
                      "; ".join(f"`{k}` = {fmt_value(v)}" for k, v in changed.items()) or "all defaults",
+                     "; ".join(f"`{k}` = {fmt_value(v)}" for k, v in weights.items()) or "all defaults",
                      fmt_value([f"{e['season']} {e['event']}" for e in events["scheduled"]])])
     parts.append(table(["scenario", "title", "seasons", "parameters changed from the defaults",
-                        "scheduled injects"], rows))
+                        "objective weights changed from the defaults", "scheduled injects"], rows))
 
     seat_ids: list[str] = []
     for sc in scenarios:
@@ -322,7 +415,10 @@ def scenarios_markdown() -> str:
         ref = by_id[0].get(seat_id)
         first = ref or next(b[seat_id] for b in by_id if seat_id in b)
         numbers = _seat_numbers(first)
-        row = [f"`{seat_id}`", first.name, seat_kind(first),
+        kind = seat_kind(first)
+        if kind == "chipmaker":  # its role decides which levers it is offered
+            kind += f" ({first.role.replace('_', ' ')})"
+        row = [f"`{seat_id}`", first.name, kind,
                "; ".join(f"{k} = {fmt_value(v)}" for k, v in numbers.items())]
         for i, seats in enumerate(by_id):
             seat = seats.get(seat_id)

@@ -358,6 +358,8 @@ def report(a: Analysis, checks: Checks) -> str:
             best = column[order[0]].mean_se
             out.append(f"-- vs {opponent}: best response {order[0]} "
                        f"({_strategy(a, group, order[0]).description}): {best[0]:.2f} ± {best[1]:.2f}")
+            out.append("   components of the best response (mean points): " + ", ".join(
+                f"{c}={v:+.2f}" for c, v in column[order[0]].components.items()))
             for rank, name in enumerate(order[:TOP], start=1):
                 m, se = column[name].mean_se
                 out.append(f"   {rank}. {name:<11} {m:9.2f} ± {se:5.2f}  {_strategy(a, group, name).description}")

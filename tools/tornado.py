@@ -18,7 +18,7 @@ The generated block in ``docs/model.md`` sits between ``<!-- BEGIN GENERATED TOR
 
 Usage::
 
-    .venv/bin/python tools/tornado.py --seeds 200 --jobs 2 --write docs/model.md   # full run, ~15-25 min
+    .venv/bin/python tools/tornado.py --seeds 200 --jobs 2 --write docs/model.md   # ~67,000 runs: 10-30 min
     .venv/bin/python tools/tornado.py --seeds 20 --only enmity,visibility        # print the table only
 """
 
@@ -270,10 +270,28 @@ class Row:
         """Largest absolute paired change of P from the defaults over the two sides (share of runs)."""
         return max((abs(s.delta) for s in self.stats[scenario].values()), default=0.0)
 
+    def lead_swing(self, scenario: str) -> float:
+        """Largest absolute paired change of the mean final lead over the two sides (months)."""
+        return max((abs(s.lead_delta) for s in self.stats[scenario].values()), default=0.0)
+
     @property
     def max_swing(self) -> float:
         """Largest :meth:`swing` over the conclusions."""
         return max(self.swing(sc) for sc, _ in CONCLUSIONS)
+
+    def sort_key(self, scenario: str | None = None) -> tuple[float, float, str]:
+        """Order of rows: largest swing of P first, then largest lead change (months), then name.
+
+        Args:
+            scenario: Rank by this conclusion only, or by the largest over both when ``None``.
+
+        Returns:
+            A key for :func:`sorted`.
+
+        """
+        scenarios = [scenario] if scenario else [sc for sc, _ in CONCLUSIONS]
+        return (-max(self.swing(sc) for sc in scenarios), -max(self.lead_swing(sc) for sc in scenarios),
+                self.pert.name)
 
 
 @dataclass
@@ -299,7 +317,7 @@ def run_tornado(names: Sequence[str], seeds: Sequence[int], jobs: int = 2,
         progress: Called with a progress line now and then (e.g. ``print`` to stderr), or ``None``.
 
     Returns:
-        The :class:`Result`, rows sorted by the largest absolute swing first.
+        The :class:`Result`, rows sorted by the largest absolute swing first (ties: largest lead change).
 
     """
     seeds = list(seeds)
@@ -345,7 +363,7 @@ def run_tornado(names: Sequence[str], seeds: Sequence[int], jobs: int = 2,
             row.stats[scenario] = {side: side_stat(results[(scenario, p.name, side)], ref)
                                    for side in SIDES if (scenario, p.name, side) in results}
         rows.append(row)
-    rows.sort(key=lambda r: (-r.max_swing, r.pert.name))
+    rows.sort(key=lambda r: r.sort_key())
     return Result(seeds, base, rows, len(tasks) * len(seeds), seconds, jobs)
 
 
@@ -477,10 +495,10 @@ def robustness_paragraph(result: Result) -> str:
 def plot(result: Result, path: Path, top: int = TOP_N) -> Path:
     """Draw the two-panel tornado chart (PNG) and return its path.
 
-    Each panel shows the ``top`` parameters with the largest swing of that probability: a bar from the
-    default's value to the value at the low setting (blue) and at the high setting (orange), with whiskers of
-    +/- 1.96 paired standard errors, the default (solid line) with its Wilson 95% band, and the 0.5 threshold
-    (dashed).
+    Each panel shows up to ``top`` parameters with the largest swing of that probability (parameters that move
+    no run are left out and counted in the panel): a bar from the default's value to the value at the low
+    setting (blue) and at the high setting (orange), with whiskers of +/- 1.96 paired standard errors, the
+    default (solid line) with its Wilson 95% band, and the 0.5 threshold (dashed).
 
     Args:
         result: A :class:`Result`.
@@ -497,12 +515,13 @@ def plot(result: Result, path: Path, top: int = TOP_N) -> Path:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    n_rows = min(top, len(result.rows))
+    moving = {sc: [r for r in result.rows if r.swing(sc) > 0] for sc, _ in CONCLUSIONS}
+    n_rows = max(1, min(top, max(len(m) for m in moving.values())))
     fig, axes = plt.subplots(1, len(CONCLUSIONS), figsize=(16, 1.2 + 0.42 * max(n_rows, 4)), dpi=110)
     colours = {"low": "#3b6fb6", "high": "#e07b39"}
     for ax, (scenario, outcome) in zip(np.atleast_1d(axes), CONCLUSIONS, strict=True):
         base = result.base[scenario]
-        rows = sorted(result.rows, key=lambda r, sc=scenario: (-r.swing(sc), r.pert.name))[:n_rows]
+        rows = sorted(moving[scenario], key=lambda r, sc=scenario: r.sort_key(sc))[:n_rows]
         xs = [base.p, FLIP_THRESHOLD]
         labels = []
         for i, row in enumerate(rows):
@@ -517,24 +536,26 @@ def plot(result: Result, path: Path, top: int = TOP_N) -> Path:
                 xs += [stat.p - Z95 * stat.se, stat.p + Z95 * stat.se]
             p = row.pert
             labels.append((y, f"{p.name}  ({fmt_num(p.low)} | {fmt_num(p.high)})"))
-        ax.axvspan(*base.ci, color="#bbbbbb", alpha=0.35, lw=0)
+        ax.axvspan(*base.ci, color="#e4e4e4", lw=0, zorder=0)
+        still = len(result.rows) - len(moving[scenario])
         ax.axvline(base.p, color="black", lw=1.2)
         ax.axvline(FLIP_THRESHOLD, color="#c0392b", lw=1.0, ls="--")
         ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=9)
         ax.set_ylim(-0.7, n_rows - 0.3)
         pad = 0.03
         ax.set_xlim(max(0.0, min(xs) - pad), min(1.0, max(xs) + pad))
-        ax.set_xlabel(f"P({outcome}) in {scenario} (share of {len(result.seeds)} runs)")
+        ax.set_xlabel(f"P({outcome}) in {scenario} (share of {len(result.seeds)} runs)"
+                      + (f"\n{still} of {len(result.rows)} parameters move no run: not shown" if still else ""))
         ax.set_title(f"P({outcome}) in {scenario}: default {base.p:.3f}", fontsize=11)
         ax.grid(axis="x", color="#dddddd", lw=0.6)
         ax.set_axisbelow(True)
     handles = [Patch(color=colours["low"], label=f"low (default x {LOW_FACTOR:g})"),
                Patch(color=colours["high"], label=f"high (default x {HIGH_FACTOR:g})"),
-               Patch(color="#bbbbbb", alpha=0.6, label="default, Wilson 95%"),
+               Patch(color="#e4e4e4", label="default, Wilson 95%"),
                plt.Line2D([], [], color="#c0392b", ls="--", label=f"threshold {FLIP_THRESHOLD:g}")]
     fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=9)
     fig.suptitle(f"One-at-a-time sensitivity to illustrative parameters ({len(result.seeds)} common seeds; "
-                 f"top {n_rows} by swing per panel; whiskers ±1.96 paired SE)", fontsize=12)
+                 f"largest swings first; whiskers ±1.96 paired SE)", fontsize=12)
     fig.tight_layout(rect=(0, 0.04, 1, 0.96))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
@@ -644,7 +665,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{doc}: {exc}", file=sys.stderr)
             return 2
     scenario_diffs = [f"{sc}.{n}" for sc, _ in CONCLUSIONS for n in names
-                      if getattr(load_scenario(sc).parameters, n) != Parameters.model_fields[n].default]
+                      if getattr(_scenario(sc).parameters, n) != Parameters.model_fields[n].default]
     if scenario_diffs:
         print(f"note: these scenarios set a value other than the field default (the rows still use the default's "
               f"x{LOW_FACTOR:g}/x{HIGH_FACTOR:g}): {', '.join(scenario_diffs)}", file=sys.stderr)

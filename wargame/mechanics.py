@@ -156,7 +156,7 @@ REMOTE_RULE_LEVEL = {"open": 0.0, "kyc": 0.5, "ban": 1.0}
 
 def control_index(threshold_h100e: float, licences: bool, enforcement_musd: float, remote_rule: str,
                   ally_pressure: float, anti_distillation: float) -> float:
-    """How tight US controls are, in [0, 1]: the mean of six lever positions.
+    """How tight US controls are, in [0, 1]: the mean of five lever positions.
 
     Licensed sales (1 - threshold / 0.5, or 1 with no licences), enforcement (budget / USD 500M, capped),
     the remote-access rule (open 0, kyc 0.5, ban 1), ally pressure and anti-distillation measures.
@@ -170,15 +170,17 @@ def control_index(threshold_h100e: float, licences: bool, enforcement_musd: floa
 
 def next_enmity(enmity: float, control_rise: float, retaliation: float, detections: int, mutual_dialogue: float,
                 major_incidents: int, control_hostility: float, retaliation_hostility: float,
-                distillation_hostility: float, dialogue_relief: float, incident_relief: float) -> float:
+                distillation_hostility: float, dialogue_relief: float, incident_relief: float,
+                smuggling_tolerance: float = 0.0, smuggling_hostility: float = 0.0) -> float:
     """Enmity after a season: hostile acts raise it, mutual dialogue and major incidents lower it.
 
-    ``e' = e + h_c * max(0, dC) + h_r * retaliation + h_d * detections - r_d * dialogue * e - r_i * majors``,
+    ``e' = e + h_c * max(0, dC) + h_r * retaliation + h_s * tolerance + h_d * detections - r_d * dialogue * e
+    - r_i * majors``,
     kept in [0, 5] (illustrative form; the direction follows Armstrong et al. 2016 and Stafford et al. 2022:
     enmity scales the race, talks after shocks ease it).
     """
     e = (enmity + control_hostility * max(0.0, control_rise) + retaliation_hostility * retaliation
-         + distillation_hostility * detections - dialogue_relief * mutual_dialogue * enmity
+         + smuggling_hostility * smuggling_tolerance + distillation_hostility * detections - dialogue_relief * mutual_dialogue * enmity
          - incident_relief * major_incidents)
     return min(5.0, max(0.0, e))
 

@@ -130,9 +130,9 @@ class AIRaceModel(mesa.Model):
             self.flow_graph.add_node(node, pos=pos)
 
         spec = self.scenario_spec
-        # Agents are created in the order they act within their phase: the US and PRC governments before
-        # allies, US labs before PRC labs (PRC labs distil deployed US models), chokepoint holders before
-        # chip producers.
+        # Agents are created in the order they act within their phase: governments (which all decide on last
+        # season's public rules), US labs before PRC labs (PRC labs distil deployed US models), chokepoint
+        # holders before chip producers.
         role_rank = {"us": 0, "prc": 1, "ally": 2}
         self.governments = [Government(self, s) for s in sorted(spec.governments, key=lambda s: role_rank[s.role])]
         self.labs = [Lab(self, s) for s in sorted(spec.labs, key=lambda s: s.bloc != "US")]
@@ -149,11 +149,15 @@ class AIRaceModel(mesa.Model):
         self._update_leads()
         self.initial_lead_months = self.lead_months
         self.initial_compute_ratio = compute_ratio(self)
-        self.public_rules = self._snapshot_rules()
-        self.previous_rules = self.public_rules
-        self.control_index = us_control_index(self.public_rules["us_government"])
         self.score_totals: dict[str, dict[str, float]] = {
             a.seat: dict.fromkeys(COMPONENTS[a.kind], 0.0) for a in self.seats()}
+        # The rules in force before the first season are what each government's policy proposes from the
+        # scenario's lever defaults, so a scenario that starts tight does not count as tightening in season 1.
+        self.public_rules = self.previous_rules = self._snapshot_rules()
+        for government in self.governments:
+            government.decision = government.proposed_decision()
+        self.public_rules = self.previous_rules = self._snapshot_rules()
+        self.control_index = us_control_index(self.public_rules["us_government"])
         self._perceive()
 
         reporters = dict(MODEL_REPORTERS)
@@ -386,7 +390,7 @@ class AIRaceModel(mesa.Model):
             - ``rules`` and ``previous_rules``: the governments' public moves in force and those of the season
               before (:meth:`_snapshot_rules`); ``enmity``, ``adoption_share_us``, ``chip_market_index``,
               ``major_incidents_last_season``;
-            - ``news``: the news of the last two seasons that is public or private to the seat's bloc;
+            - ``news``: the news of the last season and of this one so far, public or private to the seat's bloc;
             - ``score``: the seat's score so far (points).
 
         Raises:
@@ -402,8 +406,8 @@ class AIRaceModel(mesa.Model):
         sd = p.intel_noise_months * (1.0 - v)
         signal = self.lead_internal_months + sd * self.intel_error[bloc]
         estimate = (1.0 - v) * self.lead_months + v * signal
-        compute_sd = 0.5 * (1.0 - v)
-        recent = {self.last_season, season_label(self.start_index + self.seasons_played - 2)}
+        compute_sd = p.intel_compute_noise_log * (1.0 - v)
+        recent = {self.season, self.last_season}
         return {
             "seat": seat, "kind": actor.kind, "bloc": bloc, "season": self.season,
             "seasons_left": self.end_index - self.start_index + 1 - self.seasons_played,
@@ -425,9 +429,20 @@ class AIRaceModel(mesa.Model):
             "adoption_share_us": self.adoption_share_us,
             "chip_market_index": self.chip_market_index,
             "major_incidents_last_season": self.major_incidents_last_season,
-            "news": [n for n in self.news if n["season"] in recent and n["audience"] in ("public", bloc)],
+            "news": self._recent_news(recent, bloc),
             "score": sum(self.score_totals[seat].values()),
         }
+
+    def _recent_news(self, seasons: set[str], bloc: str) -> list[dict[str, Any]]:
+        """News of the given seasons that is public or private to ``bloc``, oldest first."""
+        items = []
+        for item in reversed(self.news):
+            if item["season"] not in seasons:
+                break
+            if item["audience"] in ("public", bloc):
+                items.append(item)
+        items.reverse()
+        return items
 
     # --------------------------------------------------------------- flows
     def record_flow(self, origin: str, dest: str, kind: str, h100e: float) -> None:
@@ -466,6 +481,7 @@ class AIRaceModel(mesa.Model):
 
     def deliver_purchases(self, bloc: str, origin: str) -> float:
         """Deliver the compute a bloc's labs bought with last season's revenue; returns the H100e delivered."""
+        self._purchases_delivered.add(bloc)
         total = 0.0
         for lab in self.labs:
             if lab.bloc == bloc and lab.purchase_h100e > 0:
@@ -488,14 +504,32 @@ class AIRaceModel(mesa.Model):
                 lab.allocation_weight = w / total
 
     # ----------------------------------------------------------- grey market
-    def seizure_share(self) -> float:
-        """Share of smuggled volume enforcement seizes this season (a smuggling bust seizes 70% of the rest)."""
+    def seizure_share(self, include_events: bool = True) -> float:
+        """Share of smuggled volume enforcement seizes this season.
+
+        Args:
+            include_events: Whether a smuggling bust this season counts (it seizes 70% of what enforcement
+                misses). Smugglers plan without it: a bust is a surprise.
+
+        """
         p = self.params
         seize = seizure_probability(self.government("us").decision.enforcement_budget_musd, p.seizure_rate_per_musd,
                                     p.max_seizure_share)
-        if self.event_active("smuggling_bust"):
+        if include_events and self.event_active("smuggling_bust"):
             seize = 1.0 - (1.0 - seize) * 0.3
         return seize
+
+    def charge_diversion(self, shipped_h100e: float) -> None:
+        """Fine the US designer for smuggled chips diverted through distributors it did not check.
+
+        ``shipped * (1 - checks) * violation_fine * diversion_fine_share * P(enforcement finds it)``, USD.
+        """
+        p = self.params
+        detect = seizure_probability(self.government("us").decision.enforcement_budget_musd, p.seizure_rate_per_musd)
+        for maker in self.chipmakers:
+            if maker.role == "accelerator_designer":
+                maker.penalty_busd += (shipped_h100e * (1.0 - maker.decision.customer_checks)
+                                       * p.violation_fine_usd_per_h100e * p.diversion_fine_share * detect / 1e9)
 
     def prc_import_gap(self) -> float:
         """The PRC's unmet demand for imported accelerators this season, relative to reference demand.
@@ -536,6 +570,9 @@ class AIRaceModel(mesa.Model):
         self.previous_rules = self.public_rules
         self.public_rules = self._snapshot_rules()
         self._phase(Chipmaker, "supply")  # 2. supply
+        for bloc in ("US", "PRC"):  # purchases of a bloc with no producer seated arrive from its own market
+            if bloc not in self._purchases_delivered:
+                self.deliver_purchases(bloc, origin=bloc)
         self._phase(Smuggler, "move")  # 3. grey market
         self._phase(OverseasCloud, "rent")
         self._phase(Lab, "work")  # 4. labs
@@ -568,6 +605,7 @@ class AIRaceModel(mesa.Model):
         self.licence_revenue_musd = 0.0
         self.foundry_output_factor = 1.0
         self.season_severity = 0.0
+        self._purchases_delivered: set[str] = set()
         deck = self.scenario_spec.events
         events_rng = self.streams["events"]
         draws = events_rng.random(len(EVENT_NAMES))
@@ -617,7 +655,8 @@ class AIRaceModel(mesa.Model):
         detections = sum(lab.distillation_detected for lab in self.labs)
         self.enmity = next_enmity(self.enmity, index - self.control_index, prc.retaliation, detections, dialogue,
                                   sum(majors.values()), p.enmity_control_hostility, p.enmity_retaliation_hostility,
-                                  p.enmity_distillation_hostility, p.dialogue_enmity_relief, p.incident_enmity_relief)
+                                  p.enmity_distillation_hostility, p.dialogue_enmity_relief, p.incident_enmity_relief,
+                                  prc.smuggling_tolerance, p.enmity_smuggling_hostility)
         if index > self.control_index + 0.05:
             self.add_news("policy", f"Washington tightens export controls (control index {index:.2f}); "
                           f"enmity rises to {self.enmity:.2f}.")

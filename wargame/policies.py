@@ -174,7 +174,9 @@ def _lab(sensitivity_param: str, distillation_effort: float, behind_boost: float
 # ------------------------------------------------------------------------------------------ firms
 def _chipmaker(customer_checks: float, yield_ramp: float) -> Policy:
     def policy(obs: Observation) -> dict[str, Any]:
-        return {"compliant_downgraded": True, "customer_checks": customer_checks, "yield_ramp": yield_ramp}
+        # A designer keeps its downgraded line only while it earns more than the line costs.
+        offer = obs["own"]["expected_prc_sales_busd"] > obs["params"].downgraded_product_cost_busd
+        return {"compliant_downgraded": offer, "customer_checks": customer_checks, "yield_ramp": yield_ramp}
 
     return policy
 
@@ -256,8 +258,10 @@ POLICY_DESCRIPTIONS: dict[str, dict[str, str]] = {
                     "its bloc is behind.",
     },
     "chipmaker": {
-        "compliant": "Checks its customers carefully and invests moderately in yield.",
-        "revenue_first": "Checks customers lightly to keep sales and invests heavily in yield.",
+        "compliant": "Checks its customers carefully, invests moderately in yield, and sells a downgraded chip "
+                     "to the PRC while that earns more than it costs.",
+        "revenue_first": "Checks customers lightly to keep sales, invests heavily in yield, and sells a "
+                         "downgraded chip to the PRC while that earns more than it costs.",
     },
     "smuggler": {
         "profit_seeking": "Ships the volume that maximises expected profit given the PRC's unmet demand and "

@@ -111,8 +111,6 @@ class Parameters(_Strict):
         0.012, "per USD million per quarter", "illustrative",
         "Seizure hazard bought by one USD million of enforcement; P(seize) = 1 - exp(-rate * budget).",
         ge=0.0, le=1.0)
-    smuggling_deterrence: float = param(
-        1.5, "elasticity", "illustrative", "How strongly seizure risk deters smuggled volume.", ge=0.0, le=10.0)
     smuggling_demand_boost: float = param(
         1.0, "ratio", "illustrative", "Extra smuggling demand when legal sales to the PRC are cut off.",
         ge=0.0, le=10.0)
@@ -141,9 +139,6 @@ class Parameters(_Strict):
         0.3, "share [0, 1]", "illustrative; foreign-foundry dies found in PRC accelerators (press 2024, "
         "secondary)", "Extra PRC domestic output from foreign foundries when customer checks are lax.",
         ge=0.0, le=2.0)
-    subsidy_effect_per_busd: float = param(
-        0.005, "share per USD billion", "illustrative", "Extra PRC domestic output growth per USD billion of subsidy.",
-        ge=0.0, le=1.0)
     retaliation_output_cut: float = param(
         0.1, "share [0, 1]", "illustrative", "Cut in US chip output under full critical-mineral retaliation.",
         ge=0.0, le=1.0)
@@ -260,10 +255,12 @@ class Parameters(_Strict):
         0.6, "share [0, 1]", "illustrative; enforcement never stops most transshipment (CNAS 2025)",
         "Largest share of smuggled volume any enforcement budget seizes.", ge=0.0, le=1.0)
     smuggler_margin_usd_per_h100e: float = param(
-        8_000.0, "USD per H100e", "illustrative; smuggled chips sell at a premium (press, secondary)",
+        12_000.0, "USD per H100e", "illustrative; smuggled chips sell at a premium of roughly 1.5-2x list "
+        "(press, secondary)",
         "Smugglers' margin per delivered H100e when the market is unsaturated.", ge=0.0, le=1e6)
     smuggler_seizure_loss_usd_per_h100e: float = param(
-        10_000.0, "USD per H100e", "illustrative", "Smugglers' loss per seized H100e.", ge=0.0, le=1e6)
+        6_000.0, "USD per H100e", "illustrative; buyers often pay up front, so a seizure costs the network its "
+        "fee and fines rather than the chip", "Smugglers' loss per seized H100e.", ge=0.0, le=1e6)
     cloud_rental_price_usd_per_h100e: float = param(
         5_000.0, "USD per H100e-quarter", "illustrative; ~USD 2.3 per GPU-hour (press, secondary)",
         "Rent an overseas cloud earns per H100e-quarter rented to PRC labs.", ge=0.0, le=1e6)
@@ -276,6 +273,22 @@ class Parameters(_Strict):
     kyc_voluntary_block_share: float = param(
         0.3, "share [0, 1]", "illustrative", "Share of PRC rentals a cloud's own know-your-customer checks "
         "turn away under an open rule (entity-listed and fraudulent customers).", ge=0.0, le=1.0)
+    designer_checked_sales_share: float = param(
+        0.2, "share [0, 1]", "illustrative; Singapore and Malaysia billed ~20% of the leading designer's "
+        "revenue in 2024 (filings via press, secondary)", "Share of the US designer's sales that go through "
+        "the distributors its customer checks screen (what the checks cost it).", ge=0.0, le=1.0)
+    diversion_fine_share: float = param(
+        0.2, "share [0, 1]", "illustrative", "Share of the per-H100e violation fine the US designer pays for "
+        "smuggled chips diverted through distributors it did not check, when enforcement finds them.",
+        ge=0.0, le=1.0)
+    downgraded_product_cost_busd: float = param(
+        0.1, "USD billion per quarter", "illustrative; the leading designer wrote down ~USD 5.5B of H20 stock "
+        "when licences were withdrawn in April 2025 (filing via press, secondary)", "Cost to the designer "
+        "of keeping a compliant downgraded product line for the PRC market.", ge=0.0, le=100.0)
+    chokepoint_fine_share: float = param(
+        0.5, "share of PRC revenue", "illustrative", "Fine on a chokepoint chipmaker with no customer checks "
+        "whose government is fully aligned, as a share of its PRC revenue at no alignment, times the chance "
+        "enforcement finds it.", ge=0.0, le=10.0)
     diversion_check_effect: float = param(
         0.5, "share [0, 1]", "illustrative", "Cut in smuggled supply when the US designer's distributor "
         "checks are at full strength.", ge=0.0, le=1.0)
@@ -355,6 +368,15 @@ class Parameters(_Strict):
     licensed_price_elasticity: float = param(
         1.5, "elasticity", "illustrative", "Fall of PRC demand for licensed chips as the revenue share raises "
         "their price: demand x (1 + share)^-e.", ge=0.0, le=10.0)
+    incident_pause_revenue_loss: float = param(
+        0.5, "share [0, 1]", "illustrative", "Share of serving revenue a lab loses while its releases are paused "
+        "after a major incident.", ge=0.0, le=1.0)
+    intel_compute_noise_log: float = param(
+        0.5, "log-units", "illustrative", "Spread of a bloc's estimate of the other bloc's compute with no "
+        "visibility (scaled by 1 - effective visibility).", ge=0.0, le=3.0)
+    enmity_smuggling_hostility: float = param(
+        0.05, "enmity per quarter", "illustrative", "Rise of enmity per quarter of full PRC tolerance of "
+        "smuggling.", ge=0.0, le=5.0)
     incident_pause_quarters: int = param(
         1, "quarters", "illustrative", "Quarters a lab may not release after a major or catastrophic "
         "incident (serving revenue halves meanwhile).", ge=0, le=8)
@@ -393,7 +415,7 @@ class USGovernmentObjectives(_Strict):
     incidents: float = weight(1.0, "points per severity point", "Minus the severity of every AI incident.")
     licence_revenue: float = weight(0.2, "points per USD billion", "Licence revenue share collected.")
     industry_revenue: float = weight(0.005, "points per USD billion", "Revenue of US chipmakers (sales to US "
-                                     "labs and licensed PRC sales).")
+                                     "labs and licensed PRC sales) and of US-bloc overseas clouds.")
     allies: float = weight(1.0, "points per unit of friction", "Minus the pressure allies resent plus pressure "
                            "applied.")
     fiscal: float = weight(1.0, "points per USD billion", "Minus spending on enforcement, intelligence, "

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from wargame.model import AIRaceModel
 
+#: Points of US ally relations lost per unit of ally pressure applied, whatever the allies do (illustrative:
+#: pressing allies strains relations even when they comply).
+ALLY_PRESSURE_STRAIN = 0.2
 #: Score components of each actor kind, in report order.
 COMPONENTS: dict[str, tuple[str, ...]] = {
     "us_government": ("lead", "adoption", "incidents", "licence_revenue", "industry_revenue", "allies", "fiscal"),
@@ -48,8 +51,9 @@ def season_components(model: AIRaceModel, actor) -> dict[str, float]:
             "adoption": 2.0 * (model.adoption_share_us - 0.5),
             "incidents": -model.season_severity,
             "licence_revenue": model.licence_revenue_musd / 1000.0,
-            "industry_revenue": sum(c.revenue_busd for c in model.chipmakers if c.jurisdiction == "US"),
-            "allies": -(friction + 0.2 * d.ally_pressure),
+            "industry_revenue": (sum(c.revenue_busd for c in model.chipmakers if c.jurisdiction == "US")
+                                 + sum(c.revenue_busd for c in model.clouds if c.bloc == "US")),
+            "allies": -(friction + ALLY_PRESSURE_STRAIN * d.ally_pressure),
             "fiscal": -actor.spend_busd,
         }
     if kind == "prc_government":

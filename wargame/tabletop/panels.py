@@ -103,9 +103,12 @@ def SetupPanel(on_start: Callable[[dict[str, Any]], None], error: str = "") -> s
         seed_problem = str(exc)
 
     def toggle(seat_id: str, value: bool) -> None:
-        new = set(chosen)
-        (new.add if value else new.discard)(seat_id)
-        set_humans(sorted(new))
+        def update(current: list[str] | None) -> list[str]:  # from the latest state: quick clicks all count
+            new = set(current) if current is not None else {s.id for s in seats if s.kind in DEFAULT_HUMAN_KINDS}
+            (new.add if value else new.discard)(seat_id)
+            return sorted(new)
+
+        set_humans(update)
 
     def start() -> None:
         if scenario is None or seed_problem:
@@ -132,23 +135,24 @@ def SetupPanel(on_start: Callable[[dict[str, Any]], None], error: str = "") -> s
             solara.Markdown("Switch a seat on to give it to a player; the computer plays every other seat "
                             "with the policy chosen here.")
             for seat in seats:
-                with solara.Row(classes=[f"seat-row seat-{seat.id}"], style={"align-items": "center"}):
-                    solara.Switch(label=f"{seat.name} ({KIND_LABELS.get(seat.kind, seat.kind)}, {seat.bloc})",
-                                  value=seat.id in chosen, on_value=lambda v, s=seat.id: toggle(s, v),
-                                  classes=[f"human-{seat.id}"])
-                    if seat.id in chosen:
-                        solara.Text("human player", style={"color": "#1f5fa8"})
-                    else:
-                        solara.Select(
-                            "computer policy", values=policy_names(seat.kind),
-                            value=policies.get(seat.id, seat.policy),
-                            on_value=lambda v, s=seat.id: set_policies({**policies, s: v}),
-                            style={"max-width": "14em"}, dense=True,
-                        )
-                if seat.id not in chosen:
-                    solara.Text(policy_description(seat.kind, policies.get(seat.id, seat.policy)),
-                                classes=[f"policy-description policy-{seat.id}"],
-                                style={**SMALL_TEXT, "margin": "-8px 0 8px 0"})
+                with solara.Column(gap="0px", classes=[f"seat-{seat.id}"], style={"margin-bottom": "10px"}):
+                    with solara.Row(classes=[f"seat-row seat-{seat.id}"], style={"align-items": "center"}):
+                        solara.Switch(label=f"{seat.name} ({KIND_LABELS.get(seat.kind, seat.kind)}, {seat.bloc})",
+                                      value=seat.id in chosen, on_value=lambda v, s=seat.id: toggle(s, v),
+                                      classes=[f"human-{seat.id}"])
+                        if seat.id in chosen:
+                            solara.Text("human player", style={"color": "#1f5fa8"})
+                        else:
+                            solara.Select(
+                                "computer policy", values=policy_names(seat.kind),
+                                value=policies.get(seat.id, seat.policy),
+                                on_value=lambda v, s=seat.id: set_policies({**policies, s: v}),
+                                style={"max-width": "14em"}, dense=True,
+                            )
+                    if seat.id not in chosen:  # plain text: what the chosen computer policy does
+                        solara.Text(policy_description(seat.kind, policies.get(seat.id, seat.policy)),
+                                    classes=[f"policy-description policy-{seat.id}"],
+                                    style={**SMALL_TEXT, "margin": "-14px 0 0 52px"})
             solara.Button("Start game", on_click=start, color="primary",
                           disabled=scenario is None or bool(seed_problem), classes=["start-game"])
 

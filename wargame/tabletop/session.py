@@ -1022,11 +1022,21 @@ def coerce_lever(row: dict[str, Any] | None, value: Any) -> Any:
 
 
 def format_lever_value(value: Any) -> str:
-    """The text a numeric field shows for a value: ``25`` for 25.0, ``0.15``, ``1e+16``."""
+    """The text a numeric field shows for a value: ``25`` for 25.0, ``0.15``, ``1e+16``, ``0.018603``.
+
+    A computed proposal such as ``0.6499999999999999`` or ``0.018602977704525545`` shows at most 6 significant
+    digits (``0.65``, ``0.018603``; two decimals from 100,000 up). The draft keeps the exact value until the
+    player types, so an untouched field submits exactly what the policy proposed (a lab's shares still sum
+    to 1).
+    """
     value = _plain(value)
     if isinstance(value, float):
-        text = repr(value)
-        return text[:-2] if text.endswith(".0") else text
+        if value.is_integer() or not math.isfinite(value):
+            text = repr(value)
+            return text[:-2] if text.endswith(".0") else text
+        if abs(value) >= 1e5:
+            return f"{value:.2f}".rstrip("0").rstrip(".")
+        return f"{value:.6g}"
     return "" if value is None else str(value)
 
 
