@@ -186,8 +186,8 @@ class LabDecision(Decision):
                                   ge=0.0, le=1.0)
     safety_share: float = lever(0.10, "share of compute [0, 1]", "Compute put into safety work and evals.",
                                 ge=0.0, le=1.0)
-    serving_share: float = lever(0.35, "share of compute [0, 1]", "Compute serving deployed models: earns revenue, which buys compute.",
-                                 ge=0.0, le=1.0)
+    serving_share: float = lever(0.35, "share of compute [0, 1]",
+                                 "Compute serving deployed models: earns revenue, which buys compute.", ge=0.0, le=1.0)
     testing_quarters: int = lever(
         1, "quarters", "Pre-release testing before a trained model may be released.", ge=0, le=4
     )

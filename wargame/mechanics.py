@@ -180,8 +180,8 @@ def next_enmity(enmity: float, control_rise: float, retaliation: float, detectio
     enmity scales the race, talks after shocks ease it).
     """
     e = (enmity + control_hostility * max(0.0, control_rise) + retaliation_hostility * retaliation
-         + smuggling_hostility * smuggling_tolerance + distillation_hostility * detections - dialogue_relief * mutual_dialogue * enmity
-         - incident_relief * major_incidents)
+         + smuggling_hostility * smuggling_tolerance + distillation_hostility * detections
+         - dialogue_relief * mutual_dialogue * enmity - incident_relief * major_incidents)
     return min(5.0, max(0.0, e))
 
 

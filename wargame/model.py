@@ -38,8 +38,8 @@ from wargame.mechanics import (
     seizure_probability,
 )
 from wargame.policies import us_control_index
-from wargame.scoring import COMPONENTS, season_components
 from wargame.scenario import EVENT_NAMES, JURISDICTIONS, Scenario, load_scenario
+from wargame.scoring import COMPONENTS, season_components
 from wargame.seasons import parse_season, season_label
 
 FLOW_KINDS = ("legal", "smuggled", "remote")
