@@ -138,6 +138,15 @@ def test_news_log_lists_news_newest_season_first(session):
     assert text.index("<strong>2026Q4</strong>") < text.index("<strong>2026Q3</strong>")
 
 
+def test_news_log_marks_news_known_only_to_one_bloc(session):
+    session.model.add_news("labs", "A secret gain.", audience="PRC")
+    session.model.add_news("labs", "A public release.")
+    box, _ = solara.render(NewsLog(session, session.version), handle_error=False)
+    text = all_text(box)
+    assert "A secret gain. <em>(known only to the PRC bloc)</em>" in text
+    assert "A public release.</li>" in text
+
+
 def test_save_load_panel_offers_download_and_upload(session):
     uploads = []
     box, rc = solara.render(SaveLoadPanel(session, on_upload=lambda d, n: uploads.append((d, n))),
@@ -489,8 +498,7 @@ def test_score_panel_shows_the_score_so_far_and_its_parts_in_plain_words(session
     session.step()
     box, rc = solara.render(ScorePanel(session, "us_gov", session.version), handle_error=False)
     text = all_text(box)
-    assert f"score so far {format_points(session.model.seat_scores()['us_gov'])} points" in text
-    assert "after 2 seasons" in text
+    assert f"{format_points(session.model.seat_scores()['us_gov'])} points so far, after 2 seasons" in text
     for part in session.score_parts("us_gov"):
         assert part["label"] in text and format_points(part["points"]) in text
     assert "licence_revenue" not in text  # components in plain words, not identifiers
@@ -501,8 +509,9 @@ def test_the_page_shows_a_score_panel_above_each_human_form(tmp_path):
     button(rc, "Start game").click()
     button(rc, "Step season").click()
     titles = [str(w.children[0]) for w in rc.find(v.CardTitle).widgets if w.children]
-    assert any(t.startswith("US government: score so far") for t in titles)
-    assert any(t.startswith("PRC government: score so far") for t in titles)
+    assert titles.index("US government: score") < titles.index("US government: decisions for 2026Q4")
+    assert titles.index("PRC government: score") < titles.index("PRC government: decisions for 2026Q4")
+    assert "points so far, after 1 season" in all_text(box)
 
 
 def test_debrief_shows_the_final_score_of_every_seat(session):

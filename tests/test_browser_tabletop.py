@@ -362,7 +362,7 @@ def test_a_lab_seat_sees_only_its_levers_a_running_share_total_and_its_score(tab
     expect(total).to_contain_text("adds up to 1")
     step(page, "2026Q4")
     score = page.locator(".score-prc_lab_a")
-    expect(score).to_contain_text("score so far")
+    expect(score.locator(".score-total")).to_contain_text("points so far, after 1 season")
     expect(score).to_contain_text("Capability against the other labs")
     expect(score.locator(".score-breakdown tbody tr")).to_have_count(4)
     score.scroll_into_view_if_needed()

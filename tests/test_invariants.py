@@ -8,7 +8,7 @@ and checks, after every season:
 - no lab's compute stock is negative;
 - every share is in [0, 1];
 - enmity stays in [0, 5] and rises only after a hostile act: the US control index rose, the PRC
-  retaliated, or a distillation campaign was detected;
+  retaliated or tolerated smuggling, or a distillation campaign was detected;
 - race pressure is a between-bloc term in [0, 1 + enmity] plus the within-bloc term
   (:func:`wargame.mechanics.within_bloc_pressure`) of the lab's own-bloc rivals;
 - compute is conserved per lab: the change of stock equals the owned inflows (legal, domestic,
@@ -19,6 +19,7 @@ and checks, after every season:
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 
@@ -36,7 +37,7 @@ from wargame.mechanics import (
     within_bloc_pressure,
 )
 from wargame.model import AIRaceModel
-from wargame.scenario import Parameters, load_scenario
+from wargame.scenario import Parameters, load_scenario, validate_scenario
 
 SCENARIOS = ("baseline", "tight_controls", "loopholes")
 BASE = {name: load_scenario(name) for name in SCENARIOS}
@@ -65,6 +66,14 @@ SWEPT = (
     "incident_safety_effect",
     "adoption_speed",
     "adoption_price_advantage_prc",
+    "enmity_control_hostility",
+    "enmity_retaliation_hostility",
+    "enmity_smuggling_hostility",
+    "enmity_distillation_hostility",
+    "dialogue_enmity_relief",
+    "incident_enmity_relief",
+    "within_bloc_pressure_weight",
+    "laggard_pressure_scale",
 )
 
 #: Seat fields drawn too, with their ranges. Compute stocks span their whole validated range. Smuggler
@@ -241,9 +250,11 @@ def test_every_share_in_unit_interval(drawn):
         start = before[model.labs[0].seat]
         assert 0.0 <= model.enmity <= 5.0, (model.enmity, info)
         if model.enmity > start["enmity"] + 1e-12:
+            prc = model.government("prc").decision
             hostile = (model.control_index > start["control_index"] + 1e-12,
-                       model.government("prc").decision.retaliation > 0.0,
-                       model.detections > 0)
+                       prc.retaliation > 0.0 and p.enmity_retaliation_hostility > 0.0,
+                       prc.smuggling_tolerance > 0.0 and p.enmity_smuggling_hostility > 0.0,
+                       model.detections > 0 and p.enmity_distillation_hostility > 0.0)
             assert any(hostile), (model.last_season, start["enmity"], model.enmity, info)
         assert in_unit(model.adoption_share_us), (model.adoption_share_us, info)
         assert in_unit(incident_probability([model.incident_hazard_total]))
@@ -328,6 +339,66 @@ def test_distilled_model_never_exceeds_its_teacher(drawn):
             assert c["teacher"] == best_us_deployed
 
     play_checked(model, check)
+
+
+@pytest.mark.parametrize("role,bloc", [("accelerator_designer", "US"), ("domestic_chain", "PRC"), (None, "US")])
+def test_bought_compute_arrives_once_whatever_the_producers(role, bloc):
+    """Labs receive what they bought with last season's revenue exactly once a season: with a second producer
+    of their bloc (which also delivers purchases) and with no producer at all (purchases come from the market)."""
+    data = copy.deepcopy(BASE["baseline"].model_dump())
+    if role is None:
+        data["chipmakers"] = [c for c in data["chipmakers"] if c["role"] != "accelerator_designer"]
+    else:
+        extra = copy.deepcopy(next(c for c in data["chipmakers"] if c["role"] == role))
+        extra["id"], extra["name"] = f"second_{role}", f"Second {role}"
+        data["chipmakers"].append(extra)
+    model = AIRaceModel(validate_scenario(data, source="test"), seed=0)
+    while model.running:
+        ordered = {lab.seat: lab.purchase_h100e for lab in model.labs}
+        model.step()
+        for lab in model.labs:
+            assert close(lab.inflow_h100e["purchased"], ordered[lab.seat]), (lab.seat, model.last_season)
+    assert any(lab.inflow_h100e["purchased"] > 0 for lab in model.labs if lab.bloc == bloc)
+
+
+HOSTILITY = ("enmity_control_hostility", "enmity_retaliation_hostility", "enmity_smuggling_hostility",
+             "enmity_distillation_hostility")
+
+
+def hostile_acts(model: AIRaceModel, control_before: float) -> dict[str, bool]:
+    """Which hostile acts happened in the season just played (keyed by the parameter that weighs each)."""
+    prc = model.government("prc").decision
+    return {"enmity_control_hostility": model.control_index > control_before + 1e-12,
+            "enmity_retaliation_hostility": prc.retaliation > 0.0,
+            "enmity_smuggling_hostility": prc.smuggling_tolerance > 0.0,
+            "enmity_distillation_hostility": model.detections > 0}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+@pytest.mark.parametrize("source", (None, *HOSTILITY))
+def test_enmity_rises_only_with_the_hostile_acts_that_count(name, source):
+    """With every hostility weight 0 enmity never rises; with one weight on, it rises only in seasons with that
+    act. The US turns hawkish in the 4th season (a tightening) so every act happens in some game."""
+    overrides = {f"parameters.{h}": (1.0 if h == source else 0.0) for h in HOSTILITY}
+    scenario = BASE[name].with_overrides(overrides)
+    rises = 0
+    for seed in range(3):
+        model = AIRaceModel(scenario, seed=seed)
+        while model.running:
+            if model.seasons_played == 3:
+                model.submit_decision("us_gov", {"remote_access_rule": "ban", "enforcement_budget_musd": 400.0,
+                                                 "anti_distillation": 1.0, "ally_pressure": 1.0})
+            enmity, control = model.enmity, model.control_index
+            model.step()
+            acts = hostile_acts(model, control)
+            assert 0.0 <= model.enmity <= 5.0
+            if model.enmity > enmity + 1e-12:
+                rises += 1
+                assert source is not None and acts[source], (name, seed, model.last_season, source, acts)
+    if source is None:
+        assert rises == 0
+    elif name == "loopholes" or source != "enmity_distillation_hostility":
+        assert rises > 0, f"{source} should raise enmity somewhere in {name}"
 
 
 def test_distillation_at_full_strength_reaches_the_teacher_exactly():

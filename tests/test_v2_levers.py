@@ -100,7 +100,8 @@ def test_a_scenario_fixing_a_lever_not_offered_fails_validation(override):
     with pytest.raises(ScenarioError) as exc:
         load_scenario("baseline").with_overrides(override)
     message = str(exc.value)
-    assert f"levers' (seat {seat})" in message and f"lever {lever!r} does not apply to seat {seat!r}" in message, message
+    assert f"levers' (seat {seat})" in message, message
+    assert f"lever {lever!r} does not apply to seat {seat!r}" in message, message
     assert message.startswith(f"baseline with overrides: field '{group}[")
 
 

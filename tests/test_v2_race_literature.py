@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from agents.lab import Lab
 from wargame.model import AIRaceModel
 from wargame.scenario import Scenario, load_scenario, validate_scenario
 
@@ -40,11 +41,13 @@ def paired(a: list[float], b: list[float]) -> tuple[float, float]:
 
 def summaries(scenario: Scenario, seeds: range, measure: Callable[[AIRaceModel], dict[str, float]] | None = None
               ) -> dict[str, list[float]]:
-    """Per key, the list over seeds of a finished game's summary (plus ``measure(model)`` if given)."""
+    """Per key, the list over seeds of a finished game's summary and its final internal lead (months), plus
+    ``measure(model)`` if given."""
     out: dict[str, list[float]] = {}
     for seed in seeds:
         model = AIRaceModel(scenario, seed=seed).run_to_end()
         row = {k: v for k, v in model.summary().items() if isinstance(v, int | float)}
+        row["final_lead_internal_months"] = model.lead_internal_months
         if measure is not None:
             row |= measure(model)
         for key, value in row.items():
@@ -74,11 +77,18 @@ def test_more_enmity_gives_more_incidents(enmity_runs):
     assert mean > 2 * se, ("incident counts", mean, se)
 
 
-def test_more_enmity_does_not_widen_the_us_lead(enmity_runs):
-    """v1 let hostile US labs cut safety into training and widen the lead; safety cut under pressure no longer
-    buys the leader a bigger training run."""
-    mean, se = paired(enmity_runs[0.2]["final_lead_months"], enmity_runs[1.5]["final_lead_months"])
+def test_more_enmity_does_not_help_the_leader_through_freed_compute(enmity_runs):
+    """v1 let hostile US labs cut safety into training and widen the lead. The lead of internal (trained) models
+    is what freed compute would buy: it must not widen."""
+    mean, se = paired(enmity_runs[0.2]["final_lead_internal_months"], enmity_runs[1.5]["final_lead_internal_months"])
     assert mean < 2 * se, (mean, se)
+
+
+def test_more_enmity_does_not_widen_the_us_lead(enmity_runs):
+    """Nor the lead of deployed models, the one that decides S1/S2: a course must not teach that enmity helps the
+    leader (issue 7, "Implausible directions")."""
+    mean, se = paired(enmity_runs[0.2]["final_lead_months"], enmity_runs[1.5]["final_lead_months"])
+    assert mean < 2 * se, (f"more enmity widens the deployed US lead by {mean:.2f} +- {se:.2f} months", mean, se)
 
 
 # ----------------------------------------------------------------------------- (b) labs per bloc
@@ -97,7 +107,8 @@ def with_labs(name: str, bloc: str, add: int = 0, remove: tuple[str, ...] = ()) 
         extra["id"], extra["name"] = f"{bloc.lower()}_lab_new_{i}", f"New {bloc} lab {i}"
         labs.append(extra)
     mine = [lab for lab in labs if lab["bloc"] == bloc]
-    shares, compute = sum(lab["chip_allocation_share"] for lab in mine), sum(lab["initial_compute_h100e"] for lab in mine)
+    shares = sum(lab["chip_allocation_share"] for lab in mine)
+    compute = sum(lab["initial_compute_h100e"] for lab in mine)
     for lab in mine:
         lab["chip_allocation_share"] /= shares
         lab["initial_compute_h100e"] *= total_compute / compute
@@ -108,8 +119,6 @@ def with_labs(name: str, bloc: str, add: int = 0, remove: tuple[str, ...] = ()) 
 def mean_safety_of(seats: tuple[str, ...]) -> Callable[[AIRaceModel], dict[str, float]]:
     """A measure: the mean safety share of some labs over the seasons played (read from the lab frame)."""
     def measure(model: AIRaceModel) -> dict[str, float]:
-        from agents.lab import Lab
-
         frame = model.datacollector.get_agenttype_vars_dataframe(Lab).iloc[len(model.labs):]
         return {"safety_of_common_labs": float(frame[frame["seat"].isin(seats)]["safety_share"].mean())}
 
@@ -163,12 +172,13 @@ def flows(model: AIRaceModel) -> dict[str, float]:
     return out
 
 
+US_LABS = ("us_lab_a", "us_lab_b", "us_lab_c")
 LOOPHOLES: dict[str, dict[str, Any]] = {
     "smuggling": {"governments.us_gov.levers.enforcement_budget_musd": 1000.0,
                   "governments.prc_gov.levers.smuggling_tolerance": 0.0},
     "remote_access": {"governments.us_gov.levers.remote_access_rule": "ban"},
     "distillation": {"governments.us_gov.levers.anti_distillation": 1.0,
-                     **{f"labs.{lab}.levers.distillation_defence": 1.0 for lab in ("us_lab_a", "us_lab_b", "us_lab_c")}},
+                     **{f"labs.{lab}.levers.distillation_defence": 1.0 for lab in US_LABS}},
     "chip_sales": {"governments.us_gov.levers.licences_downgraded": False},
 }
 #: What each closing cuts (a flow that must fall) and what may substitute for it.

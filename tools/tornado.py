@@ -470,23 +470,30 @@ def robustness_paragraph(result: Result) -> str:
                 head += f"no one-at-a-time change lifts it to {FLIP_THRESHOLD:g} (highest: {_setting(*extreme)})."
             lines.append(head)
             continue
+        # Settings that keep the point estimate on the right side but whose interval reaches the threshold.
+        close = [t for t in every if t not in flips and t[2].ci[0] <= FLIP_THRESHOLD]
+        close_text = ""
+        if close:
+            close_text = (f" Close calls (P ≥ {FLIP_THRESHOLD:g} but {FLIP_THRESHOLD:g} inside the 95% interval): "
+                          + "; ".join(_setting(*t) for t in close) + ".")
         if not flips:
             robust.append(claim)
             lines.append(head + f"**robust**: it holds at all {n_settings} one-at-a-time settings (lowest: "
-                         f"{_setting(*extreme)}).")
+                         f"{_setting(*extreme)})." + close_text)
             continue
         clear = [t for t in flips if t[2].ci[1] < FLIP_THRESHOLD]
         names = sorted({t[0].pert.name for t in flips})
         text = (f"**not robust**: {len(flips)} of {n_settings} settings ({len(names)} parameter(s)) push it below "
                 f"{FLIP_THRESHOLD:g}, {len(clear)} of them clearly (whole 95% interval below): ")
         text += "; ".join(_setting(*t) + (" clearly" if t in clear else "") for t in flips) + "."
-        lines.append(head + text)
+        lines.append(head + text + close_text)
     inert = [r.pert.name for r in result.rows
              if all(s.delta == 0 and s.se == 0 for st in r.stats.values() for s in st.values())]
     lines.append("")
     lines.append(f"Robust conclusions (hold at every one-at-a-time setting): {', '.join(robust)}." if robust else
                  "No conclusion holds at every one-at-a-time setting.")
     if inert:
+        lines.append("")
         lines.append(f"{len(inert)} of {len(result.rows)} parameters move no run across an outcome threshold, at "
                      "either end and in either scenario: " + ", ".join(f"`{n}`" for n in sorted(inert)) + ".")
     return "\n".join(lines)
@@ -545,7 +552,8 @@ def plot(result: Result, path: Path, top: int = TOP_N) -> Path:
         pad = 0.03
         ax.set_xlim(max(0.0, min(xs) - pad), min(1.0, max(xs) + pad))
         ax.set_xlabel(f"P({outcome}) in {scenario} (share of {len(result.seeds)} runs)"
-                      + (f"\n{still} of {len(result.rows)} parameters move no run: not shown" if still else ""))
+                      + f"\nshown: the {len(rows)} largest of {len(moving[scenario])} parameters that move a run"
+                      + (f"; {still} move none" if still else ""))
         ax.set_title(f"P({outcome}) in {scenario}: default {base.p:.3f}", fontsize=11)
         ax.grid(axis="x", color="#dddddd", lw=0.6)
         ax.set_axisbelow(True)

@@ -263,8 +263,9 @@ class AIRaceModel(mesa.Model):
 
     # ------------------------------------------------------ decisions from outside
     def default_decision(self, seat: str) -> dict[str, Any]:
-        """The lever values the seat's policy would choose now (to prefill a human seat's form)."""
-        return self.actor(seat).proposed_decision().model_dump()
+        """The values of the seat's offered levers that its policy would choose now (to prefill a form)."""
+        actor = self.actor(seat)
+        return {k: v for k, v in actor.proposed_decision().model_dump().items() if k in actor.levers}
 
     def submit_decision(self, seat: str, levers: dict[str, Any] | Decision) -> Decision:
         """Supply a decision for a seat for the next season (the hook for human seats and replay).
@@ -480,7 +481,9 @@ class AIRaceModel(mesa.Model):
             self.remote_access_h100e += h100e
 
     def deliver_purchases(self, bloc: str, origin: str) -> float:
-        """Deliver the compute a bloc's labs bought with last season's revenue; returns the H100e delivered."""
+        """Deliver the compute a bloc's labs bought with last season's revenue, once a season; returns the H100e."""
+        if bloc in self._purchases_delivered:  # a second producer of the bloc delivers nothing more
+            return 0.0
         self._purchases_delivered.add(bloc)
         total = 0.0
         for lab in self.labs:

@@ -270,10 +270,11 @@ def ScorePanel(session: GameSession, seat_id: str, version: int) -> solara.Eleme
     seat = session.seat(seat_id)
     parts = session.score_parts(seat_id)
     played = session.seasons_played
-    with solara.Card(f"{seat.name}: score so far {format_points(session.score(seat_id))} points",
-                     classes=[f"score-{seat_id}", "score-panel"],
-                     subtitle=f"after {played} season{'s' if played != 1 else ''}; each season adds weight x "
-                              "component"):
+    with solara.Card(f"{seat.name}: score", classes=[f"score-{seat_id}", "score-panel"],
+                     subtitle="Each season adds weight x component for each objective."):
+        solara.Text(f"{format_points(session.score(seat_id))} points so far, after {played} "
+                    f"season{'s' if played != 1 else ''}", classes=["score-total"],
+                    style={"font-size": "1.1em", "font-weight": "bold"})
         PlainTable(["Objective", "How it counts", "Points"],
                    [[p["label"], f"{p['meaning']} Weight {format_value(p['weight'], 3)}.", format_points(p["points"])]
                     for p in parts], classes=["score-breakdown"], numeric=(2,))
@@ -320,7 +321,10 @@ def FacilitatorControls(session: GameSession, act: Callable[[Callable[[], None]]
 
 @solara.component
 def NewsLog(session: GameSession, version: int, limit: int = 80) -> solara.Element:
-    """What happened, newest season first: seizures, releases, distillation, incidents, ally moves, events."""
+    """What happened, newest season first: seizures, releases, distillation, incidents, ally moves, events.
+
+    News private to one bloc (an undetected distillation gain) is marked as known only to that bloc.
+    """
     news = list(session.model.news)[-limit:]
     by_season: dict[str, list[dict[str, Any]]] = {}
     for item in news:
@@ -333,7 +337,9 @@ def NewsLog(session: GameSession, version: int, limit: int = 80) -> solara.Eleme
             lines.append(f"**{season}**\n")
             for item in by_season[season]:
                 phase = item.get("phase") or item.get("kind") or ""
-                lines.append(f"- *{phase}*: {item.get('text', '')}")
+                audience = item.get("audience", "public")
+                secret = "" if audience == "public" else f" *(known only to the {audience} bloc)*"
+                lines.append(f"- *{phase}*: {item.get('text', '')}{secret}")
             lines.append("")
         if lines:
             solara.Markdown("\n".join(lines), style={"max-height": "420px", "overflow-y": "auto"})
