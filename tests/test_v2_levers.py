@@ -130,8 +130,8 @@ def test_a_lab_giving_only_some_of_its_shares_gets_a_clear_error(model, given):
         model.submit_decision("us_lab_a", given)
     message = str(exc.value)
     assert "give training_share, safety_share and serving_share together" in message
-    missing_given = ", ".join(s for s in LAB_SHARES if s in given)
-    assert f"got only {missing_given}" in message
+    given_shares = ", ".join(s for s in LAB_SHARES if s in given)
+    assert f"got only {given_shares}" in message
     model.step()
     assert model.decision_log == []
 

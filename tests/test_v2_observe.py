@@ -120,7 +120,7 @@ def test_the_estimate_sd_shrinks_with_the_intelligence_budget_and_with_visibilit
     for (lead_a, comp_a), (lead_b, comp_b) in zip(by_visibility, by_visibility[1:], strict=False):
         assert lead_b < lead_a and comp_b < comp_a, by_visibility
     assert by_visibility[-1] == (0.0, 0.0), "full visibility: the estimate is exact"
-    # The US budget buys the US nothing about... the PRC's estimate of the US does not change.
+    # The US budget sharpens only the US estimate: the PRC's estimate of the US does not change.
     assert sd_at(0.0, 0.3, "prc_gov") == sd_at(1000.0, 0.3, "prc_gov")
 
 

@@ -4,14 +4,15 @@ Each comparison runs two variants of a scenario on the same seeds (common random
 source of randomness), and compares the mean of the per-seed differences with its standard error:
 
 (a) more enmity (``parameters.enmity`` 0.2 vs 1.5 in ``baseline``) gives less safety and more incidents, and
-    does not widen the US lead through freed compute (Armstrong, Bostrom & Shulman 2016; Stafford, Trager &
-    Dafoe 2022);
+    widens neither the lead of internal models (freed compute) nor the deployed lead that decides S1/S2
+    (Armstrong, Bostrom & Shulman 2016; Stafford, Trager & Dafoe 2022);
 (b) more labs per bloc gives less safety per lab (Armstrong et al. 2016): the same labs keep less safety when
     they have more rivals, with their bloc's compute unchanged;
 (c) visibility pushes pressure both ways (Emery-Xu, Park & Trager): in the close race of ``loopholes`` more
     visibility raises mean pressure, in the wide race of ``tight_controls`` it lowers it;
-(d) closing each loophole of ``loopholes`` (smuggling, remote access, distillation, chip sales) either moves
-    the final lead toward the US or is met by a substitute flow, which the test names and checks.
+(d) closing each loophole of ``loopholes`` (smuggling, remote access, distillation, chip sales) cuts its flow
+    and either moves the final lead toward the US or is met by a substitute flow, which the test names and
+    checks; a substitute never brings in more compute than the closing took away.
 
 Margins are 3 standard errors of the paired differences.
 """

@@ -356,10 +356,15 @@ class AIRaceModel(mesa.Model):
                                                       * gov.decision.intelligence_budget_musd)
 
     def _snapshot_rules(self) -> dict[str, Any]:
-        """Public moves of the governments: the US and PRC decisions and every ally's alignment."""
+        """Public moves of the governments.
+
+        The US and PRC decisions (less their covert intelligence budgets) and every ally's alignment.
+        """
+        secret = {"intelligence_budget_musd"}
         return {
-            "us_government": self._by_role["us"].decision.model_dump(),
-            "prc_government": self._by_role["prc"].decision.model_dump(),
+            "us_government": {k: v for k, v in self._by_role["us"].decision.model_dump().items() if k not in secret},
+            "prc_government": {k: v for k, v in self._by_role["prc"].decision.model_dump().items()
+                               if k not in secret},
             "allies": {g.seat: g.decision.control_alignment for g in self.governments if g.role == "ally"},
         }
 
@@ -537,7 +542,7 @@ class AIRaceModel(mesa.Model):
     def prc_import_gap(self) -> float:
         """The PRC's unmet demand for imported accelerators this season, relative to reference demand.
 
-        ``(reference - legal) / reference``, in [-0.5, 1]: the reference is what the PRC would import at the
+        ``(reference - legal) / reference``, in [-10, 1]: the reference is what the PRC would import at the
         H20-class threshold, and ``legal`` is what licensed sales actually delivered, whoever cut them: a US
         ban, a designer refusing to sell, or Beijing's own buy-domestic guidance (buyers turned away from
         licensed chips turn to smugglers and overseas clouds too).
@@ -547,19 +552,24 @@ class AIRaceModel(mesa.Model):
         if reference <= 0:
             return 0.0
         legal = self.inflow_h100e("PRC", "legal")
-        return min(1.0, max(-0.5, (reference - legal) / reference))
+        return min(1.0, max(-10.0, (reference - legal) / reference))
 
     def smuggling_market(self, smuggler: Smuggler) -> float:
         """What PRC buyers absorb from a smuggling network at a premium this season, H100e.
 
-        ``base volume * market index * (1 + boost * import gap) * (0.5 + PRC tolerance)
-        * (1 - diversion_check_effect * designer checks)``.
+        ``max(base / 2, base + boost * (reference - legal)) * (0.5 + PRC tolerance)
+        * (1 - diversion_check_effect * designer checks)``, with ``base`` the network's volume grown with the
+        chip market and ``reference - legal`` the H100e of licensed supply the PRC wanted and did not get
+        (:meth:`prc_import_gap`), so each lost licensed H100e adds at most ``boost`` H100e of demand, and
+        licensed sales above the reference shrink the market down to half its base.
         """
         p = self.params
         checks = [c.decision.customer_checks for c in self.chipmakers if c.role == "accelerator_designer"]
         check = sum(checks) / len(checks) if checks else 0.0
-        return (smuggler.base_volume_h100e * self.chip_market_index
-                * max(0.0, 1.0 + p.smuggling_demand_boost * self.prc_import_gap())
+        base = smuggler.base_volume_h100e * self.chip_market_index
+        reference = p.prc_legal_chip_demand * REFERENCE_THRESHOLD_H100E * self.chip_market_index
+        shortfall = self.prc_import_gap() * reference / max(1, len(self.smugglers))
+        return (max(0.5 * base, base + p.smuggling_demand_boost * shortfall)
                 * (0.5 + self.government("prc").decision.smuggling_tolerance)
                 * (1.0 - p.diversion_check_effect * check))
 

@@ -109,10 +109,11 @@ def _prc_reactive(obs: Observation) -> dict[str, Any]:
     us = obs["rules"]["us_government"]
     cut_off = not us["licences_downgraded"] or us["chip_threshold_h100e"] <= 0
     shaken = obs["major_incidents_last_season"] > 0
+    hostile = max(0.0, obs["enmity"] - 0.6)  # a hostile climate mobilises Beijing beyond the rules themselves
     return {
-        "domestic_subsidy_busd": 3.0 + 12.0 * us_now + 8.0 * behind,
+        "domestic_subsidy_busd": 3.0 + 12.0 * us_now + 8.0 * behind + 6.0 * hostile,
         "buy_domestic": 0.8 if cut_off else 0.2 + 0.3 * us_now,
-        "smuggling_tolerance": _clip(0.4 + 0.6 * us_now),
+        "smuggling_tolerance": _clip(0.4 + 0.6 * us_now + 0.2 * hostile),
         "retaliation": _clip(2.0 * tightened + 0.4 * us_now - 0.1),
         "open_weights_push": 0.8 if obs["adoption_share_us"] > 0.5 else 0.5,
         "intelligence_budget_musd": 20.0 + 60.0 * us_now,
@@ -164,7 +165,9 @@ def _lab(sensitivity_param: str, distillation_effort: float, behind_boost: float
             "testing_quarters": int(testing),
             "release": True,
             "open_weights": bloc == "PRC" and prc["open_weights_push"] >= 0.5,
-            "distillation_effort": distillation_effort if (bloc == "PRC" and own["distils"]) else 0.0,
+            # A distilling laggard races by copying: its effort grows with the pressure it feels.
+            "distillation_effort": (min(1.0, distillation_effort * (0.6 + 0.4 * pressure))
+                                    if (bloc == "PRC" and own["distils"]) else 0.0),
             "distillation_defence": min(1.0, 0.2 + 0.5 * us["anti_distillation"]) if bloc == "US" else 0.0,
         }
 
@@ -242,7 +245,7 @@ POLICY_DESCRIPTIONS: dict[str, dict[str, str]] = {
                    "retaliation on critical minerals.",
         "dovish": "Small subsidies, buys licensed US chips, clamps down on smuggling and seeks talks.",
         "reactive": "Answers US tightening with subsidies, smuggling tolerance and mineral retaliation, and "
-                    "spends more the further behind it believes it is.",
+                    "spends more the further behind it believes it is and the more hostile relations become.",
     },
     "ally_government": {
         "status_quo": "Matches US controls partly, more as Washington presses.",
@@ -252,7 +255,7 @@ POLICY_DESCRIPTIONS: dict[str, dict[str, str]] = {
     },
     "lab": {
         "racing": "Cuts safety work and testing sharply as the race tightens, serving more with what it saves; a "
-                  "fast follower distils hard.",
+                  "fast follower distils hard, harder under pressure.",
         "cautious": "Keeps most of its safety work and testing under pressure; distils little.",
         "reactive": "Races like a racing lab, and harder still (more training, less safety) when it believes "
                     "its bloc is behind.",

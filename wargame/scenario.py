@@ -112,7 +112,9 @@ class Parameters(_Strict):
         "Seizure hazard bought by one USD million of enforcement; P(seize) = 1 - exp(-rate * budget).",
         ge=0.0, le=1.0)
     smuggling_demand_boost: float = param(
-        1.0, "ratio", "illustrative", "Extra smuggling demand when legal sales to the PRC are cut off.",
+        0.6, "H100e of demand per H100e of licensed supply lost", "illustrative; CNAS (2025): smuggling rises "
+        "when legal supply is cut, but does not replace it fully", "Extra smuggling demand per H100e of licensed "
+        "supply the PRC wanted and did not get (a US ban, a designer refusing to sell, buy-domestic guidance).",
         ge=0.0, le=10.0)
     kyc_block_share: float = param(
         0.6, "share [0, 1]", "illustrative", "Share of remote-access rentals a KYC rule blocks when applied.",
