@@ -58,7 +58,8 @@ class Chipmaker(Actor):
         share = rules["revenue_share"]
         chips = (p.prc_legal_chip_demand * market_index * (1.0 - buy_domestic)
                  * (1.0 + share) ** -p.licensed_price_elasticity)
-        price = p.licensed_chip_price_usd * rules["chip_threshold_h100e"] / REFERENCE_THRESHOLD_H100E * (1.0 + share)
+        price = (p.licensed_chip_price_usd * self.model.h100e_price_usd / p.h100e_price_usd
+                 * rules["chip_threshold_h100e"] / REFERENCE_THRESHOLD_H100E * (1.0 + share))
         return chips * price * (1.0 - share) / 1e9
 
     def control_strength(self) -> float:
@@ -116,7 +117,8 @@ class Chipmaker(Actor):
             share = us.revenue_share
             chips = (p.prc_legal_chip_demand * model.chip_market_index * (1.0 - prc.buy_domestic)
                      * model.foundry_output_factor * (1.0 + share) ** -p.licensed_price_elasticity)
-            price = p.licensed_chip_price_usd * us.chip_threshold_h100e / REFERENCE_THRESHOLD_H100E * (1.0 + share)
+            price = (p.licensed_chip_price_usd * model.h100e_price_usd / p.h100e_price_usd
+                     * us.chip_threshold_h100e / REFERENCE_THRESHOLD_H100E * (1.0 + share))
             model.deliver("PRC", "legal", chips * us.chip_threshold_h100e, origin=self.jurisdiction)
             model.licence_revenue_musd += chips * price * share / 1e6
             self.prc_sales_busd = chips * price * (1.0 - share) / 1e9

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from wargame.model import AIRaceModel
@@ -21,6 +22,7 @@ DOC = ROOT / "docs" / "model.md"
 NUMBER = r"[+-]?\d+(?:\.\d+)?"
 
 sys.path.insert(0, str(TOOLS))
+import strategy_matrix as sm  # noqa: E402
 from analysis_common import mean_se, moved, replace_block  # noqa: E402
 
 
@@ -124,3 +126,39 @@ def test_strategy_matrix_runs_and_checks_consistently(tmp_path):
     new, old = doc.read_text(encoding="utf-8"), DOC.read_text(encoding="utf-8")
     assert _outside(new, "STRATEGY MATRIX") == _outside(old, "STRATEGY MATRIX")
     assert "6 common seeds" in new and "Acceptance checks" in new
+
+
+def _analysis(best_flips: bool, dominant: bool, lab_best_safety: float):
+    """A synthetic strategy-matrix result: two constant strategies and a named policy per seat, two opponents."""
+    noise = np.random.default_rng(0).normal(0.0, 0.01, 50)
+
+    def cell(level: float, comps: dict) -> sm.Cell:
+        return sm.Cell(level + noise, comps)
+
+    strategies, cells = {}, {}
+    for kind in ("us_government", "prc_government"):
+        strategies[kind] = [sm.Strategy("c001", "low", levers={}), sm.Strategy("c002", "high", levers={}),
+                            sm.Strategy("named", "named", policy="status_quo")]
+        worse = {"x": 0.0, "y": 0.0}
+        one = {"x": 2.0, "y": 2.5} if dominant else {"x": 2.0, "y": -1.0}
+        two = {"x": -1.0, "y": 2.0}
+        cells[kind] = {"o1": {"c001": cell(3.0, one), "c002": cell(1.0, two), "named": cell(0.0, worse)},
+                       "o2": {"c001": cell(1.0 if best_flips else 3.0, one), "c002": cell(2.0, two),
+                              "named": cell(0.0, worse)}}
+    for group in ("lab_US", "lab_PRC"):
+        strategies[group] = [sm.Strategy("L01", "safety 0", levers={}, safety=0.0),
+                             sm.Strategy("L02", "safety 0.1", levers={}, safety=0.1)]
+        cells[group] = {"default": {"L01": cell(2.0 if lab_best_safety == 0.0 else 1.0, {"c": 0.0}),
+                                    "L02": cell(1.0 if lab_best_safety == 0.0 else 2.0, {"c": 0.0})}}
+    seats = {"us_government": "us_gov", "prc_government": "prc_gov", "lab_US": "us_lab_b", "lab_PRC": "prc_lab_b"}
+    return sm.Analysis(list(range(50)), seats, strategies, cells, 0, 0.0)
+
+
+def test_acceptance_checks_on_synthetic_results():
+    good = sm.run_checks(_analysis(best_flips=True, dominant=False, lab_best_safety=0.1))
+    assert good.passed
+    assert "significant at 3 SE: yes" in "\n".join(good.results["(b) best response differs across opponent "
+                                                                 "policies"][1])
+    bad = sm.run_checks(_analysis(best_flips=False, dominant=True, lab_best_safety=0.0))
+    assert [ok for ok, _ in bad.results.values()] == [False, False, False]
+    assert "DOMINANT c001" in "\n".join(bad.results["(a) no weakly dominant constant strategy"][1])

@@ -78,7 +78,7 @@ def make_config(scenario: str = "baseline", overrides: dict[str, Any] | None = N
                   tuple(scored))
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=4096)
 def _scenario(name: str, overrides: tuple[tuple[str, Any], ...]) -> Scenario:
     base = load_scenario(name)
     return base.with_overrides(dict(overrides)) if overrides else base
@@ -158,6 +158,10 @@ def run_configs(configs: Sequence[Config], seeds: Sequence[int], jobs: int) -> t
     seed_blocks = [seeds[i:i + size] for i in range(0, len(seeds), size)]
     tasks = [(config, block) for config in configs for block in seed_blocks]
     start = time.perf_counter()
+    # Load and validate every scenario here, before the workers fork: they inherit the cache, so every run
+    # sees the same scenario files even if they are edited while the analysis runs.
+    for config in dict.fromkeys(configs):
+        _scenario(config.scenario, config.overrides)
     if jobs <= 1:
         parts = [_run_task(t) for t in tasks]
     else:

@@ -255,6 +255,25 @@ def ranking(column: dict[str, Cell]) -> list[str]:
     return sorted(column, key=lambda name: -column[name].scores.mean())
 
 
+def best_set(column: dict[str, Cell], names: list[str] | None = None) -> list[str]:
+    """The best strategy and every strategy tied with it exactly (the same own score on every seed).
+
+    Exact ties arise when a strategy differs from the best only in levers that have no effect against this
+    opponent (for example smuggling tolerance when enforcement makes smuggling unprofitable).
+
+    Args:
+        column: Results against one opponent.
+        names: Strategies to consider (default: all), in any order.
+
+    Returns:
+        Names, best first.
+
+    """
+    order = [n for n in ranking(column) if names is None or n in names]
+    top = column[order[0]].scores
+    return [n for n in order if np.array_equal(column[n].scores, top)]
+
+
 def dominators(column: dict[str, Cell], strategies: list[Strategy]) -> list[str]:
     """Constant strategies that weakly dominate every other strategy on the mean score components.
 
@@ -301,7 +320,7 @@ def run_checks(a: Analysis) -> Checks:
     lines_a, ok_a = [], True
     lines_b, ok_b = [], True
     for kind in ("us_government", "prc_government"):
-        best = {}
+        best: dict[str, list[str]] = {}
         for opponent, column in a.cells[kind].items():
             doms = dominators(column, a.strategies[kind])
             if doms:
@@ -309,30 +328,55 @@ def run_checks(a: Analysis) -> Checks:
             lines_a.append(f"{kind} vs {opponent}: "
                            + (f"DOMINANT {', '.join(doms)}" if doms else "no dominant constant strategy")
                            + f" (Pareto front: {pareto_size(column)} of {len(column)} strategies)")
-            order = ranking(column)
-            best[opponent] = order[0]
-            gap = paired_gap(column[order[0]], column[order[1]])
-            lines_b.append(f"{kind} vs {opponent}: best response {order[0]} "
-                           f"(margin over {order[1]}: {gap[0]:+.2f} ± {gap[1]:.2f} points)")
-        distinct = len(set(best.values()))
-        if distinct < 2:
+            best[opponent] = best_set(column)
+            runner = next((n for n in ranking(column) if n not in best[opponent]), None)
+            tied = f", tied exactly with {', '.join(best[opponent][1:])}" if len(best[opponent]) > 1 else ""
+            margin = ""
+            if runner is not None:
+                gap = paired_gap(column[best[opponent][0]], column[runner])
+                margin = f" (margin over {runner}: {gap[0]:+.2f} ± {gap[1]:.2f} points)"
+            lines_b.append(f"{kind} vs {opponent}: best response {best[opponent][0]}{tied}{margin}")
+        # The best response differs when two opponent policies have no best strategy in common. It differs
+        # significantly when, against some opponent, its best response beats another opponent's best response
+        # by more than 3 paired standard errors.
+        differs = any(not set(best[o1]) & set(best[o2]) for o1, o2 in itertools.combinations(best, 2))
+        if not differs:
             ok_b = False
-        lines_b.append(f"{kind}: {distinct} distinct best response(s) across {len(best)} opponent policies")
+        significant = False
+        for opponent, column in a.cells[kind].items():
+            for other in dict.fromkeys(v[0] for o, v in best.items() if o != opponent):
+                if other in best[opponent]:
+                    continue
+                gap = paired_gap(column[best[opponent][0]], column[other])
+                significant = significant or gap[0] > 3.0 * gap[1]
+                lines_b.append(f"{kind} vs {opponent}: {best[opponent][0]} beats {other} (a best response to "
+                               f"another opponent) by {gap[0]:+.2f} ± {gap[1]:.2f} points")
+        distinct = len({tuple(v) for v in best.values()})
+        lines_b.append(f"{kind}: {distinct} distinct best response(s) across {len(best)} opponent policies; "
+                       + (f"at least two opponent policies have different best responses (significant at 3 SE: "
+                          f"{'yes' if significant else 'no'})" if differs
+                          else "every pair of opponent policies shares a best response"))
     lines_c, ok_c = [], True
     for bloc in ("US", "PRC"):
         group = f"lab_{bloc}"
         column = a.cells[group]["default"]
         constant = {s.name: s for s in a.strategies[group] if s.levers is not None}
         order = [n for n in ranking(column) if n in constant]
-        best = constant[order[0]]
+        tops = best_set(column, list(constant))
+        best = constant[tops[0]]
         zero = [n for n in order if constant[n].safety == 0.0]
-        if best.safety == 0.0:
+        if any(constant[n].safety == 0.0 for n in tops):
             ok_c = False
         line = (f"{a.seats[group]}: best constant strategy {best.name} ({best.description}), "
                 f"{column[best.name].scores.mean():.2f} points")
         if zero and zero[0] != best.name:
             gap = paired_gap(column[best.name], column[zero[0]])
             line += f"; best with safety 0: {zero[0]} ({constant[zero[0]].description}), {gap[0]:+.2f} ± " \
+                    f"{gap[1]:.2f} points behind"
+        safe = [n for n in order if constant[n].safety > 0.0]
+        if best.safety == 0.0 and safe:
+            gap = paired_gap(column[best.name], column[safe[0]])
+            line += f"; best with safety > 0: {safe[0]} ({constant[safe[0]].description}), {gap[0]:+.2f} ± " \
                     f"{gap[1]:.2f} points behind"
         lines_c.append(line)
     return Checks({"(a) no weakly dominant constant strategy": (ok_a, lines_a),
@@ -356,8 +400,10 @@ def report(a: Analysis, checks: Checks) -> str:
         for opponent, column in column_set.items():
             order = ranking(column)
             best = column[order[0]].mean_se
+            ties = best_set(column)[1:]
             out.append(f"-- vs {opponent}: best response {order[0]} "
-                       f"({_strategy(a, group, order[0]).description}): {best[0]:.2f} ± {best[1]:.2f}")
+                       f"({_strategy(a, group, order[0]).description}): {best[0]:.2f} ± {best[1]:.2f}"
+                       + (f" (tied exactly with {', '.join(ties)})" if ties else ""))
             out.append("   components of the best response (mean points): " + ", ".join(
                 f"{c}={v:+.2f}" for c, v in column[order[0]].components.items()))
             for rank, name in enumerate(order[:TOP], start=1):

@@ -102,7 +102,8 @@ class Parameters(_Strict):
         "PRC demand for licensed chips when licences are granted.", ge=0.0, le=1e8)
     licensed_chip_price_usd: float = param(
         12_000.0, "USD per chip", "illustrative; H20-class list prices of ~USD 12,000 (press 2025, secondary)",
-        "Price of a licensed downgraded chip, for the licence revenue the US collects.", ge=0.0, le=1e6)
+        "Price of a licensed downgraded chip at the start (it falls with the H100e price), for the "
+        "licence revenue the US collects.", ge=0.0, le=1e6)
     smuggling_volume_sd: float = param(
         0.9, "log-units", "CNAS, 'Preventing AI chip smuggling to China' (2025): median ~140k chips in 2024, "
         "plausible ~10k to several hundred thousand",
@@ -176,10 +177,10 @@ class Parameters(_Strict):
         "Hazard of a lab at reference capability, 10% safety share and 1 quarter of testing.",
         ge=0.0, le=1.0)
     incident_capability_elasticity: float = param(
-        0.25, "elasticity", "illustrative", "Rise of hazard with effective compute relative to the start.",
+        0.35, "elasticity", "illustrative", "Rise of hazard with effective compute relative to the start.",
         ge=0.0, le=3.0)
     incident_safety_effect: float = param(
-        8.0, "per unit of safety share", "illustrative", "Fall of hazard with safety share.", ge=0.0, le=100.0)
+        15.0, "per unit of safety share", "illustrative", "Fall of hazard with safety share.", ge=0.0, le=100.0)
     incident_testing_effect: float = param(
         0.3, "per quarter of testing", "illustrative", "Fall of hazard with pre-release testing.",
         ge=0.0, le=5.0)
@@ -356,16 +357,16 @@ class Parameters(_Strict):
         0.05, "enmity per detected campaign", "illustrative", "Rise of enmity when a distillation campaign "
         "is detected.", ge=0.0, le=5.0)
     dialogue_enmity_relief: float = param(
-        0.15, "share of enmity per quarter", "illustrative", "Share of enmity that full mutual safety "
+        0.3, "share of enmity per quarter", "illustrative", "Share of enmity that full mutual safety "
         "dialogue removes per quarter.", ge=0.0, le=1.0)
     dialogue_diffusion: float = param(
-        0.1, "share of log-gap per quarter", "illustrative", "Extra algorithmic diffusion to the laggard "
+        0.05, "share of log-gap per quarter", "illustrative", "Extra algorithmic diffusion to the laggard "
         "at full mutual dialogue (information sharing).", ge=0.0, le=1.0)
     dialogue_hazard_reduction: float = param(
-        0.3, "share [0, 1]", "illustrative", "Cut in every lab's incident hazard at full mutual dialogue "
+        0.5, "share [0, 1]", "illustrative", "Cut in every lab's incident hazard at full mutual dialogue "
         "(shared safety practice).", ge=0.0, le=1.0)
     dialogue_cost_busd: float = param(
-        0.05, "USD billion per quarter", "illustrative", "Cost of full safety dialogue to each government.",
+        0.02, "USD billion per quarter", "illustrative", "Cost of full safety dialogue to each government.",
         ge=0.0, le=100.0)
     licensed_price_elasticity: float = param(
         1.5, "elasticity", "illustrative", "Fall of PRC demand for licensed chips as the revenue share raises "
@@ -412,11 +413,11 @@ def weight(default: float, unit: str, description: str) -> Any:
 class USGovernmentObjectives(_Strict):
     """What the US government plays for; each season's points are the weighted components (docs/model.md §7.15)."""
 
-    lead: float = weight(1.0, "points per year of lead", "Months of deployed lead / 12.")
+    lead: float = weight(4.0, "points per year of lead", "Months of deployed lead / 12.")
     adoption: float = weight(1.0, "points per unit", "2 x (US share of Global South adoption - 0.5).")
-    incidents: float = weight(1.0, "points per severity point", "Minus the severity of every AI incident.")
-    licence_revenue: float = weight(0.2, "points per USD billion", "Licence revenue share collected.")
-    industry_revenue: float = weight(0.005, "points per USD billion", "Revenue of US chipmakers (sales to US "
+    incidents: float = weight(4.0, "points per severity point", "Minus the severity of every AI incident.")
+    licence_revenue: float = weight(0.05, "points per USD billion", "Licence revenue share collected.")
+    industry_revenue: float = weight(0.002, "points per USD billion", "Revenue of US chipmakers (sales to US "
                                      "labs and licensed PRC sales) and of US-bloc overseas clouds.")
     allies: float = weight(1.0, "points per unit of friction", "Minus the pressure allies resent plus pressure "
                            "applied.")
@@ -427,11 +428,11 @@ class USGovernmentObjectives(_Strict):
 class PRCGovernmentObjectives(_Strict):
     """What the PRC government plays for."""
 
-    parity: float = weight(1.0, "points per year of lead", "Minus the US deployed lead in months / 12.")
+    parity: float = weight(2.0, "points per year of lead", "Minus the US deployed lead in months / 12.")
     self_sufficiency: float = weight(3.0, "points per unit", "Domestic share of PRC labs' compute inflows "
                                      "(domestic chips and compute bought at home).")
     adoption: float = weight(1.0, "points per unit", "2 x (PRC share of Global South adoption - 0.5).")
-    incidents: float = weight(0.5, "points per severity point", "Minus the severity of every AI incident.")
+    incidents: float = weight(2.0, "points per severity point", "Minus the severity of every AI incident.")
     fiscal: float = weight(0.05, "points per USD billion", "Minus subsidies, mineral revenue given up by "
                            "retaliation, open-weights push, intelligence and dialogue.")
 
@@ -450,7 +451,8 @@ class LabObjectives(_Strict):
     capability: float = weight(1.0, "points per year ahead", "Months its deployed model is ahead of the "
                                "mean lab's / 12.")
     revenue: float = weight(0.05, "points per USD billion", "Serving revenue.")
-    incidents: float = weight(3.0, "points per severity point", "Minus the severity of its own incidents.")
+    incidents: float = weight(10.0, "points per severity point", "Minus the severity of its own incidents "
+                              "(liability, lost trust, regulation).")
     sanctions: float = weight(1.0, "points per USD billion", "Minus sanctions after detected distillation.")
 
 
