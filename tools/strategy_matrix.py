@@ -138,13 +138,18 @@ def government_strategies(kind: str, max_strategies: int) -> list[Strategy]:
     """
     grid = GRIDS[kind]
     defaults = decision_model_for(kind)().model_dump()
-    combos = list(itertools.product(*grid.values()))
-    picked = sample_indices(len(combos), max_strategies, [0, len(combos) - 1])
+    # The last dimension (safety dialogue, whose value depends on whether the other side talks) is crossed
+    # with every sampled setting of the others, so each sampled setting is seen with and without it.
+    *head, last = grid.values()
+    head_combos = list(itertools.product(*head))
+    per = max(1, max_strategies // len(last))
+    picked_head = sample_indices(len(head_combos), per, [0, len(head_combos) - 1])
+    combos = [(*head_combos[i], level) for i in picked_head for level in last]
     out = []
-    for number, index in enumerate(picked, start=1):
+    for number, combo in enumerate(combos, start=1):
         levers = dict(defaults)
         parts = []
-        for key, (label, settings) in zip(grid, combos[index], strict=True):
+        for key, (label, settings) in zip(grid, combo, strict=True):
             levers.update(settings)
             parts.append(f"{key}={label}")
         out.append(Strategy(f"c{number:03d}", " ".join(parts), levers=levers))
@@ -337,20 +342,21 @@ def run_checks(a: Analysis) -> Checks:
                 margin = f" (margin over {runner}: {gap[0]:+.2f} ± {gap[1]:.2f} points)"
             lines_b.append(f"{kind} vs {opponent}: best response {best[opponent][0]}{tied}{margin}")
         # The best response differs when two opponent policies have no best strategy in common. It differs
-        # significantly when, against some opponent, its best response beats another opponent's best response
-        # by more than 3 paired standard errors.
+        # significantly when no best response is a common one within noise: each opponent's best response is
+        # beaten by more than 3 paired standard errors against some other opponent.
         differs = any(not set(best[o1]) & set(best[o2]) for o1, o2 in itertools.combinations(best, 2))
         if not differs:
             ok_b = False
-        significant = False
+        beaten = dict.fromkeys(dict.fromkeys(v[0] for v in best.values()), False)
         for opponent, column in a.cells[kind].items():
-            for other in dict.fromkeys(v[0] for o, v in best.items() if o != opponent):
+            for other in beaten:
                 if other in best[opponent]:
                     continue
                 gap = paired_gap(column[best[opponent][0]], column[other])
-                significant = significant or gap[0] > 3.0 * gap[1]
+                beaten[other] = beaten[other] or gap[0] > 3.0 * gap[1]
                 lines_b.append(f"{kind} vs {opponent}: {best[opponent][0]} beats {other} (a best response to "
                                f"another opponent) by {gap[0]:+.2f} ± {gap[1]:.2f} points")
+        significant = differs and all(beaten.values())
         distinct = len({tuple(v) for v in best.values()})
         lines_b.append(f"{kind}: {distinct} distinct best response(s) across {len(best)} opponent policies; "
                        + (f"at least two opponent policies have different best responses (significant at 3 SE: "

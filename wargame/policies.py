@@ -114,7 +114,7 @@ def _prc_reactive(obs: Observation) -> dict[str, Any]:
         "domestic_subsidy_busd": 3.0 + 12.0 * us_now + 8.0 * behind + 6.0 * hostile,
         "buy_domestic": 0.8 if cut_off else 0.2 + 0.3 * us_now,
         "smuggling_tolerance": _clip(0.4 + 0.6 * us_now + 0.2 * hostile),
-        "retaliation": _clip(2.0 * tightened + 0.4 * us_now - 0.1),
+        "retaliation": _clip(2.0 * tightened + 0.8 * us_now - 0.2),
         "open_weights_push": 0.8 if obs["adoption_share_us"] > 0.5 else 0.5,
         "intelligence_budget_musd": 20.0 + 60.0 * us_now,
         "safety_dialogue": 0.6 if shaken else _clip(0.3 - 0.3 * us_now),

@@ -143,7 +143,8 @@ class Parameters(_Strict):
         "secondary)", "Extra PRC domestic output from foreign foundries when customer checks are lax.",
         ge=0.0, le=2.0)
     retaliation_output_cut: float = param(
-        0.1, "share [0, 1]", "illustrative", "Cut in US chip output under full critical-mineral retaliation.",
+        0.25, "share [0, 1]", "illustrative; the PRC refines ~80-98% of gallium and ~60-68% of germanium (USGS "
+        "via press, secondary)", "Cut in US and allied chip output under full critical-mineral retaliation.",
         ge=0.0, le=1.0)
     distillation_rate: float = param(
         0.25, "share of log-gap per quarter", "illustrative; effect size contested (CSET commentary, "
