@@ -41,6 +41,11 @@ class Smuggler(Actor):
         self.decide()
         sd = p.smuggling_volume_sd
         shipped = self.decision.volume_h100e * math.exp(model.streams["grey_market"].normal(-0.5 * sd * sd, sd))
+        limit = model.smuggling_supply_limit()
+        if shipped > limit:
+            model.add_news("grey market", f"{self.name} could source only {limit:,.0f} H100e of controlled chips "
+                           f"(it wanted {shipped:,.0f}).")
+            shipped = limit
         seize = model.seizure_share()
         seized = shipped * seize
         self.shipped_h100e, self.seized_h100e = shipped, seized
@@ -89,7 +94,8 @@ class OverseasCloud(Actor):
         us = model.government("us").decision
         rule = us.remote_access_rule
         compliance = self.decision.kyc_compliance
-        offered = self.decision.capacity_offered_h100e
+        offered = min(self.decision.capacity_offered_h100e,
+                      p.cloud_max_capacity_multiple * self.base_capacity_h100e * model.chip_market_index)
         target = {"open": 0.0, "kyc": p.kyc_block_share, "ban": 1.0}[rule]
         voluntary = p.kyc_voluntary_block_share if rule == "open" else 0.0
         blocked = min(1.0, (target + voluntary) * compliance)

@@ -243,6 +243,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     print(format_table(model.datacollector.get_model_vars_dataframe()))
     if not model.running:
         print_outcome(model)
+        print_scores(model)
     if args.out:
         write_frame(model.datacollector.get_model_vars_dataframe(), Path(args.out))
     return 0
@@ -292,6 +293,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:
+        # The reader went away (e.g. `wargame scenarios | head`): not an error of ours. Silence the final
+        # flush of stdout, as the Python docs recommend.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except (ScenarioError, GameLogError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

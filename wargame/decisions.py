@@ -232,7 +232,8 @@ class SmugglerDecision(Decision):
     """Levers of a smuggling network."""
 
     volume_h100e: float = lever(
-        30000.0, "H100e per quarter", "Controlled compute to route through the hub this season.", ge=0.0,
+        30000.0, "H100e per quarter", "Controlled compute to route through the hub this season; what "
+        "ships varies around it (lognormal) and is capped by the chips that exist to divert.", ge=0.0,
         le=1e9,
     )
 
@@ -241,7 +242,8 @@ class OverseasCloudDecision(Decision):
     """Levers of an overseas cloud that can rent controlled compute to PRC labs."""
 
     capacity_offered_h100e: float = lever(
-        40000.0, "H100e per quarter", "Capacity offered for rent to PRC labs this season.", ge=0.0, le=1e9
+        40000.0, "H100e per quarter", "Capacity offered for rent to PRC labs this season (capped at "
+        "cloud_max_capacity_multiple x its base capacity grown with the market).", ge=0.0, le=1e9
     )
     kyc_compliance: float = lever(
         0.7, "share [0, 1]", "How faithfully the cloud screens customers: applies the US rule, "

@@ -26,7 +26,7 @@ import numpy as np
 from agents import Chipmaker, Government, Lab, OverseasCloud, Smuggler
 from agents.base import Actor
 from agents.chipmaker import REFERENCE_THRESHOLD_H100E, ROLE_ORDER
-from wargame.decisions import Decision, DecisionError, check_offered, make_decision
+from wargame.decisions import Decision, DecisionError, check_offered, decision_model_for, make_decision
 from wargame.mechanics import (
     MAX_INCIDENT_HAZARD,
     adoption_target,
@@ -121,6 +121,7 @@ class AIRaceModel(mesa.Model):
         self.major_incidents_last_season = 0
         self.detections = 0
         self.smuggled_h100e = self.seized_h100e = self.remote_access_h100e = 0.0
+        self.licensed_prc_h100e = 0.0
         self.licence_revenue_musd = 0.0
         self.intel_error = {"US": 0.0, "PRC": 0.0}
         self.intel_compute_error = {"US": 0.0, "PRC": 0.0}
@@ -272,7 +273,8 @@ class AIRaceModel(mesa.Model):
 
         Levers not given are filled, when the seat acts, from its policy's proposal made then, after the seat
         has perceived this season (so a lab's missing levers follow this season's race pressure, not last
-        season's). A lab gives its three compute shares together or not at all.
+        season's). A lab gives its three compute shares together or not at all. Several submissions for a
+        seat in one season merge; the later value of a lever wins.
 
         Args:
             seat: Seat id.
@@ -288,9 +290,18 @@ class AIRaceModel(mesa.Model):
         actor = self.actor(seat)
         if not self.running:
             raise DecisionError("the game is over; no more decisions can be submitted")
-        given = levers.model_dump() if isinstance(levers, Decision) else dict(levers)
         if isinstance(levers, Decision):
-            given = {k: v for k, v in given.items() if k in actor.levers}
+            if not isinstance(levers, decision_model_for(actor.kind)):
+                raise DecisionError(f"seat {seat!r} takes a {decision_model_for(actor.kind).__name__}, "
+                                    f"not a {type(levers).__name__}")
+            given = {k: v for k, v in levers.model_dump().items() if k in actor.levers}
+        elif isinstance(levers, dict):
+            given = dict(levers)
+        else:
+            raise DecisionError(f"levers for seat {seat!r} must be a dict of lever values, got "
+                                f"{type(levers).__name__}")
+        # A second submission in the same season adds to the first (a form may submit lever by lever).
+        given = {**self._submitted.get(seat, {}), **given}
         check_offered(actor.kind, getattr(actor, "role", None), actor.bloc, given, seat)
         shares = [k for k in ("training_share", "safety_share", "serving_share") if k in given]
         if actor.kind == "lab" and 0 < len(shares) < 3:
@@ -383,7 +394,8 @@ class AIRaceModel(mesa.Model):
         Returns:
             A dict with:
 
-            - ``seat``, ``kind``, ``bloc``, ``season``, ``seasons_left``, ``params`` (public rules of the game);
+            - ``seat``, ``kind``, ``bloc``, ``season``, ``seasons_left``, ``params`` (public rules of the game, a
+              frozen object);
             - ``own``: the seat's own state (kind-specific);
             - ``own_bloc_labs``: every lab of its bloc, ``{seat: {internal_capability, deployed_capability,
               stock_h100e}}`` (ln effective compute, H100e);
@@ -398,6 +410,8 @@ class AIRaceModel(mesa.Model):
               ``major_incidents_last_season``;
             - ``news``: the news of the last season and of this one so far, public or private to the seat's bloc;
             - ``score``: the seat's score so far (points).
+
+        Every container in it is a fresh copy: changing an observation never changes the game.
 
         Raises:
             DecisionError: If there is no such seat.
@@ -429,8 +443,8 @@ class AIRaceModel(mesa.Model):
             "estimated_other_compute_h100e": self.compute_h100e(other) * math.exp(
                 compute_sd * self.intel_compute_error[bloc]),
             "compute_estimate_sd_log": compute_sd,
-            "rules": self.public_rules,
-            "previous_rules": self.previous_rules,
+            "rules": _copy_rules(self.public_rules),
+            "previous_rules": _copy_rules(self.previous_rules),
             "enmity": self.enmity,
             "adoption_share_us": self.adoption_share_us,
             "chip_market_index": self.chip_market_index,
@@ -446,7 +460,7 @@ class AIRaceModel(mesa.Model):
             if item["season"] not in seasons:
                 break
             if item["audience"] in ("public", bloc):
-                items.append(item)
+                items.append(dict(item))
         items.reverse()
         return items
 
@@ -479,6 +493,8 @@ class AIRaceModel(mesa.Model):
                 lab.receive(source, h100e * share, seized * share)
         kind = {"legal": "legal", "domestic": "legal", "smuggled": "smuggled", "remote": "remote"}[source]
         self.record_flow(origin, bloc, kind, h100e - seized)
+        if source == "legal" and bloc == "PRC":
+            self.licensed_prc_h100e += h100e
         if source == "smuggled":
             self.smuggled_h100e += h100e
             self.seized_h100e += seized
@@ -527,6 +543,16 @@ class AIRaceModel(mesa.Model):
             seize = 1.0 - (1.0 - seize) * 0.3
         return seize
 
+    def smuggling_supply_limit(self) -> float:
+        """Most a smuggling network can ship this quarter, H100e.
+
+        A share (``max_smuggling_share_of_output``) of the chip market: the US designer's starting output
+        (600,000 H100e if no designer is seated) grown with the chip market index. It does not depend on the
+        game's state, so runs that differ in decisions keep common smuggling draws.
+        """
+        start = sum(c.spec.output_h100e_per_quarter for c in self.chipmakers if c.role == "accelerator_designer")
+        return self.params.max_smuggling_share_of_output * (start or 600_000.0) * self.chip_market_index
+
     def charge_diversion(self, shipped_h100e: float) -> None:
         """Fine the US designer for smuggled chips diverted through distributors it did not check.
 
@@ -551,7 +577,7 @@ class AIRaceModel(mesa.Model):
         reference = p.prc_legal_chip_demand * REFERENCE_THRESHOLD_H100E * self.chip_market_index
         if reference <= 0:
             return 0.0
-        legal = self.inflow_h100e("PRC", "legal")
+        legal = self.licensed_prc_h100e  # the total shipped, not a sum over labs (exact across runs)
         return min(1.0, max(-10.0, (reference - legal) / reference))
 
     def smuggling_market(self, smuggler: Smuggler) -> float:
@@ -615,6 +641,7 @@ class AIRaceModel(mesa.Model):
         for lab in self.labs:
             lab.start_season()
         self.smuggled_h100e = self.seized_h100e = self.remote_access_h100e = 0.0
+        self.licensed_prc_h100e = 0.0
         self.licence_revenue_musd = 0.0
         self.foundry_output_factor = 1.0
         self.season_severity = 0.0
@@ -827,6 +854,11 @@ class AIRaceModel(mesa.Model):
         for seat, score in self.seat_scores().items():
             out[f"score_{seat}"] = score
         return out
+
+
+def _copy_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a public-rules snapshot (dicts of scalars), so an observation can never change the game."""
+    return {key: dict(value) for key, value in rules.items()}
 
 
 def compute_ratio(model: AIRaceModel) -> float:

@@ -67,7 +67,12 @@ class _Strict(BaseModel):
 
 
 class Parameters(_Strict):
-    """Mechanics parameters. Every default has a unit and a source (see ``docs/model.md``)."""
+    """Mechanics parameters. Every default has a unit and a source (see ``docs/model.md``).
+
+    Frozen: a game's rules never change while it is played (change them with ``Scenario.with_overrides``).
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True, frozen=True)
 
     frontier_effective_compute_growth_per_year: float = param(
         12.7, "factor per year",
@@ -108,6 +113,14 @@ class Parameters(_Strict):
         0.9, "log-units", "CNAS, 'Preventing AI chip smuggling to China' (2025): median ~140k chips in 2024, "
         "plausible ~10k to several hundred thousand",
         "Standard deviation of the lognormal draw of smuggled volume.", ge=0.0, le=3.0)
+    max_smuggling_share_of_output: float = param(
+        1.0, "share of US designer output", "illustrative physical limit: smugglers can only divert chips "
+        "that were made", "Most a smuggling network can ship in a quarter, as a share of the US designer's "
+        "output that quarter.", ge=0.0, le=10.0)
+    cloud_max_capacity_multiple: float = param(
+        3.0, "multiple of base capacity", "illustrative physical limit: a cloud rents only the data centres "
+        "it has", "Most an overseas cloud can rent out in a quarter, as a multiple of its base capacity grown "
+        "with the chip market.", ge=0.0, le=100.0)
     seizure_rate_per_musd: float = param(
         0.012, "per USD million per quarter", "illustrative",
         "Seizure hazard bought by one USD million of enforcement; P(seize) = 1 - exp(-rate * budget).",

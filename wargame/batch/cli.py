@@ -211,12 +211,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     try:
         result = load_results(args.dir)
-    except StoreError as exc:
-        return _err("report", exc)
-    paths = result.report(args.out)
-    if not args.quiet:
+        paths = result.report(args.out)
         manifest = result.manifest
         n_done = len(result.store.completed_run_ids())
+    except StoreError as exc:
+        return _err("report", exc)
+    if not args.quiet:
         if n_done < manifest.get("n_runs", n_done):
             print(f"note: batch incomplete ({n_done} of {manifest['n_runs']} runs); re-run its "
                   "'wargame batch' command to finish it", file=sys.stderr)
