@@ -102,3 +102,24 @@ def test_the_lever_tables_say_which_seats_each_lever_is_offered_to(kind, lever, 
     section = text[text.index(f"#### {_tool().KIND_TITLES[kind]} ("):]
     row = next(line for line in section.splitlines() if line.startswith(f"| `{lever}` |"))
     assert f"| {seats} |" in row
+
+
+def test_the_objectives_table_of_section_7_15_gives_the_weights_in_the_code():
+    """Every default weight in docs/model.md §7.15 is the one in wargame.scenario.Objectives."""
+    import re
+
+    from wargame.scenario import Objectives
+
+    kinds = {"US government": "us_government", "PRC government": "prc_government", "ally government":
+             "ally_government", "lab": "lab", "chipmaker": "chipmaker", "smuggler": "smuggler",
+             "overseas cloud": "overseas_cloud"}
+    text = (Path(__file__).resolve().parents[1] / "docs" / "model.md").read_text(encoding="utf-8")
+    section = text[text.index("### 7.15"):text.index("### 7.16")]
+    objectives, kind, seen = Objectives(), None, 0
+    for line in section.splitlines():
+        match = re.match(r"\|\s*([^|]*?)\s*\|\s*`(\w+)`\s*\|.*\|\s*([0-9.]+)\s*\|$", line)
+        if match:
+            kind = kinds[match.group(1).strip()] if match.group(1).strip() else kind
+            assert float(match.group(3)) == getattr(objectives.for_kind(kind), match.group(2)), line
+            seen += 1
+    assert seen == sum(len(type(objectives.for_kind(k)).model_fields) for k in kinds.values())
