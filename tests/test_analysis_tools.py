@@ -25,6 +25,10 @@ sys.path.insert(0, str(TOOLS))
 import strategy_matrix as sm  # noqa: E402
 from analysis_common import mean_se, moved, replace_block  # noqa: E402
 
+# Take tools/ off the path again (the tools add it themselves): worker processes started later (Dask) inherit
+# sys.path, and a tool's file name must never shadow an installed package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != TOOLS]
+
 
 def _run(tool: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(TOOLS / tool), *args], capture_output=True, text=True, cwd=ROOT,

@@ -1,4 +1,4 @@
-"""tools/tornado.py: perturbation rule, Wilson intervals, the printed table and the --write splice."""
+"""tools/tornado_chart.py: perturbation rule, Wilson intervals, the printed table and the --write splice."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from wargame.scenario import Parameters
 
 ROOT = Path(__file__).resolve().parents[1]
-TOOL = ROOT / "tools" / "tornado.py"
+TOOL = ROOT / "tools" / "tornado_chart.py"
 ONLY = ("diffusion_share_per_quarter", "incident_pause_quarters", "open_weights_hazard_multiplier")
 SEEDS = 6
 

@@ -18,8 +18,8 @@ The generated block in ``docs/model.md`` sits between ``<!-- BEGIN GENERATED TOR
 
 Usage::
 
-    .venv/bin/python tools/tornado.py --seeds 200 --jobs 2 --write docs/model.md   # ~67,000 runs: 10-30 min
-    .venv/bin/python tools/tornado.py --seeds 20 --only enmity,visibility        # print the table only
+    .venv/bin/python tools/tornado_chart.py --seeds 200 --jobs 2 --write docs/model.md   # ~67,000 runs: 10-30 min
+    .venv/bin/python tools/tornado_chart.py --seeds 20 --only enmity,visibility        # print the table only
 """
 
 from __future__ import annotations
@@ -630,7 +630,7 @@ def splice(text: str, body: str) -> str:
 
 
 def _command(args: argparse.Namespace) -> str:
-    parts = [".venv/bin/python tools/tornado.py", f"--seeds {args.seeds}", f"--jobs {args.jobs}"]
+    parts = [".venv/bin/python tools/tornado_chart.py", f"--seeds {args.seeds}", f"--jobs {args.jobs}"]
     if args.only:
         parts.append(f"--only {args.only}")
     if args.write:
