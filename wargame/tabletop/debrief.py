@@ -43,19 +43,16 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def decisions_markdown(session: GameSession) -> str:
-    """A Markdown table of the human decisions, showing the levers that differ from their defaults."""
-    decisions = session.human_decisions()
-    if not decisions:
-        return "No human decisions were made: the computer played every seat."
+def decision_rows(session: GameSession) -> list[list[str]]:
+    """The human decisions as plain-text rows ``[season, seat, levers]``, levers shown as label = value."""
     kinds = {s.seat: s.kind for s in session.seats()}
-    lines = ["| Season | Seat | Decision |", "|:---|:---|:---|"]
-    for row in decisions:
+    rows = []
+    for row in session.human_decisions():
         kind = kinds.get(row["seat"])
         labels = {r["name"]: r["label"] for r in lever_rows(kind)} if kind else {}
         levers = ", ".join(f"{labels.get(k, k)} = {format_value(v, 3)}" for k, v in row["levers"].items())
-        lines.append(f"| {row['season']} | {row['name']} | {levers} |")
-    return "\n".join(lines)
+        rows.append([row["season"], row["name"], levers])
+    return rows
 
 
 def score_table_rows(session: GameSession) -> list[list[str]]:
@@ -100,11 +97,16 @@ def Debrief(session: GameSession, version: int) -> solara.Element:
     title, text = OUTCOME_TEXT.get(outcome, (outcome, ""))
     with solara.Column(classes=["debrief"]):
         with solara.Card(f"Debrief: {title}", classes=[f"outcome-{outcome}"]):
-            solara.Markdown(f"{text}\n\nScenario **{session.scenario.title}**, seed {session.model.seed}, "
-                            f"{session.seasons_played} seasons played.")
-            table = ["| Figure | Value |", "|:---|---:|"] + [f"| {k} | {v} |" for k, v in summary_rows(summary)]
-            solara.Markdown("\n".join(table))
+            # Plain text only: the scenario title and seat names come from outside (never Markdown or HTML).
+            solara.Text(text)
+            solara.Text(f"Scenario {session.scenario.title}, seed {session.model.seed}, "
+                        f"{session.seasons_played} seasons played.")
+            PlainTable(["Figure", "Value"], [[k, str(v)] for k, v in summary_rows(summary)], numeric=(1,))
         ScoreTable(session, version)
         ViewTabs(session.model, version)
         with solara.Card("Human decisions", classes=["human-decisions"]):
-            solara.Markdown(decisions_markdown(session))
+            rows = decision_rows(session)
+            if rows:
+                PlainTable(["Season", "Seat", "Decision"], rows, classes=["decision-table"])
+            else:
+                solara.Text("No human decisions were made: the computer played every seat.")

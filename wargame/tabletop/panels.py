@@ -123,7 +123,8 @@ def SetupPanel(on_start: Callable[[dict[str, Any]], None], error: str = "") -> s
         with solara.Card("New game"):
             solara.Select("Scenario", values=names, value=scenario_name, on_value=set_scenario_name)
             if scenario is not None:
-                solara.Markdown(f"### {scenario.title}\n\n{scenario.briefing}")
+                solara.Text(scenario.title, style={"font-size": "1.25em", "font-weight": "bold"})
+                solara.Text(scenario.briefing)  # plain text: scenario files come from outside
                 solara.Text(f"Seasons {scenario.scenario.start} to {scenario.scenario.end}.")
             else:
                 solara.Error(scenario_problem)
@@ -332,17 +333,16 @@ def NewsLog(session: GameSession, version: int, limit: int = 80) -> solara.Eleme
     with solara.Card("News and events", classes=["news-log"]):
         if not news:
             solara.Text("Nothing yet: step the first season.")
-        lines = []
-        for season in reversed(list(by_season)):
-            lines.append(f"**{season}**\n")
-            for item in by_season[season]:
-                phase = item.get("phase") or item.get("kind") or ""
-                audience = item.get("audience", "public")
-                secret = "" if audience == "public" else f" *(known only to the {audience} bloc)*"
-                lines.append(f"- *{phase}*: {item.get('text', '')}{secret}")
-            lines.append("")
-        if lines:
-            solara.Markdown("\n".join(lines), style={"max-height": "420px", "overflow-y": "auto"})
+        # Plain text only: news lines carry seat names from the scenario (never Markdown or HTML).
+        if by_season:
+            with solara.Column(style={"max-height": "420px", "overflow-y": "auto", "gap": "2px"}):
+                for season in reversed(list(by_season)):
+                    solara.Text(season, style={"font-weight": "bold"})
+                    for item in by_season[season]:
+                        phase = item.get("phase") or item.get("kind") or ""
+                        audience = item.get("audience", "public")
+                        secret = "" if audience == "public" else f" (known only to the {audience} bloc)"
+                        solara.Text(f"• {phase}: {item.get('text', '')}{secret}")
 
 
 @solara.component
