@@ -37,6 +37,7 @@ from wargame.mechanics import (
     next_enmity,
     seizure_probability,
 )
+from wargame.observation import observe
 from wargame.policies import us_control_index
 from wargame.scenario import EVENT_NAMES, JURISDICTIONS, Scenario, load_scenario
 from wargame.scoring import COMPONENTS, season_components
@@ -389,80 +390,13 @@ class AIRaceModel(mesa.Model):
             lab.perceive()
 
     def observe(self, seat: str) -> dict[str, Any]:
-        """What a seat knows now, the only input of its policy (and of its team's view in the browser).
-
-        Returns:
-            A dict with:
-
-            - ``seat``, ``kind``, ``bloc``, ``season``, ``seasons_left``, ``params`` (public rules of the game, a
-              frozen object);
-            - ``own``: the seat's own state (kind-specific);
-            - ``own_bloc_labs``: every lab of its bloc, ``{seat: {internal_capability, deployed_capability,
-              stock_h100e}}`` (ln effective compute, H100e);
-            - ``other_bloc_deployed``: the other bloc's deployed models, ``{seat: deployed_capability}``;
-            - ``deployed_lead_months``: the public lead of deployed models, own-bloc sign;
-            - ``estimated_lead_months`` and ``estimate_sd_months``: the bloc's intelligence estimate of the
-              lead of internal models (own-bloc sign), with its standard deviation;
-            - ``estimated_other_compute_h100e`` and ``compute_estimate_sd_log``: the estimate of the other
-              bloc's compute (H100e) and its log-normal spread;
-            - ``rules`` and ``previous_rules``: the governments' public moves in force and those of the season
-              before (:meth:`_snapshot_rules`); ``enmity``, ``adoption_share_us``, ``chip_market_index``,
-              ``major_incidents_last_season``;
-            - ``news``: the news of the last season and of this one so far, public or private to the seat's bloc;
-            - ``score``: the seat's score so far (points).
-
-        Every container in it is a fresh copy: changing an observation never changes the game.
+        """What a seat knows now; see :func:`wargame.observation.observe` for its fields.
 
         Raises:
             DecisionError: If there is no such seat.
 
         """
-        actor = self.actor(seat)
-        p = self.params
-        bloc = actor.bloc
-        other = "PRC" if bloc == "US" else "US"
-        sign = 1.0 if bloc == "US" else -1.0
-        v = self.effective_visibility(bloc)
-        sd = p.intel_noise_months * (1.0 - v)
-        signal = self.lead_internal_months + sd * self.intel_error[bloc]
-        estimate = (1.0 - v) * self.lead_months + v * signal
-        compute_sd = p.intel_compute_noise_log * (1.0 - v)
-        recent = {self.season, self.last_season}
-        return {
-            "seat": seat, "kind": actor.kind, "bloc": bloc, "season": self.season,
-            "seasons_left": self.end_index - self.start_index + 1 - self.seasons_played,
-            "params": p,
-            "own": actor.observation(),
-            "own_bloc_labs": {lab.seat: {"internal_capability": lab.internal_capability,
-                                         "deployed_capability": lab.deployed_capability,
-                                         "stock_h100e": lab.stock_h100e} for lab in self.labs if lab.bloc == bloc},
-            "other_bloc_deployed": {lab.seat: lab.deployed_capability for lab in self.labs if lab.bloc == other},
-            "deployed_lead_months": sign * self.lead_months,
-            "estimated_lead_months": sign * estimate,
-            "estimate_sd_months": sd,
-            "estimated_other_compute_h100e": self.compute_h100e(other) * math.exp(
-                compute_sd * self.intel_compute_error[bloc]),
-            "compute_estimate_sd_log": compute_sd,
-            "rules": _copy_rules(self.public_rules),
-            "previous_rules": _copy_rules(self.previous_rules),
-            "enmity": self.enmity,
-            "adoption_share_us": self.adoption_share_us,
-            "chip_market_index": self.chip_market_index,
-            "major_incidents_last_season": self.major_incidents_last_season,
-            "news": self._recent_news(recent, bloc),
-            "score": sum(self.score_totals[seat].values()),
-        }
-
-    def _recent_news(self, seasons: set[str], bloc: str) -> list[dict[str, Any]]:
-        """News of the given seasons that is public or private to ``bloc``, oldest first."""
-        items = []
-        for item in reversed(self.news):
-            if item["season"] not in seasons:
-                break
-            if item["audience"] in ("public", bloc):
-                items.append(dict(item))
-        items.reverse()
-        return items
+        return observe(self, seat)
 
     # --------------------------------------------------------------- flows
     def record_flow(self, origin: str, dest: str, kind: str, h100e: float) -> None:
@@ -854,11 +788,6 @@ class AIRaceModel(mesa.Model):
         for seat, score in self.seat_scores().items():
             out[f"score_{seat}"] = score
         return out
-
-
-def _copy_rules(rules: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a public-rules snapshot (dicts of scalars), so an observation can never change the game."""
-    return {key: dict(value) for key, value in rules.items()}
 
 
 def compute_ratio(model: AIRaceModel) -> float:
