@@ -52,15 +52,26 @@ class Chipmaker(Actor):
             buy_domestic: The PRC's public buy-domestic guidance.
 
         """
-        p = self.model.params
         if not rules["licences_downgraded"] or rules["chip_threshold_h100e"] <= 0:
             return 0.0
         share = rules["revenue_share"]
-        chips = (p.prc_legal_chip_demand * market_index * (1.0 - buy_domestic)
-                 * (1.0 + share) ** -p.licensed_price_elasticity)
-        price = (p.licensed_chip_price_usd * self.model.h100e_price_usd / p.h100e_price_usd
-                 * rules["chip_threshold_h100e"] / REFERENCE_THRESHOLD_H100E * (1.0 + share))
+        chips, price = self.licensed_sale(market_index, buy_domestic, 1.0, share, rules["chip_threshold_h100e"])
         return chips * price * (1.0 - share) / 1e9
+
+    def licensed_sale(self, market_index: float, buy_domestic: float, output_factor: float, share: float,
+                      threshold: float) -> tuple[float, float]:
+        """Chips the PRC buys under licence this quarter and their price per chip (USD).
+
+        Demand ``prc_legal_chip_demand * market index * (1 - buy_domestic) * output_factor * (1 + share)^-e``;
+        price ``licensed_chip_price_usd`` falling with the H100e price, scaled by the threshold's performance
+        and raised by the revenue share passed through.
+        """
+        p, model = self.model.params, self.model
+        chips = (p.prc_legal_chip_demand * market_index * (1.0 - buy_domestic)
+                 * output_factor * (1.0 + share) ** -p.licensed_price_elasticity)
+        price = (p.licensed_chip_price_usd * model.h100e_price_usd / p.h100e_price_usd
+                 * threshold / REFERENCE_THRESHOLD_H100E * (1.0 + share))
+        return chips, price
 
     def control_strength(self) -> float:
         """How tightly this chokepoint is closed to the PRC, in [0, 1].
@@ -115,10 +126,8 @@ class Chipmaker(Actor):
         offers = self.decision.compliant_downgraded
         if us.licences_downgraded and us.chip_threshold_h100e > 0 and offers:
             share = us.revenue_share
-            chips = (p.prc_legal_chip_demand * model.chip_market_index * (1.0 - prc.buy_domestic)
-                     * model.foundry_output_factor * (1.0 + share) ** -p.licensed_price_elasticity)
-            price = (p.licensed_chip_price_usd * model.h100e_price_usd / p.h100e_price_usd
-                     * us.chip_threshold_h100e / REFERENCE_THRESHOLD_H100E * (1.0 + share))
+            chips, price = self.licensed_sale(model.chip_market_index, prc.buy_domestic, model.foundry_output_factor,
+                                              share, us.chip_threshold_h100e)
             model.deliver("PRC", "legal", chips * us.chip_threshold_h100e, origin=self.jurisdiction)
             model.licence_revenue_musd += chips * price * share / 1e6
             self.prc_sales_busd = chips * price * (1.0 - share) / 1e9

@@ -624,7 +624,7 @@ class AIRaceModel(mesa.Model):
         majors = self._incidents(dialogue)
         self._adoption(majors)
         # Enmity: hostile acts raise it, mutual dialogue and major incidents lower it.
-        us, prc = self._by_role["us"].decision, self._by_role["prc"].decision
+        prc = self._by_role["prc"].decision
         index = us_control_index(self.public_rules["us_government"])
         detections = sum(lab.distillation_detected for lab in self.labs)
         self.enmity = next_enmity(self.enmity, index - self.control_index, prc.retaliation, detections, dialogue,
@@ -639,7 +639,6 @@ class AIRaceModel(mesa.Model):
         self.control_index = index
         self.detections = detections
         self.best_deployed_capability_all = max(lab.deployed_capability for lab in self.labs)
-        del us
         self._score()
 
     def _score(self) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wargame.mechanics import control_index, safety_under_pressure, seizure_probability
+from wargame.mechanics import control_index, optimal_smuggling_volume, safety_under_pressure, seizure_probability
 
 Observation = dict[str, Any]
 Policy = Callable[[Observation], dict[str, Any]]
@@ -186,8 +186,6 @@ def _chipmaker(customer_checks: float, yield_ramp: float) -> Policy:
 
 def _smuggler_profit_seeking(obs: Observation) -> dict[str, Any]:
     """Ship the volume that maximises expected profit against the seizure risk it faces."""
-    from wargame.mechanics import optimal_smuggling_volume
-
     params, own = obs["params"], obs["own"]
     volume = optimal_smuggling_volume(own["market_h100e"], own["seizure_share"], params.smuggler_margin_usd_per_h100e,
                                       params.smuggler_seizure_loss_usd_per_h100e)
