@@ -8,12 +8,16 @@ import pytest
 import solara
 
 from wargame.decisions import decision_model_for
+from wargame.model import MAX_SEED
 from wargame.tabletop.charts import ChartView, adoption_figure, compute_figure, labs_figure, lead_figure
 from wargame.tabletop.debrief import OUTCOME_TEXT, Debrief, decision_rows
+from wargame.tabletop.errors import SessionError
+from wargame.tabletop.forms import lever_rows
 from wargame.tabletop.network_map import flow_table, network_figure
 from wargame.tabletop.page import GameViews, SafeArea, ScrollToTop, TabletopPage, game_id_from_search
 from wargame.tabletop.panels import DecisionPanel, FacilitatorControls, NewsLog, SaveLoadPanel, SetupPanel
-from wargame.tabletop.session import MAX_SEED, GameSession, GameStore, SessionError, lever_rows
+from wargame.tabletop.session import GameSession
+from wargame.tabletop.store import GameStore
 
 
 def texts(widget) -> list[str]:
@@ -491,8 +495,8 @@ def test_setup_panel_describes_each_computer_policy_in_plain_words():
 
 
 def test_score_panel_shows_the_score_so_far_and_its_parts_in_plain_words(session):
+    from wargame.tabletop.forms import format_points
     from wargame.tabletop.panels import ScorePanel
-    from wargame.tabletop.session import format_points
 
     session.step()
     session.step()
@@ -523,7 +527,7 @@ def test_debrief_shows_the_final_score_of_every_seat(session):
     assert "Final scores" in text
     rows = score_table_rows(session)
     assert [r[0] for r in rows] == [a.name for a in session.model.seats()]
-    from wargame.tabletop.session import format_points
+    from wargame.tabletop.forms import format_points
 
     for actor, row in zip(session.model.seats(), rows, strict=True):
         assert row[3] == format_points(session.model.seat_scores()[actor.seat])

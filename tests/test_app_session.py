@@ -8,18 +8,11 @@ import pytest
 
 from wargame.decisions import decision_model_for
 from wargame.gamelog import game_log, replay
-from wargame.tabletop.session import (
-    MAX_SEED,
-    GameNotFound,
-    GameSession,
-    GameStore,
-    SessionError,
-    lever_row_map,
-    lever_rows,
-    parse_lever,
-    parse_seed,
-    valid_game_id,
-)
+from wargame.model import MAX_SEED
+from wargame.tabletop.errors import GameNotFound, SessionError
+from wargame.tabletop.forms import lever_row_map, lever_rows, parse_lever
+from wargame.tabletop.session import GameSession, parse_seed, valid_game_id
+from wargame.tabletop.store import GameStore
 
 
 @pytest.mark.parametrize("text, value", [("42", 42), (" 7 ", 7), ("1_000", 1000), (3, 3), ("0", 0)])
@@ -308,7 +301,8 @@ def test_a_missing_game_is_game_not_found(tmp_path):
 
 def test_a_stale_tab_never_overwrites_seasons_played_in_another_tab(tmp_path):
     """Two tabs on one game id: the tab that falls behind gets a message instead of overwriting the save."""
-    from wargame.tabletop.session import GameSession, GameStore
+    from wargame.tabletop.session import GameSession
+    from wargame.tabletop.store import GameStore
 
     store = GameStore(tmp_path)
     first = GameSession.new("baseline", seed=3, human_seats=[])
@@ -404,7 +398,7 @@ def test_final_scores_list_every_seat_and_who_played_it():
 
 def test_score_labels_cover_every_component_of_every_kind():
     from wargame.scoring import COMPONENTS
-    from wargame.tabletop.session import SCORE_LABELS, format_points
+    from wargame.tabletop.forms import SCORE_LABELS, format_points
 
     for kind, components in COMPONENTS.items():
         assert set(SCORE_LABELS[kind]) == set(components), kind
@@ -412,7 +406,7 @@ def test_score_labels_cover_every_component_of_every_kind():
 
 
 def test_a_computed_proposal_shows_short_in_its_field_but_is_submitted_exactly():
-    from wargame.tabletop.session import format_lever_value
+    from wargame.tabletop.forms import format_lever_value
 
     assert [format_lever_value(x) for x in (0.6499999999999999, 0.018602977704525545, 25.0, 1234567.5)] == [
         "0.65", "0.018603", "25", "1234567.5"]

@@ -7,8 +7,9 @@ from typing import Any
 import solara
 
 from wargame.tabletop.charts import ViewTabs
+from wargame.tabletop.forms import format_points, format_value, lever_rows
 from wargame.tabletop.panels import KIND_LABELS, SMALL_TEXT, PlainTable
-from wargame.tabletop.session import GameSession, format_points, format_value, lever_rows
+from wargame.tabletop.session import GameSession
 
 OUTCOME_TEXT = {
     "S1": ("S1: democracies lead", "The US bloc ends with a frontier lead of a year or more: export controls "

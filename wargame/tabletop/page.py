@@ -19,6 +19,7 @@ import traitlets
 from wargame.decisions import DecisionError
 from wargame.tabletop.charts import ViewTabs
 from wargame.tabletop.debrief import Debrief
+from wargame.tabletop.errors import GameNotFound, SessionError
 from wargame.tabletop.panels import (
     DecisionPanel,
     FacilitatorControls,
@@ -27,7 +28,8 @@ from wargame.tabletop.panels import (
     ScorePanel,
     SetupPanel,
 )
-from wargame.tabletop.session import GameNotFound, GameSession, GameStore, SessionError, valid_game_id
+from wargame.tabletop.session import GameSession, valid_game_id
+from wargame.tabletop.store import GameStore
 
 logger = logging.getLogger(__name__)
 

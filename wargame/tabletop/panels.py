@@ -14,19 +14,12 @@ import ipywidgets
 import reacton.ipyvuetify as rv
 import solara
 
-from wargame.model import EVENT_DESCRIPTIONS
+from wargame.model import EVENT_DESCRIPTIONS, MAX_SEED
 from wargame.policies import POLICY_DESCRIPTIONS, policy_names
 from wargame.scenario import EVENT_NAMES, ScenarioError, list_scenarios, load_scenario
-from wargame.tabletop.session import (
-    MAX_SEED,
-    SHARE_LEVERS,
-    GameSession,
-    SessionError,
-    format_points,
-    format_value,
-    parse_seed,
-    scenario_seats,
-)
+from wargame.tabletop.errors import SessionError
+from wargame.tabletop.forms import SHARE_LEVERS, format_points, format_value
+from wargame.tabletop.session import GameSession, parse_seed, scenario_seats
 
 KIND_LABELS = {
     "us_government": "US government", "prc_government": "PRC government", "ally_government": "Ally government",

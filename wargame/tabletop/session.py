@@ -5,16 +5,13 @@ model would be shared by every visitor, a known Mesa pitfall). A game is its sce
 log of human decisions (:mod:`wargame.gamelog`), so saving a game is writing its log, and undo is a replay
 to one season less.
 
-Autosaves go to ``$WARGAME_GAMES_DIR`` (default ``./games``), one game log per game id (the human seats
-and queued injects ride in the log's ``meta``), written atomically after every change, so a server
-restart followed by a reload of ``/?game=<id>`` resumes the game. This module has no UI code and does not import Solara.
+Autosaves are kept by :mod:`wargame.tabletop.store`; lever forms by :mod:`wargame.tabletop.forms`. This
+module has no UI code and does not import Solara.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import math
 import os
 import re
 import secrets
@@ -23,68 +20,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from wargame.decisions import DecisionError, decision_model_for
-from wargame.gamelog import GameLogError, game_log, load_game, parse_game_log, replay, save_game
+from wargame.decisions import DecisionError
+from wargame.gamelog import GameLogError, game_log, parse_game_log, replay
 from wargame.model import MAX_SEED, AIRaceModel
 from wargame.scenario import ScenarioError, load_scenario
+from wargame.tabletop.errors import SessionError
+from wargame.tabletop.forms import SeatForm, format_points, lever_rows, score_label
+
+__all__ = ["MAX_SEED", "GameSession", "SessionError", "format_points"]
 
 GAMES_DIR_ENV = "WARGAME_GAMES_DIR"
-#: A lab's compute shares, given together and summing to 1 (share of compute).
-SHARE_LEVERS = ("training_share", "safety_share", "serving_share")
-#: Plain words for each score component of each actor kind (:data:`wargame.scoring.COMPONENTS`).
-SCORE_LABELS: dict[str, dict[str, str]] = {
-    "us_government": {"lead": "US lead in deployed AI", "adoption": "Global South adoption of US AI",
-                      "incidents": "AI incidents (any lab)", "licence_revenue": "Licence revenue collected",
-                      "industry_revenue": "US chip and cloud industry revenue", "allies": "Friction with allies",
-                      "fiscal": "Budget spent"},
-    "prc_government": {"parity": "Closing the gap with the US", "self_sufficiency": "Self-sufficiency in chips",
-                       "adoption": "Global South adoption of PRC AI", "incidents": "AI incidents (any lab)",
-                       "fiscal": "Budget spent and revenue given up"},
-    "ally_government": {"revenue": "Its chipmakers' China revenue", "us_relations": "Relations with Washington",
-                        "retaliation": "Exposure to PRC retaliation"},
-    "lab": {"capability": "Capability against the other labs", "revenue": "Serving revenue",
-            "incidents": "Its own AI incidents", "sanctions": "Sanctions for detected distillation"},
-    "chipmaker": {"revenue": "Revenue", "penalties": "Fines"},
-    "smuggler": {"profit": "Profit after seizures"},
-    "overseas_cloud": {"revenue": "Rental revenue", "penalties": "Fines"},
-}
+
 #: Largest game log accepted by upload, in bytes (a full game is a few hundred kB at most).
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
 _GAME_ID = re.compile(r"^[0-9a-f]{16}$")
+
 _META_FORMAT = "ai-race-wargame/tabletop-session"
-
-
-class SessionError(Exception):
-    """A problem the facilitator must see as a clear message (bad seed, bad save file, missing game)."""
-
-
-class GameNotFound(SessionError):
-    """No game is saved under an id (or the id is not a well-formed game id)."""
-
-
-class LeverValueError(SessionError):
-    """A value typed into a lever's field that is not a value of that lever (text, ``nan``, empty, ...)."""
-
-
-def format_value(value: Any, significant: int = 4) -> str:
-    """Format a lever or figure for people: yes/no for booleans, a few significant digits for floats.
-
-    Args:
-        value: The value.
-        significant: Significant digits for floats below 10,000 (larger floats get thousands separators).
-
-    Returns:
-        The text.
-
-    """
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:,.{significant}g}" if abs(value) < 1e4 else f"{value:,.0f}"
-    return str(value)
-
 
 def parse_seed(text: Any) -> int:
     """Parse a seed typed into a text field.
@@ -115,21 +67,17 @@ def parse_seed(text: Any) -> int:
         raise SessionError(f"Seed must be a whole number from 0 to {MAX_SEED} (2**63 - 1) (got {value}).")
     return value
 
-
 def new_game_id() -> str:
     """Return a fresh random game id (16 hex digits), used in the URL and the autosave file name."""
     return secrets.token_hex(8)
-
 
 def valid_game_id(game_id: Any) -> bool:
     """Tell whether a string is a well-formed game id (so it is safe as a file name)."""
     return isinstance(game_id, str) and bool(_GAME_ID.fullmatch(game_id))
 
-
 def games_dir() -> Path:
     """Directory of autosaved games: ``$WARGAME_GAMES_DIR``, else ``./games``."""
     return Path(os.environ.get(GAMES_DIR_ENV) or "games").expanduser()
-
 
 @dataclass(frozen=True)
 class SeatInfo:
@@ -150,7 +98,6 @@ class SeatInfo:
     bloc: str
     policy: str
 
-
 def scenario_seats(scenario: Any) -> list[SeatInfo]:
     """List the seats of a scenario in the scenario's fixed order.
 
@@ -164,17 +111,6 @@ def scenario_seats(scenario: Any) -> list[SeatInfo]:
     from wargame.scenario import seat_kind
 
     return [SeatInfo(s.id, s.name, seat_kind(s), s.bloc, s.policy) for s in scenario.seats()]
-
-
-def _plain(value: Any) -> Any:
-    """Turn numpy scalars and similar into plain JSON-friendly Python values."""
-    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
-        try:
-            return value.item()
-        except (TypeError, ValueError):
-            return value
-    return value
-
 
 class GameSession:
     """One browser session's game: the model, the human seats and their draft decisions.
@@ -201,12 +137,8 @@ class GameSession:
         self.model = model
         self.human_seats = [s.seat for s in model.seats() if s.seat in set(human_seats)]
         self.game_id = game_id if valid_game_id(game_id) else new_game_id()
-        self.drafts: dict[str, dict[str, Any]] = {}
-        self.proposals: dict[str, dict[str, Any]] = {}
-        #: Text typed into numeric lever fields, per seat and lever, kept as typed (``"0."``, ``"abc"``).
-        self.texts: dict[str, dict[str, str]] = {}
-        #: Plain-words problem of a lever whose typed text is not a value of it (``"nan"``, ``""``, ...).
-        self.text_errors: dict[str, dict[str, str]] = {}
+        #: The decision form of each human seat for the coming season (:class:`SeatForm`).
+        self.forms: dict[str, SeatForm] = {}
         self.version = 0
         self.message = ""
         self.refresh_drafts()
@@ -348,28 +280,49 @@ class GameSession:
     def refresh_drafts(self) -> None:
         """Prefill every human seat's form for the coming season.
 
-        ``proposals`` holds what each seat's policy proposes now (shown beside each lever, and the target of
+        Each form's proposal is what the seat's policy proposes now (shown beside each lever, and the target of
         "reset"). The form starts from the seat's own last decision, so a player's choice (say, a chip ban)
         stays in force until changed; in the first season, or for a seat with no decision yet, it starts
         from the policy's proposal.
         """
-        self.drafts = {}
-        self.proposals = {}
-        self.texts = {}
-        self.text_errors = {}
+        self.forms = {}
         if self.finished:
             return
-        last: dict[str, dict[str, Any]] = {}
-        for entry in self.model.decision_log:
-            last[entry["seat"]] = entry["levers"]
+        last = last_decisions(self.model)
         for seat_id in self.human_seats:
-            rows = self.seat_lever_map(seat_id)
-            proposal = self.model.default_decision(seat_id)
-            if hasattr(proposal, "model_dump"):
-                proposal = proposal.model_dump()
-            self.proposals[seat_id] = {k: coerce_lever(rows[k], v) for k, v in dict(proposal).items() if k in rows}
-            start = {**self.proposals[seat_id], **{k: v for k, v in last.get(seat_id, {}).items() if k in rows}}
-            self.drafts[seat_id] = {k: coerce_lever(rows[k], v) for k, v in start.items()}
+            self.forms[seat_id] = seat_form(self.model, seat_id, last.get(seat_id))
+
+    def form(self, seat_id: str) -> SeatForm:
+        """A human seat's form.
+
+        Raises:
+            SessionError: If the seat is unknown or not a human seat of this game (or the game is over).
+
+        """
+        self.seat(seat_id)
+        if seat_id not in self.forms:
+            raise SessionError(f"{self.seat(seat_id).name} is not played by a person in this game.")
+        return self.forms[seat_id]
+
+    @property
+    def drafts(self) -> dict[str, dict[str, Any]]:
+        """Current form values per human seat (the forms' own dicts: changing one changes the form)."""
+        return {seat: form.draft for seat, form in self.forms.items()}
+
+    @property
+    def proposals(self) -> dict[str, dict[str, Any]]:
+        """What each human seat's policy proposes for the coming season."""
+        return {seat: form.proposal for seat, form in self.forms.items()}
+
+    @property
+    def texts(self) -> dict[str, dict[str, str]]:
+        """Text typed into numeric lever fields, per human seat and lever, kept as typed."""
+        return {seat: form.texts for seat, form in self.forms.items()}
+
+    @property
+    def text_errors(self) -> dict[str, dict[str, str]]:
+        """Plain-words problem of each lever whose typed text is not a value of it, per human seat."""
+        return {seat: form.errors for seat, form in self.forms.items()}
 
     # ----------------------------------------------------------------- offered levers
     def seat_lever_rows(self, seat_id: str) -> list[dict[str, Any]]:
@@ -378,54 +331,26 @@ class GameSession:
         A lever that cannot apply to a seat (distillation effort for a US lab, yield ramp for a foundry) is
         not offered to it (:attr:`agents.base.Actor.levers`), so its form never shows it.
 
-        Args:
-            seat_id: A seat id.
-
-        Returns:
-            Copies of the rows, in the decision model's order.
-
         Raises:
             SessionError: If the seat is unknown.
 
         """
         offered = set(self.seat(seat_id).levers)
-        return [dict(row) for row in _lever_rows(self.seat(seat_id).kind) if row["name"] in offered]
+        return [dict(row) for row in lever_rows(self.seat(seat_id).kind) if row["name"] in offered]
 
     def seat_lever_map(self, seat_id: str) -> dict[str, dict[str, Any]]:
         """The rows of :meth:`seat_lever_rows` by lever name."""
         return {row["name"]: row for row in self.seat_lever_rows(seat_id)}
 
-    def _lever_row(self, seat_id: str, name: str) -> dict[str, Any]:
-        """The row of a lever offered to a seat; a clear error for a lever not offered or unknown."""
-        rows = self.seat_lever_map(seat_id)
-        if name in rows:
-            return rows[name]
-        seat = self.seat(seat_id)
-        if name in lever_row_map(seat.kind):
-            raise SessionError(f"{lever_row_map(seat.kind)[name]['plain']} is not a lever of {seat.name}.")
-        raise SessionError(f"Unknown lever {str(name)[:40]!r} for {seat.name}.")
-
     def share_total(self, seat_id: str) -> float | None:
-        """The running total of a lab's training, safety and serving shares as the form holds them.
-
-        Args:
-            seat_id: A human seat.
+        """The running total of a lab's training, safety and serving shares as its form holds them.
 
         Returns:
             The sum of the three shares (share of compute; a decision needs exactly 1), or ``None`` for a seat
             without the three shares or while one of their fields holds text that is not a number.
 
         """
-        rows = self.seat_lever_map(seat_id)
-        if not all(name in rows for name in SHARE_LEVERS):
-            return None
-        if any(name in self.text_errors.get(seat_id, {}) for name in SHARE_LEVERS):
-            return None
-        draft = self.drafts.get(seat_id, {})
-        try:
-            return float(sum(float(draft[name]) for name in SHARE_LEVERS))
-        except (KeyError, TypeError, ValueError):
-            return None
+        return self.form(seat_id).share_total() if seat_id in self.forms else None
 
     # ----------------------------------------------------------------- scores
     def score(self, seat_id: str) -> float:
@@ -478,121 +403,33 @@ class GameSession:
 
     # ----------------------------------------------------------------- lever forms
     def set_lever(self, seat_id: str, name: str, raw: Any) -> None:
-        """Take one value from a lever's widget: typed into the draft if it is a value of the lever.
-
-        A numeric lever arrives as the text of its field; that text is kept as typed (so the field shows
-        what the player typed), parsed to a ``float`` or ``int``, and put in the draft. Text that is not a
-        finite number (``"abc"``, ``"nan"``, ``"inf"``, ``"1e999"``, ``""``) leaves the draft unchanged and
-        is recorded in :attr:`text_errors`, which blocks the step until the field is fixed.
-
-        Args:
-            seat_id: A human seat.
-            name: Lever name.
-            raw: Text of a numeric field, ``bool`` of a switch or ``str`` of a choice.
+        """Take one value from a lever's widget into a human seat's form (:meth:`SeatForm.set_lever`).
 
         Raises:
             SessionError: If the seat or lever is unknown, or the lever is not offered to the seat.
 
         """
-        row = self._lever_row(seat_id, name)
-        texts = self.texts.setdefault(seat_id, {})
-        errors = self.text_errors.setdefault(seat_id, {})
-        if row["type"] in ("float", "int") and isinstance(raw, str | None):
-            texts[name] = raw or ""
-        else:
-            texts.pop(name, None)
-        try:
-            value = parse_lever(row, raw)
-        except LeverValueError as exc:
-            errors[name] = str(exc)
-            return
-        errors.pop(name, None)
-        self.drafts.setdefault(seat_id, {})[name] = value
+        self.form(seat_id).set_lever(name, raw)
 
     def lever_text(self, seat_id: str, name: str) -> str:
         """The text a numeric lever's field shows: as typed, else the draft value."""
-        typed = self.texts.get(seat_id, {})
-        if name in typed:
-            return typed[name]
-        return format_lever_value(self.drafts.get(seat_id, {}).get(name, ""))
+        return self.form(seat_id).lever_text(name)
 
     def reset_seat(self, seat_id: str) -> None:
         """Put a seat's form back to its policy's proposal for this season."""
-        self.drafts[seat_id] = dict(self.proposals.get(seat_id, {}))
-        self.texts.pop(seat_id, None)
-        self.text_errors.pop(seat_id, None)
+        self.form(seat_id).reset()
 
     def typed_draft(self, seat_id: str) -> dict[str, Any]:
-        """A seat's draft with every lever of its proper Python type (float, int, bool or str).
-
-        Raises:
-            SessionError: If a lever is unknown or not offered to the seat, or a value is not a value of its
-                lever.
-
-        """
-        typed = {}
-        for name, value in self.drafts.get(seat_id, {}).items():
-            typed[name] = parse_lever(self._lever_row(seat_id, name), value)
-        return typed
+        """A seat's draft with every lever of its proper Python type (:meth:`SeatForm.typed`)."""
+        return self.form(seat_id).typed()
 
     def seat_problems(self, seat_id: str) -> tuple[dict[str, str], list[str]]:
-        """Check one seat's form without submitting it.
-
-        Args:
-            seat_id: A human seat.
-
-        Returns:
-            ``(fields, general)``: a plain-words message per lever that is wrong (shown at its field), and
-            problems of the decision as a whole (a lab's shares that do not add up to 1).
-
-        """
-        kind = self.seat(seat_id).kind
-        rows = self.seat_lever_map(seat_id)
-        fields = dict(self.text_errors.get(seat_id, {}))
-        general: list[str] = []
-        typed: dict[str, Any] = {}
-        for name, value in self.drafts.get(seat_id, {}).items():
-            if name in fields:
-                continue
-            if name not in rows:
-                try:
-                    self._lever_row(seat_id, name)
-                except SessionError as exc:
-                    general.append(str(exc))
-                continue
-            try:
-                typed[name] = parse_lever(rows[name], value)
-            except LeverValueError as exc:
-                fields[name] = str(exc)
-        if fields or general:
-            return fields, general
-        # levers not offered to the seat take their (valid) defaults, so only the offered ones are checked
-        unoffered = {row["name"]: row["default"] for row in _lever_rows(kind) if row["name"] not in rows}
-        try:
-            decision_model_for(kind).model_validate({**unoffered, **typed}, strict=True)
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = err.get("loc") or ()
-                if loc and loc[0] in rows:
-                    fields.setdefault(str(loc[0]), out_of_range_message(rows[str(loc[0])], typed.get(loc[0])))
-                else:
-                    general.append(_whole_decision_message(err, typed))
-        except Exception as exc:  # noqa: BLE001 - a check must never crash the page
-            general.append(f"This decision cannot be checked ({type(exc).__name__}: {exc}).")
-        return fields, general
+        """Check one seat's form without submitting it (:meth:`SeatForm.problems`)."""
+        return self.form(seat_id).problems()
 
     def draft_problem(self, seat_id: str) -> str:
-        """Validate one seat's draft without submitting it.
-
-        Args:
-            seat_id: A human seat.
-
-        Returns:
-            ``""`` if the draft is valid, else its problems in plain words, one per line.
-
-        """
-        fields, general = self.seat_problems(seat_id)
-        return "\n".join([*fields.values(), *general])
+        """``""`` if a seat's form holds a valid decision, else its problems in plain words, one per line."""
+        return self.form(seat_id).problem()
 
     # ----------------------------------------------------------------- actions
     def _submit_drafts(self) -> None:
@@ -713,13 +550,11 @@ class GameSession:
                          "levers": entry.get("levers") or entry.get("decision") or {}})
         return rows
 
-
 def _group_of(scenario: Any, seat_id: str) -> str:
     for group in ("governments", "labs", "chipmakers", "smugglers", "overseas_clouds"):
         if any(s.id == seat_id for s in getattr(scenario, group)):
             return group
     raise SessionError(f"Unknown seat {seat_id!r}.")
-
 
 def _decision_entries(log: dict[str, Any]) -> list[dict[str, Any]]:
     entries = log.get("decisions") or log.get("decision_log") or []
@@ -730,7 +565,6 @@ def _decision_entries(log: dict[str, Any]) -> list[dict[str, Any]]:
                 flat.append({"season": season, "seat": seat, "levers": levers})
         return flat
     return [e for e in entries if isinstance(e, dict)]
-
 
 def _humans_in_log(log: dict[str, Any]) -> list[str]:
     meta = log.get("meta") if isinstance(log.get("meta"), dict) else {}
@@ -744,308 +578,28 @@ def _humans_in_log(log: dict[str, Any]) -> list[str]:
     return seen
 
 
-def _load_log(path: Path, what: str) -> dict[str, Any]:
-    try:
-        return load_game(path)
-    except GameLogError as exc:
-        raise SessionError(f"{what} is not a usable game log: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - a foreign file must never crash the app
-        raise SessionError(f"{what} is not a usable game log ({type(exc).__name__}: {exc}).") from None
+def last_decisions(model: AIRaceModel) -> dict[str, dict[str, Any]]:
+    """Each seat's last human decision in a game (lever name to value), by seat id."""
+    last: dict[str, dict[str, Any]] = {}
+    for entry in model.decision_log:
+        last[entry["seat"]] = entry["levers"]
+    return last
 
 
-class GameChangedElsewhere(SessionError):
-    """The autosave was changed by another tab or window since this session loaded or saved it."""
-
-
-def _autosave_checksum(path: Path) -> str | None:
-    """Checksum recorded in an autosave file, or ``None`` if there is no readable one."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8")).get("checksum")
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-class GameStore:
-    """Server-side autosaves: one game log per game id, ``<dir>/<game id>.json``.
+def seat_form(model: AIRaceModel, seat_id: str, start: dict[str, Any] | None = None) -> SeatForm:
+    """A fresh form for one seat for the coming season: the policy's proposal now, started from ``start``.
 
     Args:
-        directory: Where to keep games; :func:`games_dir` if omitted.
-
-    """
-
-    def __init__(self, directory: Path | str | None = None) -> None:
-        self.directory = Path(directory) if directory is not None else games_dir()
-
-    def path(self, game_id: str) -> Path:
-        """File of a game id.
-
-        Raises:
-            SessionError: If the id is malformed (so a crafted URL can never name another file).
-
-        """
-        if not valid_game_id(game_id):
-            raise SessionError(f"{str(game_id)[:40]!r} is not a game id (16 hex digits).")
-        return self.directory / f"{game_id}.json"
-
-    def exists(self, game_id: str) -> bool:
-        """Tell whether a game is saved under this id."""
-        return valid_game_id(game_id) and self.path(game_id).exists()
-
-    def save(self, session: GameSession) -> Path:
-        """Autosave a session (atomically: the log is written to a temp file, then renamed).
-
-        Returns:
-            Path of the saved game log.
-
-        Raises:
-            OSError: If the directory cannot be written.
-            GameChangedElsewhere: If another tab or window saved this game since this session last did, so
-                a stale tab never overwrites newer seasons.
-
-        """
-        path = self.path(session.game_id)
-        current = _autosave_checksum(path)
-        if current is not None and current != session.saved_checksum:
-            raise GameChangedElsewhere(
-                "This game was changed in another tab or window, so this step was not saved. Reload the page "
-                "to continue from the saved game (or download this log to keep this branch).")
-        save_game(session.model, path, meta=session.meta())
-        session.saved_checksum = _autosave_checksum(path)
-        return path
-
-    def load(self, game_id: str) -> GameSession:
-        """Resume an autosaved game.
-
-        Args:
-            game_id: Id from the URL.
-
-        Returns:
-            The session, at the season it was saved at.
-
-        Raises:
-            SessionError: If there is no such game or its file is unusable.
-
-        """
-        if not valid_game_id(game_id):
-            raise GameNotFound(f"{str(game_id)[:40]!r} is not a game id (16 hex digits).")
-        path = self.path(game_id)
-        if not path.is_file():
-            raise GameNotFound(f"No saved game {game_id} on this server (autosaves are in {self.directory}).")
-        log = _load_log(path, f"The autosave of game {game_id}")
-        return GameSession.from_log(log, game_id=game_id)
-
-    def autosave(self, session: GameSession) -> None:
-        """Save a session, turning a failure into ``session.message`` instead of an error."""
-        try:
-            self.save(session)
-        except Exception as exc:  # noqa: BLE001 - never crash a game over a full disk
-            session.message = f"Autosave failed ({type(exc).__name__}: {exc}); download the game log to keep it."
-        else:
-            if session.message.startswith("Autosave failed"):
-                session.message = ""
-
-
-def lever_rows(kind: str) -> list[dict[str, Any]]:
-    """Describe every lever of an actor kind for a form.
-
-    Args:
-        kind: Actor kind.
-
-    Returns:
-        Dicts with ``name``, ``label``, ``unit``, ``description``, ``minimum``, ``maximum``, ``choices``,
-        ``type`` (``"float"``, ``"int"``, ``"bool"`` or ``"choice"``).
-
-    """
-    return [dict(row) for row in _lever_rows(kind)]
-
-
-@functools.cache
-def _lever_rows(kind: str) -> tuple[dict[str, Any], ...]:
-    rows = []
-    for info in decision_model_for(kind).lever_info():
-        row = dict(info)
-        row["label"] = info["name"].replace("_", " ").replace("h100e", "H100e").replace("musd", "USD m") \
-            .replace("busd", "USD bn")
-        row["label"] = row["label"][:1].upper() + row["label"][1:]
-        plain = info["name"]
-        for suffix in ("_h100e", "_musd", "_busd"):
-            plain = plain.removesuffix(suffix)
-        plain = plain.replace("_", " ")
-        row["plain"] = plain[:1].upper() + plain[1:]
-        rows.append(row)
-    return tuple(rows)
-
-
-@functools.cache
-def _lever_row_map(kind: str) -> dict[str, dict[str, Any]]:
-    return {row["name"]: row for row in _lever_rows(kind)}
-
-
-def lever_row_map(kind: str) -> dict[str, dict[str, Any]]:
-    """The rows of :func:`lever_rows` by lever name (shared: do not modify)."""
-    return _lever_row_map(kind)
-
-
-def score_label(kind: str, component: str) -> str:
-    """A score component in plain words, e.g. ``"Budget spent"`` for the US government's ``fiscal``."""
-    label = SCORE_LABELS.get(kind, {}).get(component)
-    if label:
-        return label
-    words = component.replace("_", " ")
-    return words[:1].upper() + words[1:]
-
-
-def format_points(points: float) -> str:
-    """Score points for people, always signed: ``+1.23``, ``-0.40``, ``+0.00``."""
-    if not math.isfinite(points):
-        return str(points)
-    return f"{(0.0 if round(points, 2) == 0 else points):+,.2f}"
-
-
-def _number_text(value: Any) -> str:
-    """A bound or value for a message: ``1,000``, ``0.15``, ``1,000,000,000``."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, int) or (math.isfinite(value) and value.is_integer() and abs(value) < 1e18):
-        return f"{int(value):,}"
-    return f"{value:,.6g}"
-
-
-def lever_requirement(row: dict[str, Any]) -> str:
-    """What a lever accepts, in plain words, e.g. ``"must be between 0 and 1,000 USD million per quarter"``."""
-    kind = row["type"]
-    if kind == "bool":
-        return "must be on or off"
-    if kind == "choice":
-        return "must be one of " + ", ".join(str(c) for c in row.get("choices") or [])
-    unit = str(row.get("unit") or "")
-    words = re.sub(r"\s*\[[^\]]*\]", "", unit).strip()
-    unit_text = f" ({words})" if words and words != unit else (f" {unit}" if unit else "")
-    number = "a whole number" if kind == "int" else "a number"
-    low, high = row.get("minimum"), row.get("maximum")
-    if low is not None and high is not None:
-        if kind == "int":
-            return f"must be a whole number from {_number_text(low)} to {_number_text(high)}{unit_text}"
-        return f"must be between {_number_text(low)} and {_number_text(high)}{unit_text}"
-    if low is not None:
-        return f"must be {number} of at least {_number_text(low)}{unit_text}"
-    if high is not None:
-        return f"must be {number} of at most {_number_text(high)}{unit_text}"
-    return f"must be {number}{unit_text}"
-
-
-def out_of_range_message(row: dict[str, Any], value: Any) -> str:
-    """The plain-words message of a lever whose value breaks its bounds or choices."""
-    return f"{row['plain']}: {lever_requirement(row)} (got {_number_text(value)[:40]})."
-
-
-def _shown(raw: Any) -> str:
-    text = str(raw)
-    return repr(text[:40] + ("..." if len(text) > 40 else ""))
-
-
-def parse_lever(row: dict[str, Any], raw: Any) -> Any:
-    """Turn what a lever's widget gives into a value of the lever's Python type.
-
-    Floats become ``float``, whole numbers ``int``, switches ``bool`` and choices ``str``: decisions are
-    validated strictly, so ``"300"`` or ``True`` is never handed on for a number. Bounds are not checked
-    here (an out-of-range number is a value the player can see and fix; :meth:`GameSession.seat_problems`
-    flags it).
-
-    Args:
-        row: The lever's row from :func:`lever_rows`.
-        raw: Text typed into a numeric field (``"0.5"``, ``"1,000"``, ``"0,5"``), a number, a ``bool`` of
-            a switch or the ``str`` of a choice.
-
-    Returns:
-        The value, of the lever's type.
+        model: The game.
+        seat_id: A seat id.
+        start: Values to start from (the seat's last decision); the proposal if omitted.
 
     Raises:
-        LeverValueError: With a plain-words message if ``raw`` is not a value of the lever: text that is
-            not a number, ``nan``, ``inf``, a number too large for a float (``1e999``), an empty field, a
-            fraction for a whole-number lever, ...
+        DecisionError: If there is no such seat.
 
     """
-    kind = row["type"]
-    name = row.get("plain") or row["name"]
-    requirement = lever_requirement(row)
-    if kind == "bool":
-        if isinstance(raw, bool):
-            return raw
-        if hasattr(raw, "item") and isinstance(_plain(raw), bool):
-            return bool(_plain(raw))
-        raise LeverValueError(f"{name}: {requirement} (got {_shown(raw)}).")
-    if kind == "choice":
-        choices = [str(c) for c in row.get("choices") or []]
-        if isinstance(raw, str) and raw in choices:
-            return str(raw)
-        raise LeverValueError(f"{name}: {requirement} (got {_shown(raw)}).")
-    raw = _plain(raw)
-    if isinstance(raw, bool):
-        raise LeverValueError(f"{name}: {requirement} (got {_shown(raw)}).")
-    if isinstance(raw, int | float):
-        number: float | int = raw
-    else:
-        text = "" if raw is None else str(raw).strip().replace("_", "").replace(" ", "")
-        if not text:
-            raise LeverValueError(f"{name}: {requirement} (the field is empty).")
-        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", text):
-            text = text.replace(",", "")  # 1,000 or 1,000.5: thousands separators
-        elif text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")  # 0,5: decimal comma
-        try:
-            number = int(text) if kind == "int" and re.fullmatch(r"[+-]?\d{1,30}", text) else float(text)
-        except ValueError:
-            raise LeverValueError(f"{name}: {requirement} ({_shown(raw)} is not a number).") from None
-    if isinstance(number, float) and not math.isfinite(number):
-        raise LeverValueError(f"{name}: {requirement} ({_shown(raw)} is not a usable number).")
-    if kind == "int":
-        if isinstance(number, float):
-            if not number.is_integer():
-                raise LeverValueError(f"{name}: {requirement} (got {_shown(raw)}).")
-            number = int(number)
-        return int(number)
-    try:
-        return float(number)
-    except OverflowError:  # an int beyond the float range
-        raise LeverValueError(f"{name}: {requirement} ({_shown(raw)} is too large).") from None
-
-
-def coerce_lever(row: dict[str, Any] | None, value: Any) -> Any:
-    """A value of a lever's type where it can be converted (``0`` to ``0.0``), else the value unchanged."""
-    if row is None:
-        return _plain(value)
-    try:
-        return parse_lever(row, value)
-    except LeverValueError:
-        return _plain(value)
-
-
-def format_lever_value(value: Any) -> str:
-    """The text a numeric field shows for a value: ``25`` for 25.0, ``0.15``, ``1e+16``, ``0.018603``.
-
-    A computed proposal such as ``0.6499999999999999`` or ``0.018602977704525545`` shows at most 6 significant
-    digits (``0.65``, ``0.018603``; two decimals from 100,000 up). The draft keeps the exact value until the
-    player types, so an untouched field submits exactly what the policy proposed (a lab's shares still sum
-    to 1).
-    """
-    value = _plain(value)
-    if isinstance(value, float):
-        if value.is_integer() or not math.isfinite(value):
-            text = repr(value)
-            return text[:-2] if text.endswith(".0") else text
-        if abs(value) >= 1e5:
-            return f"{value:.2f}".rstrip("0").rstrip(".")
-        return f"{value:.6g}"
-    return "" if value is None else str(value)
-
-
-def _whole_decision_message(err: dict[str, Any], typed: dict[str, Any]) -> str:
-    """A problem of a decision as a whole (not of one lever), in plain words."""
-    message = str(err.get("msg", "")).removeprefix("Value error, ")
-    if "sum to 1" in message:
-        total = sum(float(typed.get(k, 0.0)) for k in ("training_share", "safety_share", "serving_share"))
-        return f"Training, safety and serving shares must add up to 1 (now {total:.4g})."
-    if err.get("type") == "extra_forbidden":
-        return f"Unknown lever {'.'.join(str(p) for p in err.get('loc') or ())!r}."
-    return message[:1].upper() + message[1:]
+    actor = model.actor(seat_id)
+    proposal = model.default_decision(seat_id)
+    if hasattr(proposal, "model_dump"):
+        proposal = proposal.model_dump()
+    return SeatForm(actor.kind, actor.levers, dict(proposal), start=start, name=actor.name)
