@@ -18,7 +18,7 @@ from pathlib import Path
 
 import solara
 
-from wargame.tabletop.page import TabletopPage
+from wargame.tabletop.page import TabletopApp
 
 ASSETS_CACHE = Path(__file__).resolve().parent / ".assets-cache"
 
@@ -40,5 +40,5 @@ _configure_offline_assets()
 
 @solara.component
 def Page() -> solara.Element:
-    """The page Solara serves: one tabletop per browser session."""
-    return TabletopPage()
+    """The page Solara serves: a room's view for a room link, else the one-screen game and room setup."""
+    return TabletopApp()

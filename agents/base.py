@@ -52,9 +52,14 @@ class Actor(mesa.Agent):
         return make_decision(self.kind, values)
 
     def decide(self) -> None:
-        """Set this season's decision: the policy's proposal, with any levers a human submitted on top."""
+        """Set this season's decision: the policy's proposal, with any levers a human submitted on top.
+
+        The decision is then recorded in the model's ``decision_history`` (``by`` ``"human"`` if submitted,
+        ``"computer"`` otherwise), which draws no random number and changes nothing else.
+        """
         submitted = self.model.take_submitted_decision(self.seat)
         self.decision = self.proposed_decision() if submitted is None else submitted
+        self.model.record_decision(self, "computer" if submitted is None else "human")
 
     def observation(self) -> dict[str, Any]:
         """Kind-specific part of :meth:`AIRaceModel.observe` (the seat's own state); overridden by kinds."""

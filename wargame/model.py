@@ -48,6 +48,12 @@ FLOW_KINDS = ("legal", "smuggled", "remote")
 RANDOM_STREAMS = ("initial", "events", "grey_market", "intelligence", "distillation", "incidents")
 #: Largest seed the model takes (seeds are integers in [0, MAX_SEED]; the CLI and the browser use the same).
 MAX_SEED = 2**63 - 1
+#: Who may read a news item or a facilitator's note: everyone, or one bloc alone.
+AUDIENCES = ("public", "US", "PRC")
+#: Longest facilitator's note, characters (illustrative: a paragraph of an inject or a ruling).
+MAX_NOTE_CHARS = 1000
+#: Most facilitator's notes in one season (illustrative; bounds a game log: 50 x 1000 characters a season).
+MAX_NOTES_PER_SEASON = 50
 EVENT_DESCRIPTIONS = {
     "taiwan_strait_crisis": "Taiwan Strait crisis: foundry output halves this season.",
     "smuggling_bust": "Smuggling bust: enforcement seizes most smuggled chips this season.",
@@ -78,9 +84,14 @@ class AIRaceModel(mesa.Model):
         score_totals: Per seat, the running total of each weighted score component (points).
         flow_graph: Directed graph of jurisdictions; edge attributes ``legal``, ``smuggled``, ``remote`` hold
             this season's flows in H100e; nodes carry a fixed ``pos``.
-        news: List of ``{"season", "phase", "text"}`` dicts, oldest first.
+        news: List of ``{"season", "phase", "text", "audience"}`` dicts, oldest first.
         decision_log: Human decisions applied, as ``{"season", "seat", "levers"}`` dicts.
         inject_log: Injects played by hand, as ``{"season", "event"}`` dicts.
+        note_log: Facilitator's notes (:meth:`add_note`), as ``{"season", "text", "audience"}`` dicts, oldest first.
+        decision_history: Every seat's decision, season by season, for the debrief: ``{"season", "seat",
+            "levers", "by"}`` dicts in the order the seats decided; ``levers`` holds the seat's offered levers
+            only (plain Python values) and ``by`` is ``"human"`` (a submitted decision) or ``"computer"`` (the
+            seat's policy). Not saved in a game log: a replay rebuilds it.
 
     Raises:
         ScenarioError: If ``scenario`` is a name or path that does not load.
@@ -111,6 +122,8 @@ class AIRaceModel(mesa.Model):
         self.news: list[dict[str, Any]] = []
         self.decision_log: list[dict[str, Any]] = []
         self.inject_log: list[dict[str, Any]] = []
+        self.note_log: list[dict[str, Any]] = []
+        self.decision_history: list[dict[str, Any]] = []
         self.active_events: list[str] = []
         self._queued_injects: list[str] = []
         self._submitted: dict[str, dict[str, Any]] = {}
@@ -342,6 +355,57 @@ class AIRaceModel(mesa.Model):
     def queued_injects(self) -> list[str]:
         """Injects played by hand that will take effect next season (a copy)."""
         return list(self._queued_injects)
+
+    def add_note(self, text: str, audience: str = "public") -> None:
+        """Add a facilitator's note (a free-text inject or ruling) to the news of the coming season.
+
+        The note goes into :attr:`news` (phase ``"facilitator"``, the text kept as given after stripping
+        surrounding whitespace; it is plain text, never markup) and into :attr:`note_log`, which a game log
+        saves. A note changes no number of the model: policies do not read the news.
+
+        Args:
+            text: The note: 1 to :data:`MAX_NOTE_CHARS` printable characters once stripped; line breaks
+                (line feeds) are allowed, other control characters (tabs, carriage returns) are not.
+            audience: ``"public"``, or the bloc (``"US"`` / ``"PRC"``) that alone sees it.
+
+        Raises:
+            ValueError: If the text is not a string, is empty or too long once stripped, holds a character
+                that cannot be shown, the audience is not one of :data:`AUDIENCES`, the season already has
+                :data:`MAX_NOTES_PER_SEASON` notes, or the game is over.
+
+        """
+        if not isinstance(text, str):
+            raise ValueError(f"a facilitator's note must be text, got {type(text).__name__}")
+        if not isinstance(audience, str) or audience not in AUDIENCES:
+            raise ValueError(f"note audience must be one of {', '.join(AUDIENCES)}, got {audience!r}")
+        text = text.strip()
+        if not text:
+            raise ValueError("a facilitator's note cannot be empty")
+        if len(text) > MAX_NOTE_CHARS:
+            raise ValueError(f"a facilitator's note can hold at most {MAX_NOTE_CHARS} characters, "
+                             f"got {len(text)}")
+        for position, char in enumerate(text, start=1):
+            if char != "\n" and not char.isprintable():
+                raise ValueError(f"a facilitator's note can hold only printable characters and line breaks; "
+                                 f"character {position} is {char!r}")
+        if not self.running:
+            raise ValueError("the game is over; no more notes can be added")
+        season = self.season
+        if sum(1 for note in self.note_log if note["season"] == season) >= MAX_NOTES_PER_SEASON:
+            raise ValueError(f"season {season} already has {MAX_NOTES_PER_SEASON} notes, the most a season takes")
+        self.note_log.append({"season": season, "text": text, "audience": audience})
+        self.add_news("facilitator", text, audience=audience)
+
+    def record_decision(self, actor: Actor, by: str) -> None:
+        """Append the decision in force for a seat to :attr:`decision_history` (draws nothing, changes nothing).
+
+        Args:
+            actor: The seat that has just decided.
+            by: ``"human"`` if the decision was submitted, ``"computer"`` if the seat's policy made it.
+
+        """
+        levers = {k: v for k, v in actor.decision.model_dump(mode="json").items() if k in actor.levers}
+        self.decision_history.append({"season": self.season, "seat": actor.seat, "levers": levers, "by": by})
 
     def add_news(self, phase: str, text: str, audience: str = "public") -> None:
         """Append a line to the news log for the season being played.

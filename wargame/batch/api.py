@@ -15,7 +15,8 @@ the worker function lives in :mod:`wargame.batch.runner` and the fork server doe
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,13 @@ import numpy as np
 import pandas as pd
 
 from wargame.batch import design as dsg
+from wargame.batch.lock import FolderLock
 from wargame.batch.runner import (
     ChunkResult,
     ChunkTask,
     Engine,
     RunFn,
+    cap_workers,
     default_chunk_size,
     default_workers,
     iter_chunks,
@@ -38,11 +41,44 @@ from wargame.batch.runner import (
     scenario_seat_ids,
     score_columns,
 )
+from wargame.batch.sizing import MAX_RUNS, BatchSize, check_size, sample_count
 from wargame.batch.store import ResultsStore
 
 DEFAULT_SCENARIO = "baseline"
 DEFAULT_REPLICATIONS = 100
 DEFAULT_SEED = 1
+
+
+class BatchWarning(UserWarning):
+    """Something the user should know about a batch that still runs (workers lowered, damaged parts re-run)."""
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, BatchWarning, stacklevel=3)
+
+
+def batch_size(
+    scenarios: str | Sequence[Any] = DEFAULT_SCENARIO,
+    *,
+    replications: int = DEFAULT_REPLICATIONS,
+    grid: Mapping[str, Sequence[Any] | Any] | None = None,
+    sweep: str | Path | dsg.SweepFile | None = None,
+    method: dsg.Method | None = None,
+    n: int | None = None,
+    timeseries: bool = True,
+) -> BatchSize:
+    """The size of a batch from its options, without loading scenarios or building anything.
+
+    Arguments are those of :func:`plan_batch`.
+
+    Raises:
+        wargame.batch.design.SweepError: If the sweep file is invalid.
+
+    """
+    n_scenarios = 1 if isinstance(scenarios, str | Path) else len(list(scenarios))
+    grid = {k: (list(v) if isinstance(v, list | tuple) else [v]) for k, v in (grid or {}).items()}
+    sweep_obj = dsg.load_sweep(sweep) if isinstance(sweep, str | Path) else sweep
+    return BatchSize(n_scenarios, sample_count(grid, sweep_obj, method, n), int(replications), bool(timeseries))
 
 
 @dataclass
@@ -144,8 +180,12 @@ def plan_batch(
     n: int | None = None,
     seed_scope: dsg.SeedScope = "sample",
     timeseries: bool = True,
+    max_runs: int | None = MAX_RUNS,
 ) -> BatchPlan:
     """Load scenarios, build and validate the samples and the design. Nothing runs.
+
+    The size is checked first, from the options alone (:mod:`wargame.batch.sizing`), so an oversized
+    batch is refused before anything is built.
 
     Args:
         scenarios: Scenario names or paths (or Scenario objects); one or several.
@@ -157,10 +197,14 @@ def plan_batch(
         n: Sample size of the method (see :func:`wargame.batch.design.make_samples`).
         seed_scope: ``"sample"`` (seed from (sample, replication)) or ``"replication"``.
         timeseries: Store the long time series.
+        max_runs: Refuse batches of more runs (default :data:`wargame.batch.sizing.MAX_RUNS`); ``None`` for
+            no limit (a batch whose plan would not fit in memory is refused anyway).
 
     Raises:
         wargame.scenario.ScenarioError: On an unknown or invalid scenario.
-        wargame.batch.design.SweepError: On an invalid sweep or ``--set``.
+        wargame.batch.design.SweepError: On an invalid sweep or ``--set`` (values of the wrong type, repeated
+            levels, ...).
+        wargame.batch.sizing.BatchTooLargeError: On a batch over ``max_runs`` runs or over the memory.
 
     """
     import wargame
@@ -169,9 +213,12 @@ def plan_batch(
         raise dsg.SweepError(f"seed must be a non-negative integer below 2**63, got {seed!r}")
     if isinstance(scenarios, str | Path):
         scenarios = [scenarios]
-    objs = _load_scenarios(scenarios)
     grid = {k: (list(v) if isinstance(v, list | tuple) else [v]) for k, v in (grid or {}).items()}
     sweep_obj = dsg.load_sweep(sweep) if isinstance(sweep, str | Path) else sweep
+    dsg.check_levels(grid, sweep_obj)
+    check_size(batch_size(scenarios, replications=replications, grid=grid, sweep=sweep_obj, method=method, n=n,
+                          timeseries=timeseries), max_runs, default_workers())
+    objs = _load_scenarios(scenarios)
     samples = dsg.make_samples(grid=grid, sweep=sweep_obj, method=method, n=n, sampler_seed=seed)
     for obj in objs.values():
         dsg.validate_overrides(obj, samples, source=str(sweep) if sweep else "--set", sweep=sweep_obj)
@@ -209,8 +256,13 @@ def execute_plan(
     chunk_size: int | None = None,
     progress: bool | None = False,
     run_fn: RunFn = run_model,
+    log: Callable[[str], None] | None = None,
 ) -> ResultsStore:
     """Run the missing runs of a plan into a results folder (creating or resuming it).
+
+    The folder is locked for the whole batch (:class:`wargame.batch.lock.FolderLock`): a second batch on
+    it is refused. Before anything runs, damaged files are set aside and their runs run again
+    (:meth:`wargame.batch.store.ResultsStore.repair`).
 
     Args:
         plan: From :func:`plan_batch`.
@@ -221,19 +273,43 @@ def execute_plan(
         chunk_size: Runs per task; default from :func:`wargame.batch.runner.default_chunk_size`.
         progress: ``True`` for a tqdm bar on stderr, ``None`` for a bar only on a terminal, ``False`` none.
         run_fn: Importable run function (tests use this to inject failures).
+        log: Receives notes for the user (workers lowered, damaged files set aside); default: a
+            :class:`BatchWarning`.
 
     Returns:
         The store.
 
+    Raises:
+        wargame.batch.store.StoreMismatchError: If the folder holds another batch or code version.
+        wargame.batch.lock.FolderInUseError: If another process is writing the folder.
+        OSError: If the folder cannot be written (``errno.ENOSPC``: the disk is full; what was written
+            stays valid and a re-run resumes).
+
     """
+    log = log or _warn
+    ResultsStore.check_compatible(out, plan.manifest)  # read-only: a refused folder is left untouched
+    if engine == "local":
+        n_workers, note = cap_workers(workers)
+        if note:
+            log(note)
+    else:
+        n_workers = workers or default_workers()
+    with FolderLock(out):
+        return _execute_locked(plan, out, n_workers, engine, scheduler, chunk_size, progress, run_fn, log)
+
+
+def _execute_locked(plan: BatchPlan, out: str | Path, n_workers: int, engine: Engine, scheduler: str | None,
+                    chunk_size: int | None, progress: bool | None, run_fn: RunFn,
+                    log: Callable[[str], None]) -> ResultsStore:
     from tqdm.auto import tqdm
 
     store = ResultsStore.create_or_resume(out, plan.design, plan.manifest)
+    for message in store.repair(plan.design):
+        log(message)
     done = store.completed_run_ids()
     todo = plan.design[~plan.design["run_id"].isin(done)]
     if todo.empty:
         return store
-    n_workers = workers or default_workers()
     size = chunk_size or default_chunk_size(len(todo), n_workers)
     tasks = iter_chunks(todo, plan.scenarios, size, run_fn=run_fn, timeseries=plan.manifest["timeseries"],
                         scores=plan.manifest["score_columns"])
@@ -268,6 +344,7 @@ def run_batch(
     chunk_size: int | None = None,
     progress: bool | None = False,
     run_fn: RunFn = run_model,
+    max_runs: int | None = MAX_RUNS,
 ) -> BatchResult:
     """Plan and run a batch (or resume it), then return its results.
 
@@ -279,7 +356,7 @@ def run_batch(
 
     """
     plan = plan_batch(scenarios, replications=replications, seed=seed, grid=grid, sweep=sweep, method=method,
-                      n=n, seed_scope=seed_scope, timeseries=timeseries)
+                      n=n, seed_scope=seed_scope, timeseries=timeseries, max_runs=max_runs)
     if out is None:
         out = tempfile.mkdtemp(prefix="wargame-batch-")
     store = execute_plan(plan, out, workers=workers, engine=engine, scheduler=scheduler,

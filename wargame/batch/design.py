@@ -63,6 +63,42 @@ class SweepError(ValueError):
 # --------------------------------------------------------------------------------------------------
 
 
+def _level_key(value: Any) -> tuple[str, Any]:
+    """What makes two levels the same run: a bool is its own kind; ``1`` and ``1.0`` are the same number."""
+    if isinstance(value, bool | np.bool_):
+        return ("bool", bool(value))
+    if isinstance(value, int | float | np.integer | np.floating):
+        return ("number", float(value))
+    return (type(value).__name__, value)
+
+
+def repeated_levels(values: Sequence[Any]) -> list[Any]:
+    """Levels that occur more than once (``0.3`` and ``0.30``, ``1`` and ``1.0`` count as one), in order."""
+    seen: set[tuple[str, Any]] = set()
+    out = []
+    for v in values:
+        key = _level_key(v)
+        if key in seen:
+            out.append(v)
+        seen.add(key)
+    return out
+
+
+def check_levels(grid: Mapping[str, Sequence[Any]], sweep: SweepFile | None = None) -> None:
+    """Refuse repeated levels in ``--set`` values (sweep files check their own).
+
+    Raises:
+        SweepError: Naming the key and the repeated value.
+
+    """
+    for key, values in grid.items():
+        repeated = repeated_levels(values)
+        if repeated:
+            raise SweepError(f"--set {key}: value {repeated[0]!r} is listed more than once (a repeated level would "
+                             "run the same sample twice and weigh it double); list each value once")
+
+
+
 class _Strict(BaseModel):
     # strict: a quoted number (low = "0.1") is an error, not silently converted; an integer is still a
     # valid float (low = 0).
@@ -101,8 +137,11 @@ class Factor(_Strict):
                 raise ValueError("a range needs both low and high")
             if not self.low < self.high:
                 raise ValueError(f"low must be below high (got low={self.low}, high={self.high})")
-        if self.values is not None and len(set(map(repr, self.values))) != len(self.values):
-            raise ValueError("values must not repeat")
+        if self.values is not None:
+            repeated = repeated_levels(self.values)
+            if repeated:
+                raise ValueError("values must not repeat (a repeated level would run the same sample twice and "
+                                 f"weigh it double); repeated: {', '.join(map(repr, repeated))}")
         return self
 
     @property
@@ -509,6 +548,46 @@ def _range_ends(f: Factor) -> tuple[Any, Any]:
     return low, high
 
 
+def _current_value(scenario: Any, dotted: str) -> tuple[bool, Any]:
+    """``(found, value)`` of a scenario field by dotted path (list items by seat ``id``), as dumped."""
+    node: Any = scenario.model_dump(mode="python") if hasattr(scenario, "model_dump") else None
+    for part in dotted.split("."):
+        if isinstance(node, list):
+            node = next((item for item in node if isinstance(item, dict) and item.get("id") == part), None)
+            if node is None:
+                return False, None
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return False, None
+    return True, node
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool | np.bool_):
+        return "a boolean (true/false)"
+    if isinstance(value, int | float | np.integer | np.floating):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
+def _check_type(scenario: Any, key: str, value: Any, source: str) -> None:
+    """Refuse an override whose kind differs from the field's: booleans, numbers and text are not mixed.
+
+    Overrides are strict, as sweep files are: the scenario's own validation would silently turn ``true``
+    into ``1.0``.
+    """
+    found, current = _current_value(scenario, key)
+    if not found or current is None:
+        return  # unknown or optional field: the scenario's own validation decides
+    want, got = _kind(current), _kind(value)
+    if want in ("a boolean (true/false)", "a number", "text") and want != got:
+        raise SweepError(f"{source}: {key} = {value!r} is {got}, but {key} takes {want} "
+                         f"(currently {current!r} in scenario {scenario.name!r}); a boolean is not a number")
+
+
 def validate_overrides(scenario: Any, samples: SampleSet, source: str = "--set / sweep file",
                        sweep: SweepFile | None = None) -> None:
     """Check the overrides of a batch against a scenario (cheap: re-validation only, no model run).
@@ -559,6 +638,8 @@ def validate_overrides(scenario: Any, samples: SampleSet, source: str = "--set /
         else:
             probes.append(base)
     for probe in probes:
+        for key, value in probe.items():
+            _check_type(scenario, key, value, source)
         try:
             scenario.with_overrides(probe)
         except ScenarioError as exc:

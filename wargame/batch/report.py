@@ -328,7 +328,12 @@ def write_report(result: BatchResult, out: str | Path | None = None) -> dict[str
     Returns:
         ``{"summary": path, "scores": path, "lead_bands": path, "fan_<scenario>": path, ...}``.
 
+    Raises:
+        wargame.batch.store.DamagedStoreError: If a file of the folder differs from its recorded SHA-256
+            or is unreadable; nothing is written then.
+
     """
+    result.store.check_integrity()  # a damaged folder is refused, never reported on
     out = Path(out) if out is not None else result.path / "report"
     out.mkdir(parents=True, exist_ok=True)
     design = result.design()

@@ -24,6 +24,8 @@ import logging
 import multiprocessing as mp
 import os
 import sys
+import threading
+import time
 import traceback
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -419,6 +421,96 @@ def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+#: Seconds between a worker's checks that the batch process is still alive (illustrative: orphans are
+#: gone within about this long after a ``kill -9`` of the batch).
+PARENT_CHECK_SECONDS = 0.5
+#: Exit status of a worker that quits because the batch process died.
+PARENT_DIED_EXIT = 75
+#: Most local workers per CPU core; more only add memory and switching (illustrative cap).
+MAX_WORKERS_PER_CORE = 4
+
+
+def process_start_token(pid: int) -> str | None:
+    """Identity of a live process: its start time from ``/proc/<pid>/stat`` (Linux), so a reused pid differs.
+
+    Returns:
+        The start time in clock ticks as text, ``None`` where ``/proc`` is unavailable, or ``""`` if the
+        process does not exist or is a zombie (dead, not yet reaped).
+
+    """
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read().decode(errors="replace")
+    except FileNotFoundError:
+        return "" if os.path.isdir("/proc/self") else None
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2:].split()  # after "pid (comm) ": state is field 3, starttime field 22
+    if not fields or fields[0] in ("Z", "X"):
+        return ""
+    return fields[19] if len(fields) > 19 else None
+
+
+def _parent_alive(pid: int, token: str | None) -> bool:
+    now = process_start_token(pid)
+    if now is not None:
+        return now != "" and (token is None or now == token)
+    try:  # no /proc: signal 0 only checks the pid exists
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _watch_parent(pid: int, token: str | None, interval: float) -> None:
+    while True:
+        time.sleep(interval)
+        if not _parent_alive(pid, token):
+            os._exit(PARENT_DIED_EXIT)  # no cleanup: the batch is gone, its results are on disk already
+
+
+def init_worker(parent_pid: int, parent_token: str | None, interval: float = PARENT_CHECK_SECONDS) -> None:
+    """Worker initializer: ignore SIGINT (see :func:`ignore_sigint`) and exit when the batch process dies.
+
+    A daemon thread checks every ``interval`` seconds that the batch process (``parent_pid``, with start
+    token ``parent_token`` from :func:`process_start_token`) still lives, and ends the worker at once
+    (exit status :data:`PARENT_DIED_EXIT`) when it does not, even in the middle of a run: after a
+    ``kill -9`` of the batch no worker keeps computing for nobody. (A worker's own parent is the fork
+    server, not the batch process, so ``os.getppid()`` and ``PR_SET_PDEATHSIG`` would watch the wrong one.)
+
+    Args:
+        parent_pid: Pid of the batch process.
+        parent_token: Its start token, or None where unknown.
+        interval: Seconds between checks.
+
+    """
+    ignore_sigint()
+    threading.Thread(target=_watch_parent, args=(parent_pid, parent_token, interval), daemon=True,
+                     name="wargame-parent-watchdog").start()
+
+
+def cap_workers(requested: int | None) -> tuple[int, str | None]:
+    """The number of local workers to start, at most :data:`MAX_WORKERS_PER_CORE` per core.
+
+    Args:
+        requested: Workers asked for (``None``: one per core).
+
+    Returns:
+        ``(workers, note)``: ``note`` says why the request was lowered, ``None`` when it was not.
+
+    """
+    cores = default_workers()
+    if requested is None:
+        return cores, None
+    cap = MAX_WORKERS_PER_CORE * cores
+    if requested > cap:
+        return cap, (f"--workers {requested} lowered to {cap} ({MAX_WORKERS_PER_CORE} per core, {cores} "
+                     "core(s)); more workers than that only cost memory")
+    return requested, None
+
+
 @contextlib.contextmanager
 def make_executor(
     engine: Engine = "local", workers: int | None = None, scheduler: str | None = None
@@ -427,7 +519,9 @@ def make_executor(
 
     Args:
         engine: ``"local"`` (process pool) or ``"dask"``.
-        workers: Local processes, or LocalCluster workers; default: the machine's cores.
+        workers: Local processes, or LocalCluster workers; default: the machine's cores; at most
+            :data:`MAX_WORKERS_PER_CORE` per core (:func:`cap_workers`). Local workers exit when this
+            process dies (:func:`init_worker`).
         scheduler: Address of a running Dask scheduler (``tcp://host:8786``); ``None`` starts a
             ``LocalCluster``. Only with ``engine="dask"``.
 
@@ -438,9 +532,10 @@ def make_executor(
     if engine == "local":
         if scheduler:
             raise ValueError("--scheduler needs --engine dask")
-        n = workers or default_workers()
-        with cf.ProcessPoolExecutor(max_workers=n, mp_context=_process_context(),
-                                    initializer=ignore_sigint) as ex:
+        n, _ = cap_workers(workers)
+        parent = os.getpid()
+        with cf.ProcessPoolExecutor(max_workers=n, mp_context=_process_context(), initializer=init_worker,
+                                    initargs=(parent, process_start_token(parent))) as ex:
             yield ex, n
     elif engine == "dask":
         from distributed import Client, LocalCluster
@@ -450,7 +545,7 @@ def make_executor(
                 slots = sum(client.nthreads().values()) or 1
                 yield client.get_executor(pure=False), slots
         else:
-            n = workers or default_workers()
+            n, _ = cap_workers(workers)
             with _main_hidden():  # the nannies spawn their workers now; keep them from re-running __main__
                 cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                                        silence_logs=logging.ERROR)

@@ -19,12 +19,21 @@ own stray file.
 A folder that already holds a different batch (design, scenario content, code version or master seed)
 is refused with :class:`StoreMismatchError`, never mixed; a folder written by another code version gets
 its own message (:class:`StoreVersionError`), naming both versions. Reading such a folder still works.
+
+Integrity (format ``/3``): every Parquet file is written with page checksums (checked on every read), and
+its SHA-256 goes to the ledger ``DIR/checksums.sha256`` before the file is renamed into place (see
+:mod:`wargame.batch.integrity`). ``wargame report`` checks every file against the ledger and refuses a
+damaged folder (:class:`DamagedStoreError`, naming the files); a resumed batch moves damaged files to
+``DIR/quarantine/<time>/`` (never deletes them) and re-runs their runs (:meth:`ResultsStore.repair`).
+One process at a time writes a folder: :class:`wargame.batch.lock.FolderLock` on ``DIR/.lock``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -35,15 +44,27 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from wargame.batch.integrity import (
+    INTEGRITY,
+    LEDGER_FILE,
+    append_ledger,
+    format_ledger,
+    read_ledger,
+    sha256_file,
+)
 from wargame.batch.runner import INTEGER_METRICS, TIMESERIES_SCHEMA, ChunkResult, summary_schema
 
-#: Store format written to the manifest. ``/2`` added the ``score_<seat id>`` columns; ``/1`` folders
-#: (no score columns) are still read.
-FORMAT = "wargame-batch/2"
+#: Store format written to the manifest. ``/3`` added page checksums and the SHA-256 ledger; ``/2`` added
+#: the ``score_<seat id>`` columns. ``/1`` and ``/2`` folders are still read (without the SHA-256 check).
+FORMAT = "wargame-batch/3"
 DESIGN_FILE = "design.parquet"
 MANIFEST_FILE = "manifest.json"
 SUMMARY_DIR = "chunks"
 TIMESERIES_DIR = "timeseries"
+#: Where damaged files are moved (``DIR/quarantine/<UTC time>-<pid>/chunks/...``), never deleted.
+QUARANTINE_DIR = "quarantine"
+#: Lock file of :class:`wargame.batch.lock.FolderLock`.
+LOCK_FILE = ".lock"
 #: Manifest keys that must match for a folder to be resumed, with a human label.
 IDENTITY_KEYS = {
     "format": "store format",
@@ -75,17 +96,61 @@ class StoreVersionError(StoreMismatchError):
     """The results folder was written by another code version (``wargame.__version__``); it is never resumed."""
 
 
+class DamagedStoreError(StoreError):
+    """A file of the results folder is damaged or unreadable; the message names it and says how to repair."""
+
+
+def _repair_hint(folder: Path) -> str:
+    return (f"Re-run the batch's 'wargame batch' command (with --out {folder}) to resume: it moves damaged files "
+            f"to {folder / QUARANTINE_DIR} and re-runs their runs.")
+
+
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk keeps no half file
+        raise
 
 
-def _atomic_write_table(path: Path, table: pa.Table) -> None:
+def _atomic_write_table(path: Path, table: pa.Table, ledger: Path | None = None, root: Path | None = None) -> None:
+    """Write a Parquet file (zstd, page checksums) to a temp name, record its SHA-256, then rename it.
+
+    Args:
+        path: Final path.
+        table: The table.
+        ledger: Ledger to append the file's SHA-256 to before the rename (none: no hash recorded).
+        root: The results folder; the ledger records ``path`` relative to it.
+
+    """
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp, compression="zstd", write_page_checksum=True)
+        if ledger is not None:
+            append_ledger(ledger, {path.relative_to(root or ledger.parent).as_posix(): sha256_file(tmp)})
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk keeps no half file
+        raise
+
+
+def read_parquet_checked(path: Path, **kwargs: Any) -> pa.Table:
+    """``pyarrow.parquet.read_table`` with page-checksum verification; a damaged file raises a clear error.
+
+    Raises:
+        DamagedStoreError: If the file is unreadable (truncated, flipped bytes, not Parquet); the message
+            names it and tells how to repair the folder.
+
+    """
+    try:
+        return pq.read_table(path, page_checksum_verification=True, **kwargs)
+    except (OSError, pa.ArrowException) as exc:
+        folder = path.parent.parent if path.parent.name in (SUMMARY_DIR, TIMESERIES_DIR) else path.parent
+        raise DamagedStoreError(f"{path}: damaged or unreadable results file ({exc}). "
+                                + _repair_hint(folder)) from None
 
 
 def _part_name(run_ids: Iterable[int]) -> str:
@@ -103,6 +168,7 @@ class ResultsStore:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._hashes: bool | None = None  # has_hashes(), cached by write_chunk
 
     # -- paths -------------------------------------------------------------------------------------
     @property
@@ -125,6 +191,11 @@ class ResultsStore:
         """``DIR/timeseries``."""
         return self.path / TIMESERIES_DIR
 
+    @property
+    def ledger_path(self) -> Path:
+        """``DIR/checksums.sha256``: the SHA-256 of every file written (see :mod:`wargame.batch.integrity`)."""
+        return self.path / LEDGER_FILE
+
     # -- lifecycle ---------------------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | Path) -> ResultsStore:
@@ -141,16 +212,12 @@ class ResultsStore:
         return store
 
     @classmethod
-    def create_or_resume(cls, path: str | Path, design: pd.DataFrame, manifest: dict[str, Any]) -> ResultsStore:
-        """Start a new results folder, or resume one that holds the same batch.
-
-        The design is written first, then the manifest. An existing folder is resumed only if its
-        manifest matches on every key of :data:`IDENTITY_KEYS`.
+    def check_compatible(cls, path: str | Path, manifest: dict[str, Any]) -> None:
+        """Check, without writing anything, that a batch may run into ``path``.
 
         Args:
-            path: The folder (created if needed).
-            design: The batch's design table.
-            manifest: Identity and description of the batch (see :data:`IDENTITY_KEYS`).
+            path: The folder (need not exist).
+            manifest: Identity of the batch (see :data:`IDENTITY_KEYS`).
 
         Raises:
             StoreVersionError: If the folder was written by another code version.
@@ -177,21 +244,51 @@ class ResultsStore:
                     f"results folder {store.path} holds a different batch, refusing to mix results:\n"
                     + "\n".join(diffs)
                     + "\nUse another --out folder, or delete this one to start over.")
-            store._clean_strays()
-            return store
+            return
+        if store.path.exists() and not store.path.is_dir():
+            raise StoreError(f"{store.path}: is a file, not a folder; choose another --out folder")
+        allowed = (DESIGN_FILE, SUMMARY_DIR, TIMESERIES_DIR, LEDGER_FILE, LOCK_FILE)
         if store.path.exists() and any(p for p in store.path.iterdir()
-                                       if p.name not in (DESIGN_FILE, SUMMARY_DIR, TIMESERIES_DIR)
-                                       and not p.name.endswith(".tmp")):
+                                       if p.name not in allowed and not p.name.endswith(".tmp")):
             raise StoreError(f"{store.path}: folder is not empty and is not a batch results folder; "
                              "choose another --out folder")
         if store.summary_dir.is_dir() and any(store.summary_dir.glob("part-*.parquet")):
             raise StoreError(f"{store.path}: has result chunks but no {MANIFEST_FILE}; cannot tell which batch "
                              "they belong to. Delete the folder or choose another --out folder")
+
+    @classmethod
+    def create_or_resume(cls, path: str | Path, design: pd.DataFrame, manifest: dict[str, Any]) -> ResultsStore:
+        """Start a new results folder, or resume one that holds the same batch.
+
+        The design is written first, then the manifest. An existing folder is resumed only if its
+        manifest matches on every key of :data:`IDENTITY_KEYS`. This does not lock the folder: callers
+        that run a batch hold a :class:`wargame.batch.lock.FolderLock` around it (as
+        :func:`wargame.batch.api.execute_plan` does), and call :meth:`repair` before reading what is done.
+
+        Args:
+            path: The folder (created if needed).
+            design: The batch's design table.
+            manifest: Identity and description of the batch (see :data:`IDENTITY_KEYS`).
+
+        Raises:
+            StoreVersionError: If the folder was written by another code version.
+            StoreMismatchError: If the folder holds another batch.
+            StoreError: If the folder is not empty and not a results folder.
+
+        """
+        cls.check_compatible(path, manifest)
+        store = cls(path)
+        if store.manifest_path.is_file():
+            store._clean_strays()
+            return store
+        manifest = {"format": FORMAT, **manifest}
         store.path.mkdir(parents=True, exist_ok=True)
         store.summary_dir.mkdir(exist_ok=True)
         store.timeseries_dir.mkdir(exist_ok=True)
-        _atomic_write_table(store.design_path, pa.Table.from_pandas(design, preserve_index=False))
-        manifest = {**manifest, "created_utc": datetime.now(UTC).isoformat(timespec="seconds")}
+        _atomic_write_table(store.design_path, pa.Table.from_pandas(design, preserve_index=False),
+                            ledger=store.ledger_path)
+        manifest = {**manifest, "integrity": INTEGRITY,
+                    "created_utc": datetime.now(UTC).isoformat(timespec="seconds")}
         _atomic_write_bytes(store.manifest_path, json.dumps(manifest, indent=2, default=str).encode())
         store._clean_strays()
         return store
@@ -207,6 +304,100 @@ class ResultsStore:
             for p in self.timeseries_dir.glob("part-*.parquet"):
                 if p.name not in done:
                     p.unlink(missing_ok=True)
+
+    # -- integrity ---------------------------------------------------------------------------------
+    def has_hashes(self) -> bool:
+        """True if the folder records a SHA-256 per file (format ``/3`` and later); older folders do not."""
+        manifest = self.manifest()
+        return manifest.get("format") == FORMAT and bool(manifest.get("integrity"))
+
+    def damaged_files(self) -> list[tuple[Path, str]]:
+        """Files whose SHA-256 is missing from the ledger or differs from it, with the reason.
+
+        Checks the design and every completed summary and time-series part (a full read of each). Empty
+        for a folder written before hashes were recorded (:meth:`has_hashes`).
+
+        Returns:
+            ``[(path, reason), ...]`` in folder order.
+
+        """
+        if not self.has_hashes():
+            return []
+        ledger = read_ledger(self.ledger_path)
+        out: list[tuple[Path, str]] = []
+        for path in [self.design_path, *self.summary_parts(), *self.timeseries_parts()]:
+            want = ledger.get(path.relative_to(self.path).as_posix())
+            if want is None:
+                out.append((path, f"no SHA-256 recorded for it in {LEDGER_FILE}"))
+                continue
+            try:
+                got = sha256_file(path)
+            except OSError as exc:
+                out.append((path, f"unreadable ({exc.strerror or exc})"))
+                continue
+            if got != want:
+                out.append((path, "its SHA-256 differs from the one recorded when it was written"))
+        return out
+
+    def check_integrity(self) -> None:
+        """Refuse a damaged folder: every file must match its recorded SHA-256.
+
+        Raises:
+            DamagedStoreError: Naming each damaged file and telling how to repair the folder (resume).
+
+        """
+        damaged = self.damaged_files()
+        if damaged:
+            lines = [f"  - {p.relative_to(self.path).as_posix()}: {why}" for p, why in damaged[:20]]
+            if len(damaged) > 20:
+                lines.append(f"  ... and {len(damaged) - 20} more")
+            raise DamagedStoreError(f"results folder {self.path} has {len(damaged)} damaged file(s); refusing to "
+                                    "report on it:\n" + "\n".join(lines) + "\n" + _repair_hint(self.path))
+
+    def repair(self, design: pd.DataFrame) -> list[str]:
+        """Set damaged files aside so that their runs are run again; rewrite the ledger compacted.
+
+        A damaged summary or time-series part is moved, with its partner of the same name, to
+        ``DIR/quarantine/<UTC time>-<pid>/`` (never deleted): its runs then have no summary row and a
+        resumed batch runs them again. A damaged design file is moved likewise and written again from
+        ``design`` (the batch's identity check has already matched its hash). Call it only while holding
+        the folder's lock.
+
+        Args:
+            design: The batch's design table.
+
+        Returns:
+            One message per file set aside (empty when nothing was damaged).
+
+        """
+        if not self.has_hashes():
+            return []
+        damaged = self.damaged_files()
+        messages: list[str] = []
+        qdir = self.path / QUARANTINE_DIR / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{os.getpid()}"
+        done: set[str] = set()
+        for path, why in damaged:
+            rel = path.relative_to(self.path).as_posix()
+            if path == self.design_path:
+                _move(path, qdir / DESIGN_FILE)
+                _atomic_write_table(self.design_path, pa.Table.from_pandas(design, preserve_index=False),
+                                    ledger=self.ledger_path)
+                messages.append(f"{rel}: {why}; moved to {qdir / DESIGN_FILE} and written again from the batch's "
+                                "design")
+                continue
+            if path.name in done:
+                continue
+            done.add(path.name)
+            for d in (self.summary_dir, self.timeseries_dir):
+                if (d / path.name).exists():
+                    _move(d / path.name, qdir / d.name / path.name)
+            messages.append(f"{rel}: {why}; moved to {qdir} (with its partner part, if any); "
+                            f"{_runs_of(path.name)} are run again")
+        ledger = read_ledger(self.ledger_path)
+        present = [self.design_path, *self.summary_parts(), *self.timeseries_parts()]
+        keep = {rel: ledger[rel] for rel in (p.relative_to(self.path).as_posix() for p in present) if rel in ledger}
+        _atomic_write_bytes(self.ledger_path, format_ledger(keep))
+        return messages
 
     # -- reading -----------------------------------------------------------------------------------
     def manifest(self) -> dict[str, Any]:
@@ -226,7 +417,8 @@ class ResultsStore:
 
     def design(self) -> pd.DataFrame:
         """The design table, sorted by ``run_id``."""
-        return pd.read_parquet(self.design_path).sort_values("run_id", ignore_index=True)
+        table = read_parquet_checked(self.design_path)
+        return table.to_pandas().sort_values("run_id", ignore_index=True)
 
     def summary_parts(self) -> list[Path]:
         """Completed chunk files, sorted by name (= by first run id)."""
@@ -243,7 +435,7 @@ class ResultsStore:
         """Run ids with a summary row (done, successfully or not)."""
         ids: set[int] = set()
         for p in self.summary_parts():
-            ids.update(pq.read_table(p, columns=["run_id"]).column("run_id").to_pylist())
+            ids.update(read_parquet_checked(p, columns=["run_id"]).column("run_id").to_pylist())
         return ids
 
     def summary(self) -> pd.DataFrame:
@@ -261,7 +453,7 @@ class ResultsStore:
         """Names of the variables in the stored time series (sorted); empty if none were stored."""
         names: set[str] = set()
         for p in self.timeseries_parts():
-            names.update(pq.read_table(p, columns=["variable"]).column("variable").unique().to_pylist())
+            names.update(read_parquet_checked(p, columns=["variable"]).column("variable").unique().to_pylist())
         return sorted(names)
 
     def timeseries(self, variables: Iterable[str] | None = None) -> pd.DataFrame:
@@ -277,7 +469,8 @@ class ResultsStore:
         if variables is not None:
             variables = list(variables)
             if parts:
-                first = set(pq.read_table(parts[0], columns=["variable"]).column("variable").unique().to_pylist())
+                first = set(read_parquet_checked(parts[0], columns=["variable"]).column("variable").unique()
+                            .to_pylist())
                 if not set(variables) <= first:
                     known = self.timeseries_variables()
                     unknown = [v for v in variables if v not in known]
@@ -288,7 +481,7 @@ class ResultsStore:
             elif self.manifest().get("timeseries") is False:
                 raise StoreError(f"{self.path}: this batch stored no time series (run with --no-timeseries)")
         filters = [("variable", "in", variables)] if variables is not None else None
-        tables = [pq.read_table(p, schema=TIMESERIES_SCHEMA, filters=filters) for p in parts]
+        tables = [read_parquet_checked(p, schema=TIMESERIES_SCHEMA, filters=filters) for p in parts]
         table = pa.concat_tables(tables) if tables else TIMESERIES_SCHEMA.empty_table()
         return table.to_pandas().sort_values(["run_id", "variable", "season"], ignore_index=True)
 
@@ -302,16 +495,19 @@ class ResultsStore:
         """
         ids = result.summary.column("run_id").to_pylist()
         name = _part_name(ids)
+        if self._hashes is None:
+            self._hashes = self.has_hashes()
+        ledger = self.ledger_path if self._hashes else None
         if result.timeseries is not None:
-            _atomic_write_table(self.timeseries_dir / name, result.timeseries)
+            _atomic_write_table(self.timeseries_dir / name, result.timeseries, ledger=ledger, root=self.path)
         path = self.summary_dir / name
-        _atomic_write_table(path, result.summary)
+        _atomic_write_table(path, result.summary, ledger=ledger, root=self.path)
         return path
 
 
 def _read_summary_part(path: Path, schema: pa.Schema) -> pa.Table:
     """One summary part in the batch's schema; parts written before the integer counts are cast."""
-    table = pq.read_table(path)
+    table = read_parquet_checked(path)
     if table.schema.equals(schema):
         return table
     columns = []
@@ -321,6 +517,17 @@ def _read_summary_part(path: Path, schema: pa.Schema) -> pa.Table:
         else:
             columns.append(pa.nulls(len(table), f.type))
     return pa.table(columns, schema=schema)
+
+
+def _move(src: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(src, dest)
+
+
+def _runs_of(part_name: str) -> str:
+    """``"its runs (run ids 4 to 9)"`` from a part file name ``part-000000004-000000009.parquet``."""
+    m = re.fullmatch(r"part-(\d+)-(\d+)\.parquet", part_name)
+    return f"its runs (run ids {int(m.group(1))} to {int(m.group(2))})" if m else "its runs"
 
 
 def _short(value: Any) -> str:

@@ -6,8 +6,10 @@ from __future__ import annotations
 class SessionError(Exception):
     """A problem the facilitator must see as a clear message (bad seed, bad save file, missing game)."""
 
+
 class GameNotFound(SessionError):
     """No game is saved under an id (or the id is not a well-formed game id)."""
+
 
 class LeverValueError(SessionError):
     """A value typed into a lever's field that is not a value of that lever (text, ``nan``, empty, ...)."""

@@ -37,6 +37,7 @@ SCORE_LABELS: dict[str, dict[str, str]] = {
     "overseas_cloud": {"revenue": "Rental revenue", "penalties": "Fines"},
 }
 
+
 def format_value(value: Any, significant: int = 4) -> str:
     """Format a lever or figure for people: yes/no for booleans, a few significant digits for floats.
 
@@ -54,6 +55,7 @@ def format_value(value: Any, significant: int = 4) -> str:
         return f"{value:,.{significant}g}" if abs(value) < 1e4 else f"{value:,.0f}"
     return str(value)
 
+
 def _plain(value: Any) -> Any:
     """Turn numpy scalars and similar into plain JSON-friendly Python values."""
     if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
@@ -62,6 +64,7 @@ def _plain(value: Any) -> Any:
         except (TypeError, ValueError):
             return value
     return value
+
 
 def lever_rows(kind: str) -> list[dict[str, Any]]:
     """Describe every lever of an actor kind for a form.
@@ -75,6 +78,7 @@ def lever_rows(kind: str) -> list[dict[str, Any]]:
 
     """
     return [dict(row) for row in _lever_rows(kind)]
+
 
 @functools.cache
 def _lever_rows(kind: str) -> tuple[dict[str, Any], ...]:
@@ -92,13 +96,16 @@ def _lever_rows(kind: str) -> tuple[dict[str, Any], ...]:
         rows.append(row)
     return tuple(rows)
 
+
 @functools.cache
 def _lever_row_map(kind: str) -> dict[str, dict[str, Any]]:
     return {row["name"]: row for row in _lever_rows(kind)}
 
+
 def lever_row_map(kind: str) -> dict[str, dict[str, Any]]:
     """The rows of :func:`lever_rows` by lever name (shared: do not modify)."""
     return _lever_row_map(kind)
+
 
 def score_label(kind: str, component: str) -> str:
     """A score component in plain words, e.g. ``"Budget spent"`` for the US government's ``fiscal``."""
@@ -108,11 +115,13 @@ def score_label(kind: str, component: str) -> str:
     words = component.replace("_", " ")
     return words[:1].upper() + words[1:]
 
+
 def format_points(points: float) -> str:
     """Score points for people, always signed: ``+1.23``, ``-0.40``, ``+0.00``."""
     if not math.isfinite(points):
         return str(points)
     return f"{(0.0 if round(points, 2) == 0 else points):+,.2f}"
+
 
 def _number_text(value: Any) -> str:
     """A bound or value for a message: ``1,000``, ``0.15``, ``1,000,000,000``."""
@@ -121,6 +130,7 @@ def _number_text(value: Any) -> str:
     if isinstance(value, int) or (math.isfinite(value) and value.is_integer() and abs(value) < 1e18):
         return f"{int(value):,}"
     return f"{value:,.6g}"
+
 
 def lever_requirement(row: dict[str, Any]) -> str:
     """What a lever accepts, in plain words, e.g. ``"must be between 0 and 1,000 USD million per quarter"``."""
@@ -144,13 +154,16 @@ def lever_requirement(row: dict[str, Any]) -> str:
         return f"must be {number} of at most {_number_text(high)}{unit_text}"
     return f"must be {number}{unit_text}"
 
+
 def out_of_range_message(row: dict[str, Any], value: Any) -> str:
     """The plain-words message of a lever whose value breaks its bounds or choices."""
     return f"{row['plain']}: {lever_requirement(row)} (got {_number_text(value)[:40]})."
 
+
 def _shown(raw: Any) -> str:
     text = str(raw)
     return repr(text[:40] + ("..." if len(text) > 40 else ""))
+
 
 def parse_lever(row: dict[str, Any], raw: Any) -> Any:
     """Turn what a lever's widget gives into a value of the lever's Python type.
@@ -218,6 +231,7 @@ def parse_lever(row: dict[str, Any], raw: Any) -> Any:
     except OverflowError:  # an int beyond the float range
         raise LeverValueError(f"{name}: {requirement} ({_shown(raw)} is too large).") from None
 
+
 def coerce_lever(row: dict[str, Any] | None, value: Any) -> Any:
     """A value of a lever's type where it can be converted (``0`` to ``0.0``), else the value unchanged."""
     if row is None:
@@ -226,6 +240,7 @@ def coerce_lever(row: dict[str, Any] | None, value: Any) -> Any:
         return parse_lever(row, value)
     except LeverValueError:
         return _plain(value)
+
 
 def format_lever_value(value: Any) -> str:
     """The text a numeric field shows for a value: ``25`` for 25.0, ``0.15``, ``1e+16``, ``0.018603``.
@@ -244,6 +259,7 @@ def format_lever_value(value: Any) -> str:
             return f"{value:.2f}".rstrip("0").rstrip(".")
         return f"{value:.6g}"
     return "" if value is None else str(value)
+
 
 def _whole_decision_message(err: dict[str, Any], typed: dict[str, Any]) -> str:
     """A problem of a decision as a whole (not of one lever), in plain words."""

@@ -216,6 +216,13 @@ def TabletopPage(store_dir: str | None = None) -> solara.Element:
             with SafeArea(reset_key=error):
                 SaveLoadPanel(None, on_upload=upload)
         with SafeArea(reset_key=error):
+            with solara.Row(classes=["room-entry"], style={"flex-wrap": "wrap", "gap": "12px"}):
+                with solara.Card("Teams on their own devices", classes=["room-entry-card"]):
+                    solara.Text("Each team plays from its own phone or laptop with secret moves; you run the clock "
+                                "and the injects from a console, and a projector view shows the room.")
+                    solara.Button("Set up a game with teams", href="?setup=room", color="primary",
+                                  classes=["setup-room-button"], text=True)
+                JoinByCode(store_dir)
             SetupPanel(on_start=start, error=error)
         return
 
@@ -242,3 +249,64 @@ def TabletopPage(store_dir: str | None = None) -> solara.Element:
                         for seat_id in session.human_seats:
                             ScorePanel(session, seat_id, version).key(f"score-{seat_id}-{id(session)}")
                             DecisionPanel(session, seat_id, version).key(f"{seat_id}-{id(session)}")
+
+
+def query_value(search: str | None, name: str) -> str | None:
+    """One parameter of a URL query string as given, else ``None``."""
+    values = parse_qs(search or "", keep_blank_values=True).get(name, [])
+    return values[0] if values else None
+
+
+@solara.component
+def JoinByCode(store_dir: str | None = None) -> solara.Element:
+    """A box for a team's short join code; a good code opens the team's link."""
+    code, set_code = solara.use_state("")
+    problem, set_problem = solara.use_state("")
+    router = solara.use_router()
+
+    def join() -> None:
+        from wargame.tabletop.room_store import registry_for, room_link
+
+        try:
+            room, access = registry_for(store_dir).resolve_code(code)
+        except SessionError as exc:
+            set_problem(str(exc))
+            return
+        set_problem("")
+        router.push(room_link(room, access, base=router.path or "/"))
+
+    with solara.Card("Join a game with your team's code", classes=["join-by-code"]):
+        solara.InputText("Join code (e.g. K7PQ-2MXD)", value=code, on_value=set_code, continuous_update=True,
+                         classes=["join-code-input"])
+        solara.Button("Join", on_click=join, color="primary", classes=["join-button"])
+        if problem:
+            solara.Error(problem, classes=["join-error"])
+
+
+@solara.component
+def TabletopApp(store_dir: str | None = None) -> solara.Element:
+    """The whole app: a room's link opens its role's view; otherwise the hot-seat game and room setup.
+
+    Routes (all on ``/``, by query string):
+
+    - ``?room=<id>&key=<token>``: the facilitator's console, a team's view or the projector (by the token);
+    - ``?join=<code>``: a team's short join code, which opens its link;
+    - ``?setup=room``: set up a game for teams on their own devices;
+    - anything else: the one-screen (hot-seat) game, ``?game=<id>`` resuming one.
+
+    Args:
+        store_dir: Games directory; ``$WARGAME_GAMES_DIR`` or ``./games`` if omitted.
+
+    """
+    from wargame.tabletop.room_page import RoomPage
+    from wargame.tabletop.room_setup import RoomSetup
+
+    router = solara.use_router()
+    search = router.search
+    if query_value(search, "room") is not None or query_value(search, "key") is not None:
+        RoomPage(query_value(search, "room"), query_value(search, "key"), store_dir)
+        return
+    if query_value(search, "setup") == "room":
+        RoomSetup(store_dir)
+        return
+    TabletopPage(store_dir)

@@ -38,6 +38,7 @@ _GAME_ID = re.compile(r"^[0-9a-f]{16}$")
 
 _META_FORMAT = "ai-race-wargame/tabletop-session"
 
+
 def parse_seed(text: Any) -> int:
     """Parse a seed typed into a text field.
 
@@ -67,17 +68,21 @@ def parse_seed(text: Any) -> int:
         raise SessionError(f"Seed must be a whole number from 0 to {MAX_SEED} (2**63 - 1) (got {value}).")
     return value
 
+
 def new_game_id() -> str:
     """Return a fresh random game id (16 hex digits), used in the URL and the autosave file name."""
     return secrets.token_hex(8)
+
 
 def valid_game_id(game_id: Any) -> bool:
     """Tell whether a string is a well-formed game id (so it is safe as a file name)."""
     return isinstance(game_id, str) and bool(_GAME_ID.fullmatch(game_id))
 
+
 def games_dir() -> Path:
     """Directory of autosaved games: ``$WARGAME_GAMES_DIR``, else ``./games``."""
     return Path(os.environ.get(GAMES_DIR_ENV) or "games").expanduser()
+
 
 @dataclass(frozen=True)
 class SeatInfo:
@@ -98,6 +103,7 @@ class SeatInfo:
     bloc: str
     policy: str
 
+
 def scenario_seats(scenario: Any) -> list[SeatInfo]:
     """List the seats of a scenario in the scenario's fixed order.
 
@@ -111,6 +117,7 @@ def scenario_seats(scenario: Any) -> list[SeatInfo]:
     from wargame.scenario import seat_kind
 
     return [SeatInfo(s.id, s.name, seat_kind(s), s.bloc, s.policy) for s in scenario.seats()]
+
 
 class GameSession:
     """One browser session's game: the model, the human seats and their draft decisions.
@@ -550,11 +557,13 @@ class GameSession:
                          "levers": entry.get("levers") or entry.get("decision") or {}})
         return rows
 
+
 def _group_of(scenario: Any, seat_id: str) -> str:
     for group in ("governments", "labs", "chipmakers", "smugglers", "overseas_clouds"):
         if any(s.id == seat_id for s in getattr(scenario, group)):
             return group
     raise SessionError(f"Unknown seat {seat_id!r}.")
+
 
 def _decision_entries(log: dict[str, Any]) -> list[dict[str, Any]]:
     entries = log.get("decisions") or log.get("decision_log") or []
@@ -565,6 +574,7 @@ def _decision_entries(log: dict[str, Any]) -> list[dict[str, Any]]:
                 flat.append({"season": season, "seat": seat, "levers": levers})
         return flat
     return [e for e in entries if isinstance(e, dict)]
+
 
 def _humans_in_log(log: dict[str, Any]) -> list[str]:
     meta = log.get("meta") if isinstance(log.get("meta"), dict) else {}

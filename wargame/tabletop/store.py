@@ -24,12 +24,14 @@ def _load_log(path: Path, what: str) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001 - a foreign file must never crash the app
         raise SessionError(f"{what} is not a usable game log ({type(exc).__name__}: {exc}).") from None
 
+
 def _autosave_checksum(path: Path) -> str | None:
     """Checksum recorded in an autosave file, or ``None`` if there is no readable one."""
     try:
         return json.loads(path.read_text(encoding="utf-8")).get("checksum")
     except (OSError, ValueError, AttributeError):
         return None
+
 
 class GameStore:
     """Server-side autosaves: one game log per game id, ``<dir>/<game id>.json``.
