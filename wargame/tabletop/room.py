@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wargame.decisions import DecisionError
+from wargame.gamelog import replay
 from wargame.tabletop.errors import RoomError, SessionError
 from wargame.tabletop.forms import SeatForm
 from wargame.tabletop.session import GameSession, last_decisions, seat_form
@@ -42,6 +43,8 @@ DEFAULT_MINUTES = 8.0
 MAX_MINUTES = 180.0
 MAX_TEAMS = 24
 MAX_NAME_CHARS = 60
+#: Start of the news note that says the computer played a team seat that did not submit in time.
+MISSING_NOTE = "No decision came in time from"
 
 
 def new_token() -> str:
@@ -375,8 +378,13 @@ class Room:
             if self.locked:
                 raise RoomError(f"The facilitator has locked {self.season}; decisions can no longer change.")
             form = seat_form(self.game.model, seat_id)
-            for name, value in dict(levers).items():
-                form.set_lever(name, value)
+            if not isinstance(levers, dict):
+                raise RoomError("A decision is a set of lever values.")
+            try:
+                for name, value in levers.items():
+                    form.set_lever(str(name), value)
+            except SessionError as exc:
+                raise RoomError(str(exc)) from None
             problem = form.problem()
             if problem:
                 raise RoomError(problem)
@@ -430,7 +438,7 @@ class Room:
                     raise RoomError(f"{self.game.seat(seat_id).name}: {exc}") from None
             if missing:
                 names = ", ".join(self.game.seat(s).name for s in missing)
-                model.add_note(f"No decision came in time from {names}: the computer's proposal was played.")
+                model.add_note(f"{MISSING_NOTE} {names}: the computer's proposal was played.")
             model.step()
             self._new_season()
             self._commit()
@@ -462,7 +470,14 @@ class Room:
             season = _season_label_of(self.game, played - 1)
             taken_back = {e["seat"]: dict(e["levers"]) for e in self.game.model.decision_log
                           if e["season"] == season and e["seat"] in self.game.human_seats}
-            self.game.undo()
+            log = self.game.log()
+            # the computer's stand-in note of the undone season goes: the season is to be played again
+            log["notes"] = [n for n in log.get("notes", [])
+                            if not (n.get("season") == season and str(n.get("text", "")).startswith(MISSING_NOTE))]
+            try:
+                self.game.model = replay(log, seasons=played - 1)
+            except Exception as exc:  # noqa: BLE001 - keep the current game if the replay fails
+                raise RoomError(f"Undo failed, the game is unchanged ({type(exc).__name__}: {exc}).") from None
             self._new_season()
             self.submissions = taken_back
             self.opened = set(taken_back)
