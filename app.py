@@ -13,12 +13,14 @@ renders with no internet. See ``docs/tabletop.md``.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 import solara
 
 from wargame.tabletop.page import TabletopApp
+from wargame.tabletop.room import redact_keys
 
 ASSETS_CACHE = Path(__file__).resolve().parent / ".assets-cache"
 
@@ -36,6 +38,24 @@ def _configure_offline_assets() -> None:
 
 
 _configure_offline_assets()
+
+
+class RedactRoomKeys(logging.Filter):
+    """Takes the secret of every room link out of a log record (an access log line holds the URL)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the record in place; never drops it."""
+        if isinstance(record.msg, str):
+            record.msg = redact_keys(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_keys(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: redact_keys(a) if isinstance(a, str) else a for k, a in record.args.items()}
+        return True
+
+
+for _name in ("uvicorn", "uvicorn.access", "uvicorn.error", "solara", "starlette", "wargame"):
+    logging.getLogger(_name).addFilter(RedactRoomKeys())
 
 
 @solara.component

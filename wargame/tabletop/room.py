@@ -18,6 +18,7 @@ This module has no UI code and does not import Solara.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
@@ -45,6 +46,14 @@ MAX_TEAMS = 24
 MAX_NAME_CHARS = 60
 #: Start of the news note that says the computer played a team seat that did not submit in time.
 MISSING_NOTE = "No decision came in time from"
+
+
+_KEY_IN_URL = re.compile(r"(key=)[A-Za-z0-9_%-]+")
+
+
+def redact_keys(text: str) -> str:
+    """A text (a log line, a URL) with the secret of every room link in it replaced by ``...``."""
+    return _KEY_IN_URL.sub(r"\1...", text)
 
 
 def new_token() -> str:

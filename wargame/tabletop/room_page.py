@@ -58,6 +58,10 @@ def RoomPage(room_id: str | None, key: str | None, store_dir: str | None = None)
         solara.Title("AI race 2026–2028: tabletop")
         solara.Error(problem or BAD_LINK, classes=["room-link-error"])
         return
+    with room.lock:
+        marker = f"{room.season} {'finished' if room.finished else 'playing'} v{version}"
+    # the season and version, hidden: tests and the load benchmark read it to know a view has caught up
+    solara.Text(marker, classes=["room-state-marker"], style={"display": "none"})
     if access.role == "facilitator":
         FacilitatorConsole(room, access, version)
     elif access.role == "team":
