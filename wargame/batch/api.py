@@ -181,6 +181,7 @@ def plan_batch(
     seed_scope: dsg.SeedScope = "sample",
     timeseries: bool = True,
     max_runs: int | None = MAX_RUNS,
+    announce: Callable[[BatchSize], None] | None = None,
 ) -> BatchPlan:
     """Load scenarios, build and validate the samples and the design. Nothing runs.
 
@@ -199,6 +200,7 @@ def plan_batch(
         timeseries: Store the long time series.
         max_runs: Refuse batches of more runs (default :data:`wargame.batch.sizing.MAX_RUNS`); ``None`` for
             no limit (a batch whose plan would not fit in memory is refused anyway).
+        announce: Called with the batch's size once the options are valid, before the design is built.
 
     Raises:
         wargame.scenario.ScenarioError: On an unknown or invalid scenario.
@@ -216,12 +218,15 @@ def plan_batch(
     grid = {k: (list(v) if isinstance(v, list | tuple) else [v]) for k, v in (grid or {}).items()}
     sweep_obj = dsg.load_sweep(sweep) if isinstance(sweep, str | Path) else sweep
     dsg.check_levels(grid, sweep_obj)
-    check_size(batch_size(scenarios, replications=replications, grid=grid, sweep=sweep_obj, method=method, n=n,
-                          timeseries=timeseries), max_runs, default_workers())
+    size = batch_size(scenarios, replications=replications, grid=grid, sweep=sweep_obj, method=method, n=n,
+                      timeseries=timeseries)
+    check_size(size, max_runs, default_workers())
     objs = _load_scenarios(scenarios)
     samples = dsg.make_samples(grid=grid, sweep=sweep_obj, method=method, n=n, sampler_seed=seed)
     for obj in objs.values():
         dsg.validate_overrides(obj, samples, source=str(sweep) if sweep else "--set", sweep=sweep_obj)
+    if announce is not None:
+        announce(size)
     design = dsg.build_design(list(objs), samples, replications, seed, seed_scope)
     manifest = {
         "code_version": wargame.__version__,

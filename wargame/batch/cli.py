@@ -2,19 +2,23 @@
 
 :func:`register` adds them to the ``wargame`` command's argparse subparsers; each sets ``func`` to a
 handler ``(args) -> exit code``. Exit codes: 0 done (failed runs are data, reported but not fatal unless
-every run failed), 1 every run failed, 2 a usage or input error (message on stderr), 130 interrupted
-(re-run the same command to resume).
+every run failed), 1 every run failed, 2 a usage or input error (message on stderr; also a folder of
+another batch, a folder in use by another batch, a damaged folder for ``report``, a batch over the size
+limit), 3 the disk is full (re-run to resume once there is room), 130 interrupted (re-run the same command
+to resume).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from concurrent.futures import BrokenExecutor
 from pathlib import Path
 from typing import Any
 
 from wargame.batch.api import DEFAULT_REPLICATIONS, DEFAULT_SCENARIO, DEFAULT_SEED
+from wargame.batch.sizing import MAX_RUNS
 from wargame.cli import seed_arg
 
 
@@ -59,6 +63,8 @@ def _add_run_options(p: argparse.ArgumentParser, replications: int) -> None:
                    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster)")
     e.add_argument("--chunk-size", type=_positive_int, metavar="RUNS", help="runs per task (default: auto)")
     e.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no table")
+    e.add_argument("--yes", "-y", action="store_true",
+                   help=f"run a batch over the size limit ({MAX_RUNS:,} runs) without refusing it")
 
 
 def register(subparsers: Any) -> None:
@@ -109,9 +115,23 @@ def register(subparsers: Any) -> None:
     s.set_defaults(func=cmd_sensitivity)
 
 
+#: Exit status when the disk is full (distinct from 2, bad input): the folder is valid, re-running resumes.
+DISK_FULL_EXIT = 3
+
+
 def _err(cmd: str, exc: BaseException | str) -> int:
     print(f"wargame {cmd}: error: {exc}", file=sys.stderr)
     return 2
+
+
+def _disk_full(cmd: str, folder: Path, exc: OSError) -> int | None:
+    """Exit code and message for a full disk (or quota); None for any other OS error."""
+    if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+        return None
+    print(f"wargame {cmd}: error: the disk is full: cannot write to {folder} ({exc.strerror}). What was written "
+          "is complete and checked; free some space (or choose another --out) and re-run the same command to "
+          "resume.", file=sys.stderr)
+    return DISK_FULL_EXIT
 
 
 def _method(args: argparse.Namespace) -> tuple[str | None, int | None]:
@@ -123,31 +143,49 @@ def _method(args: argparse.Namespace) -> tuple[str | None, int | None]:
 
 def _run(args: argparse.Namespace, cmd: str, out: str | None) -> tuple[int, Any]:
     """Plan and execute a batch from parsed options; returns (exit code, BatchResult or None)."""
+    from wargame.batch import sizing
     from wargame.batch.api import BatchResult, execute_plan, plan_batch
     from wargame.batch.design import SweepError, parse_set_options
+    from wargame.batch.runner import cap_workers
+    from wargame.batch.sizing import BatchSize
     from wargame.batch.store import StoreError
     from wargame.scenario import ScenarioError
 
     method, n = _method(args)
-    try:
-        grid = parse_set_options(args.set_)
-        plan = plan_batch(args.scenario or [DEFAULT_SCENARIO], replications=args.replications, seed=args.seed,
-                          grid=grid, sweep=args.sweep, method=method, n=n, seed_scope=args.seed_scope,
-                          timeseries=not args.no_timeseries)
-    except (ScenarioError, SweepError) as exc:
-        return _err(cmd, exc), None
+    scenarios = args.scenario or [DEFAULT_SCENARIO]
     if args.scheduler and args.engine != "dask":
         return _err(cmd, "--scheduler needs --engine dask"), None
+    try:
+        grid = parse_set_options(args.set_)
+
+        def announce(size: BatchSize) -> None:
+            if not args.quiet:
+                print(f"batch of {size.describe(cap_workers(args.workers)[0])}", file=sys.stderr)
+
+        plan = plan_batch(scenarios, replications=args.replications, seed=args.seed,
+                          grid=grid, sweep=args.sweep, method=method, n=n, seed_scope=args.seed_scope,
+                          timeseries=not args.no_timeseries, max_runs=None if args.yes else sizing.MAX_RUNS,
+                          announce=announce)
+    except (ScenarioError, SweepError) as exc:
+        return _err(cmd, exc), None
     folder = Path(out) if out else plan.default_out
     args.batch_folder = folder  # for the interruption message, wherever Ctrl-C lands from here on
     if not args.quiet:
-        print(f"{len(plan.design)} runs ({len(plan.scenarios)} scenario(s) x {len(plan.samples.table)} "
-              f"sample(s) x {args.replications} replications) -> {folder}", file=sys.stderr)
+        print(f"results folder: {folder}", file=sys.stderr)
+
+    def log(message: str) -> None:
+        print(f"wargame {cmd}: warning: {message}", file=sys.stderr)
+
     try:
         store = execute_plan(plan, folder, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
-                             chunk_size=args.chunk_size, progress=None if not args.quiet else False)
+                             chunk_size=args.chunk_size, progress=None if not args.quiet else False, log=log)
     except StoreError as exc:
         return _err(cmd, exc), None
+    except OSError as exc:
+        code = _disk_full(cmd, folder, exc)
+        if code is None:
+            raise
+        return code, None
     except BrokenExecutor as exc:
         print(f"wargame {cmd}: error: a worker process died ({exc or type(exc).__name__}); out of memory? "
               f"Completed chunks are saved in {folder}; re-run the same command to resume.", file=sys.stderr)
@@ -216,6 +254,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         n_done = len(result.store.completed_run_ids())
     except StoreError as exc:
         return _err("report", exc)
+    except OSError as exc:
+        code = _disk_full("report", Path(args.out or Path(args.dir) / "report"), exc)
+        if code is None:
+            raise
+        return code
     if not args.quiet:
         if n_done < manifest.get("n_runs", n_done):
             print(f"note: batch incomplete ({n_done} of {manifest['n_runs']} runs); re-run its "

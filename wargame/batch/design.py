@@ -548,9 +548,9 @@ def _range_ends(f: Factor) -> tuple[Any, Any]:
     return low, high
 
 
-def _current_value(scenario: Any, dotted: str) -> tuple[bool, Any]:
-    """``(found, value)`` of a scenario field by dotted path (list items by seat ``id``), as dumped."""
-    node: Any = scenario.model_dump(mode="python") if hasattr(scenario, "model_dump") else None
+def _current_value(dump: Any, dotted: str) -> tuple[bool, Any]:
+    """``(found, value)`` of a field of a dumped scenario by dotted path (list items by seat ``id``)."""
+    node = dump
     for part in dotted.split("."):
         if isinstance(node, list):
             node = next((item for item in node if isinstance(item, dict) and item.get("id") == part), None)
@@ -573,13 +573,13 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-def _check_type(scenario: Any, key: str, value: Any, source: str) -> None:
+def _check_type(scenario: Any, dump: Any, key: str, value: Any, source: str) -> None:
     """Refuse an override whose kind differs from the field's: booleans, numbers and text are not mixed.
 
     Overrides are strict, as sweep files are: the scenario's own validation would silently turn ``true``
     into ``1.0``.
     """
-    found, current = _current_value(scenario, key)
+    found, current = _current_value(dump, key)
     if not found or current is None:
         return  # unknown or optional field: the scenario's own validation decides
     want, got = _kind(current), _kind(value)
@@ -637,9 +637,10 @@ def validate_overrides(scenario: Any, samples: SampleSet, source: str = "--set /
             probes.append({**base, **{n: e[1] for n, e in zip(ranged, ends, strict=True)}})
         else:
             probes.append(base)
+    dump = scenario.model_dump(mode="python") if hasattr(scenario, "model_dump") else None
     for probe in probes:
         for key, value in probe.items():
-            _check_type(scenario, key, value, source)
+            _check_type(scenario, dump, key, value, source)
         try:
             scenario.with_overrides(probe)
         except ScenarioError as exc:

@@ -325,7 +325,12 @@ class ResultsStore:
             return []
         ledger = read_ledger(self.ledger_path)
         out: list[tuple[Path, str]] = []
+        if self.manifest().get("timeseries", True):  # every chunk writes a time-series part, even an empty one
+            out += [(p, "its time-series part is missing") for p in self.summary_parts()
+                    if not (self.timeseries_dir / p.name).is_file()]
         for path in [self.design_path, *self.summary_parts(), *self.timeseries_parts()]:
+            if any(path == p for p, _ in out):
+                continue
             want = ledger.get(path.relative_to(self.path).as_posix())
             if want is None:
                 out.append((path, f"no SHA-256 recorded for it in {LEDGER_FILE}"))
