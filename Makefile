@@ -8,6 +8,7 @@ PY        := $(VENV)/bin/python
 SCENARIO  ?= baseline
 SEED      ?= 1
 PORT      ?= 8765
+HOST      ?= 127.0.0.1
 ASSETS    ?= .assets-cache
 
 SUDO      := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
@@ -38,10 +39,11 @@ system-deps:
 assets: $(VENV)/.installed system-deps
 	$(PY) tools/fetch_assets.py --cache-dir $(ASSETS)
 
-# The browser tabletop on http://127.0.0.1:$(PORT) (docs/tabletop.md), served from the local asset cache.
+# The browser tabletop on http://$(HOST):$(PORT) (docs/tabletop.md), served from the local asset cache.
+# HOST=0.0.0.0 serves a classroom network: the links' tokens are then the only access control.
 play: $(VENV)/.installed assets
 	SOLARA_ASSETS_PROXY_CACHE_DIR=$(abspath $(ASSETS)) SOLARA_TELEMETRY_MIXPANEL_ENABLE=false \
-	  $(PY) -m solara run app.py --host 127.0.0.1 --port $(PORT) --production
+	  $(PY) -m solara run app.py --host $(HOST) --port $(PORT) --production
 
 test: $(VENV)/.installed system-deps assets
 	$(PY) -m pytest

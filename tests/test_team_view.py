@@ -1,0 +1,304 @@
+"""Headless component tests of a team's page in a room and of the public charts (``solara.render``, no browser)."""
+
+from __future__ import annotations
+
+import ipyvuetify as v
+import ipywidgets as widgets
+import pytest
+import solara
+
+from wargame.tabletop.public_charts import PublicCharts, public_adoption_figure, public_lead_figure
+from wargame.tabletop.role_views import public_series, team_snapshot
+from wargame.tabletop.room_store import RoomRegistry
+from wargame.tabletop.team_view import TeamView, intel_lines, news_lines
+
+HOSTILE = "<img src=x onerror=alert(1)> {{7*7}}"
+
+
+def texts(widget) -> list[str]:
+    """Every piece of text in a widget tree (Text, button labels, field labels, Markdown templates)."""
+    out: list[str] = []
+    stack = [widget]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            out.append(node)
+            continue
+        if isinstance(node, widgets.HTML | widgets.Label):
+            out.append(str(node.value))
+        if isinstance(node, v.VuetifyTemplate):
+            out.append(str(node.template))
+        for attr in ("children", "v_slots"):
+            value = getattr(node, attr, None)
+            if isinstance(value, list | tuple):
+                for item in value:
+                    stack.append(item.get("children") if isinstance(item, dict) else item)
+            elif isinstance(value, widgets.Widget):
+                stack.append(value)
+        if isinstance(node, v.VuetifyWidget):
+            for attr in ("label", "title", "subtitle"):
+                value = getattr(node, attr, None)
+                if isinstance(value, str):
+                    out.append(value)
+    return out
+
+
+def all_text(widget) -> str:
+    return "\n".join(texts(widget))
+
+
+def tree(rc) -> list:
+    """Every widget in the rendered tree."""
+    out: list = []
+    stack = [rc.find().widget]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(child for child in getattr(node, "children", None) or () if isinstance(child, widgets.Widget))
+    return out
+
+
+def css_of(widget) -> list[str]:
+    return str(getattr(widget, "class_", "") or "").split()
+
+
+def with_class(rc, css: str) -> list:
+    """Widgets whose CSS classes include ``css``."""
+    return [w for w in tree(rc) if css in css_of(w)]
+
+
+def one_with_class(rc, css: str):
+    found = with_class(rc, css)
+    assert len(found) == 1, f"{len(found)} widgets with class {css}"
+    return found[0]
+
+
+def classes_in(rc) -> set[str]:
+    """Every CSS class in the rendered tree."""
+    return {c for w in tree(rc) for c in css_of(w)}
+
+
+@pytest.fixture
+def room(tmp_path):
+    return RoomRegistry(tmp_path).create("baseline", 1, [("Team Alpha", ["us_gov"]),
+                                                         ("Labs", ["us_lab_a", "us_lab_b"]),
+                                                         ("Team Red", ["prc_lab_b"])])
+
+
+def team_access(room, team_id):
+    return room.access_for(room.teams[team_id].token)
+
+
+def render_team(room, team_id):
+    return solara.render(TeamView(room, team_access(room, team_id), room.version), handle_error=False)
+
+
+def redraw(rc, room, team_id):
+    """What the room's watcher does when the room changes: draw the page again with the new version."""
+    rc.render(TeamView(room, team_access(room, team_id), room.version))
+
+
+def test_team_sees_only_its_own_seats_and_forms(room):
+    box, rc = render_team(room, "team2")
+    text = all_text(box)
+    found = classes_in(rc)
+    assert {"team-seat-us_lab_a", "team-seat-us_lab_b", "seat-form-us_lab_a", "seat-form-us_lab_b"} <= found
+    assert not {c for c in found if c.endswith(("us_gov", "prc_lab_b"))}
+    names = [all_text(w) for w in with_class(rc, "seat-name")]
+    assert sorted(names) == ["US frontier lab A", "US frontier lab B"]
+    assert "PRC fast follower B" not in text and "Team Alpha" not in text and "Team Red" not in text
+    assert "Labs" in text and "Season to play: 2026Q3" in text
+    assert room.teams["team2"].token not in text
+
+
+def test_team_form_offers_only_the_seats_offered_levers(room):
+    _, rc = render_team(room, "team2")
+    levers = {c.removeprefix("lever-us_lab_a-") for c in classes_in(rc) if c.startswith("lever-us_lab_a-")}
+    assert levers == set(room.game.seat("us_lab_a").levers)
+    assert "distillation_effort" not in levers and "distillation_defence" in levers
+    assert len(with_class(rc, "share-total")) == 2  # each lab's form adds up its three shares
+
+
+def test_seat_card_shows_role_objectives_score_and_intel_with_uncertainty(room):
+    box, rc = render_team(room, "team3")
+    card = all_text(one_with_class(rc, "team-seat-prc_lab_b"))
+    assert "AI lab, PRC bloc." in card and "What the computer would propose" in card
+    objectives = all_text(one_with_class(rc, "seat-objectives"))
+    assert "Capability against the other labs" in objectives and "Weight" in objectives
+    assert "Score so far: +0.00 points" in all_text(one_with_class(rc, "seat-score"))
+    intel = all_text(one_with_class(rc, "seat-intel"))
+    assert "Estimated lead of PRC internal models over US:" in intel and "±" in intel
+    assert "an intelligence estimate" in intel and "H100e (±1 sd range" in intel
+    seat = team_snapshot(room, team_access(room, "team3"))["seats"][0]
+    assert f"± {seat['intel']['estimate_sd_months']:.1f} (1 sd)" in intel
+
+
+def test_intel_lines_give_the_public_lead_from_the_seats_side():
+    seat = {"bloc": "PRC", "intel": {"estimated_lead_months": -4.8, "estimate_sd_months": 1.9,
+                                     "estimated_other_compute_h100e": 1.4e6, "compute_low_h100e": 1.1e6,
+                                     "compute_high_h100e": 1.8e6, "deployed_lead_months": -5.5,
+                                     "adoption_share_us": 0.6, "enmity": 0.6}}
+    lines = intel_lines(seat)
+    assert lines[0].startswith("Estimated lead of PRC internal models over US: -4.8 months ± 1.9 (1 sd)")
+    assert "PRC most likely behind" in lines[0]
+    assert "1.10 million to 1.80 million H100e" in lines[1]
+    assert lines[2] == "Lead of deployed models (public): US ahead of PRC by 5.5 months."
+
+
+def test_opening_the_page_marks_the_seat_opened(room):
+    assert room.status("us_gov") == "not opened"
+    render_team(room, "team1")
+    assert room.status("us_gov") == "drafting"
+    assert room.status("us_lab_a") == "not opened"
+
+
+def test_submit_button_submits_the_typed_levers_and_can_change_them(room):
+    box, rc = render_team(room, "team1")
+    field = one_with_class(rc, "lever-us_gov-chip_threshold_h100e")
+    field.v_model = "0.05"
+    one_with_class(rc, "submit-us_gov").click()
+    assert room.status("us_gov") == "submitted"
+    submitted = room.submissions["us_gov"]
+    assert submitted["chip_threshold_h100e"] == pytest.approx(0.05)
+    assert set(submitted) == set(room.game.seat("us_gov").levers)
+    assert isinstance(submitted["enforcement_budget_musd"], float)
+    notice = all_text(one_with_class(rc, "submitted-us_gov"))
+    assert notice == "Submitted for 2026Q3 — you can change it until the facilitator locks the season"
+    redraw(rc, room, "team1")
+    assert with_class(rc, "submitted-us_gov")
+    # a later edit is a draft until submitted again; the submitted decision stands meanwhile
+    one_with_class(rc, "lever-us_gov-enforcement_budget_musd").v_model = "120"
+    assert "us_gov" in room.drafting
+    assert "not submitted yet" in all_text(one_with_class(rc, "unsubmitted-us_gov"))
+    assert not with_class(rc, "submitted-us_gov")
+    assert room.submissions["us_gov"]["enforcement_budget_musd"] != 120.0
+    one_with_class(rc, "submit-us_gov").click()
+    assert room.submissions["us_gov"]["enforcement_budget_musd"] == 120.0
+    assert "us_gov" not in room.drafting
+
+
+@pytest.mark.parametrize(("lever", "typed", "message"), [
+    ("enforcement_budget_musd", "lots", "is not a number"),
+    ("revenue_share", "7", "must be between 0 and 1"),
+])
+def test_a_bad_value_blocks_submit_with_a_message(room, lever, typed, message):
+    box, rc = render_team(room, "team1")
+    one_with_class(rc, f"lever-us_gov-{lever}").v_model = typed
+    one_with_class(rc, "submit-us_gov").click()
+    assert "us_gov" not in room.submissions and room.status("us_gov") == "drafting"
+    errors = "\n".join(all_text(w) for w in with_class(rc, "team-error"))
+    assert errors.startswith("Not submitted:") and message in errors
+
+
+def test_shares_that_do_not_add_up_block_submit(room):
+    box, rc = render_team(room, "team2")
+    one_with_class(rc, "lever-us_lab_a-safety_share").v_model = "0.9"
+    form = all_text(one_with_class(rc, "seat-form-us_lab_a"))
+    assert "Training + safety + serving = " in form and ": must be 1." in form
+    one_with_class(rc, "submit-us_lab_a").click()
+    assert "us_lab_a" not in room.submissions
+    assert "must add up to 1" in "\n".join(all_text(w) for w in with_class(rc, "team-error"))
+
+
+def test_locked_season_shows_no_submit_and_a_stale_submit_is_a_plain_error(room):
+    facilitator = room.access_for(room.facilitator_token)
+    box, rc = render_team(room, "team1")
+    room.set_locked(facilitator, True)
+    one_with_class(rc, "submit-us_gov").click()  # the page has not redrawn yet
+    assert "has locked 2026Q3" in all_text(one_with_class(rc, "team-error"))
+    assert "us_gov" not in room.submissions
+    redraw(rc, room, "team1")
+    assert not with_class(rc, "submit-us_gov")
+    assert "locked 2026Q3" in all_text(box)
+    assert "the computer's proposal will play this seat" in all_text(box)
+
+
+def test_a_new_season_starts_a_fresh_form_from_the_last_decision(room):
+    facilitator = room.access_for(room.facilitator_token)
+    box, rc = render_team(room, "team1")
+    one_with_class(rc, "lever-us_gov-enforcement_budget_musd").v_model = "130"
+    one_with_class(rc, "submit-us_gov").click()
+    room.step(facilitator, "2026Q3", force=True)
+    redraw(rc, room, "team1")
+    assert "Season to play: 2026Q4" in all_text(box)
+    assert not with_class(rc, "submitted-us_gov")
+    assert one_with_class(rc, "lever-us_gov-enforcement_budget_musd").v_model == "130"
+    assert room.status("us_gov") == "drafting"  # the new form was opened
+
+
+def test_outside_text_is_shown_verbatim_never_as_markup(tmp_path):
+    room = RoomRegistry(tmp_path).create("baseline", 2, [(HOSTILE, ["us_gov"])])
+    room.game.model.add_note(f"Inject: {HOSTILE}")
+    room.game.model.add_note(f"US only: {HOSTILE}", audience="US")
+    room.game.model.add_note("PRC only: a secret", audience="PRC")
+    box, rc = render_team(room, "team1")
+    spans = [w for w in rc.find(v.Html).widgets if any(isinstance(c, str) and HOSTILE in c for c in w.children)]
+    shown = {c for w in spans for c in w.children if isinstance(c, str)}
+    assert HOSTILE in shown  # the team name, as is
+    assert any(c.endswith(f"Inject: {HOSTILE}") for c in shown)
+    assert any(c.endswith(f"US only: {HOSTILE} (known only to the US bloc)") for c in shown)
+    assert "PRC only" not in all_text(box)
+    for widget in rc.find(v.VuetifyTemplate).widgets:  # solara.Markdown renders into a template
+        assert "onerror" not in str(widget.template) and "7*7" not in str(widget.template)
+    for widget in rc.find(widgets.HTML).widgets:
+        assert "onerror" not in str(widget.value)
+
+
+def test_news_is_newest_first(room):
+    facilitator = room.access_for(room.facilitator_token)
+    room.add_note(facilitator, "first note")
+    room.step(facilitator, "2026Q3", force=True)
+    room.add_note(facilitator, "second note")
+    lines = news_lines(team_snapshot(room, team_access(room, "team1"))["news"])
+    assert lines.index("2026Q4 · facilitator: second note") < lines.index("2026Q3 · facilitator: first note")
+    box, rc = render_team(room, "team1")
+    news = texts(one_with_class(rc, "team-news"))[::-1]  # texts() walks last child first
+    assert news.index("2026Q4 · facilitator: second note") < news.index("2026Q3 · facilitator: first note")
+
+
+def test_team_page_shows_public_charts(room):
+    _, rc = render_team(room, "team1")
+    assert len(rc.find(widgets.Image).widgets) == 2
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_public_charts_render_two_images_from_public_data(room, wide):
+    facilitator = room.access_for(room.facilitator_token)
+    room.step(facilitator, "2026Q3", force=True)
+    series = public_series(room)
+    _, rc = solara.render(PublicCharts(series, room.version, wide=wide), handle_error=False)
+    images = rc.find(widgets.Image).widgets
+    assert len(images) == 2 and all(bytes(image.value).startswith(b"\x89PNG") for image in images)
+    assert one_with_class(rc, "public-chart-lead") and one_with_class(rc, "public-chart-adoption")
+    widths = [int.from_bytes(bytes(image.value)[16:20], "big") for image in images]  # PNG header: pixel width
+    if wide:  # the projector: each chart 900 to 940 px on screen, drawn sharp enough for that
+        for name in ("lead", "adoption"):
+            style = one_with_class(rc, f"public-chart-{name}").style_
+            assert "min-width:min(900px, 100%)" in style and "max-width:940px" in style
+        assert min(widths) >= 940
+    else:
+        assert min(widths) >= 700
+
+
+def test_public_lead_figure_shows_deployed_lead_and_thresholds_only():
+    series = {"season": ["start", "2026Q3"], "lead_months": [5.5, 6.25], "adoption_share_us": [0.6, 0.55],
+              "enmity": [0.6, 0.62], "s1_lead_months": [12.0], "s2_lead_months": [3.0]}
+    fig = public_lead_figure(series)
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == "US lead over PRC, deployed models: +6.2 months"
+    assert [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")] == [
+        "deployed (public)"]
+    assert {t.get_text() for t in ax.texts} == {"S1 ≥ 12", "S2 ≤ 3"}
+    assert public_adoption_figure(series).axes[0].get_title(loc="left").endswith("55%")
+    assert not public_lead_figure({"season": [], "lead_months": []}).axes  # "no data yet", no crash
+
+
+def test_a_finished_game_shows_the_debrief_reveal_instead_of_forms(room):
+    facilitator = room.access_for(room.facilitator_token)
+    while not room.finished:
+        room.step(facilitator, room.season, force=True)
+    box, rc = render_team(room, "team1")
+    found = classes_in(rc)
+    assert "reveal-decisions" in found and "outcome-card" in found
+    assert not {c for c in found if c.startswith(("seat-form-", "submit-", "team-seat-"))}
+    assert "team-error" not in found

@@ -1,0 +1,335 @@
+"""A team's page in a room: its seats' briefings, intelligence, scores and decision forms, on its own device.
+
+Everything shown comes from :func:`~wargame.tabletop.role_views.team_snapshot` (what the team's seats
+observe), the team's own forms (:meth:`~wargame.tabletop.room.Room.form_for`) and public data
+(:func:`~wargame.tabletop.role_views.public_series`); never from the model. So another team's seats and
+decisions and the true internal lead cannot appear, whatever is clicked. The seats come from the team's
+token alone (never from the URL).
+
+Every text that comes from outside (scenario, team names, news, injects) is shown as plain text
+(``solara.Text``, :class:`~wargame.tabletop.panels.PlainTable`), never as Markdown or HTML. The page is one
+column with no sidebar, so it works on a phone (390 px wide): inputs are full width and each seat's Submit
+button sits at the end of its form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import solara
+
+from wargame.tabletop.errors import SessionError
+from wargame.tabletop.forms import SHARE_LEVERS, SeatForm, format_points, format_value
+from wargame.tabletop.live import RoundTimerView
+from wargame.tabletop.panels import SMALL_TEXT, LeverInput, PlainTable, ShareTotal
+from wargame.tabletop.public_charts import PublicCharts
+from wargame.tabletop.role_views import public_series, team_snapshot
+from wargame.tabletop.room import Access, Room
+
+#: Widest the page grows on a laptop, px (one column, easy to read).
+PAGE_MAX_WIDTH_PX = 820
+HEADING = {"font-size": "1.15em", "font-weight": "bold", "display": "block", "margin-bottom": "4px"}
+BLOCK = {"display": "block", "margin-bottom": "4px"}
+ERROR_TEXT = {"display": "block", "color": "#b71c1c", "font-weight": "bold", "white-space": "pre-line",
+              "margin": "6px 0"}
+
+
+def other_bloc(bloc: str) -> str:
+    """The other bloc of the race: ``"PRC"`` for ``"US"`` and ``"US"`` for anything else."""
+    return "PRC" if bloc == "US" else "US"
+
+
+def _millions(h100e: float) -> str:
+    return f"{h100e / 1e6:,.2f} million" if abs(h100e) >= 1e5 else f"{h100e:,.0f}"
+
+
+def intel_lines(seat: dict[str, Any]) -> list[str]:
+    """What a seat's bloc estimates and what is public, in plain words, estimates with their uncertainty.
+
+    Args:
+        seat: One seat of :func:`~wargame.tabletop.role_views.team_snapshot` (its ``bloc`` and ``intel``).
+
+    Returns:
+        Lines of text: the estimated lead of internal models (months, own-bloc sign, ± 1 sd), the other
+        bloc's compute as a ±1 sd range (H100e), then the public lead of deployed models, Global South
+        adoption and enmity.
+
+    """
+    intel = seat["intel"]
+    bloc = str(seat["bloc"])
+    other = other_bloc(bloc)
+    estimate = float(intel["estimated_lead_months"])
+    sd = float(intel["estimate_sd_months"])
+    likely = "ahead" if estimate >= 0 else "behind"
+    deployed = float(intel["deployed_lead_months"])
+    if abs(deployed) < 0.05:
+        public = f"Lead of deployed models (public): {bloc} and {other} are level."
+    else:
+        ahead, behind = (bloc, other) if deployed > 0 else (other, bloc)
+        public = f"Lead of deployed models (public): {ahead} ahead of {behind} by {abs(deployed):.1f} months."
+    return [
+        f"Estimated lead of {bloc} internal models over {other}: {estimate:+.1f} months ± {sd:.1f} (1 sd) — an "
+        f"intelligence estimate, not the truth ({bloc} most likely {likely}).",
+        f"Estimated {other} compute: {_millions(float(intel['compute_low_h100e']))} to "
+        f"{_millions(float(intel['compute_high_h100e']))} H100e (±1 sd range around "
+        f"{_millions(float(intel['estimated_other_compute_h100e']))}) — an intelligence estimate.",
+        public,
+        f"Global South adoption of US models (public): {float(intel['adoption_share_us']):.0%}. "
+        f"Enmity (public, index 0 to 1): {float(intel['enmity']):.2f}.",
+    ]
+
+
+def news_lines(news: list[dict[str, Any]]) -> list[str]:
+    """News items as plain-text lines, newest first: ``"2026Q4 · labs: text"``, private ones marked."""
+    lines = []
+    for item in reversed(news):
+        audience = str(item.get("audience", "public"))
+        secret = "" if audience == "public" else f" (known only to the {audience} bloc)"
+        phase = str(item.get("phase") or "")
+        lines.append(f"{item.get('season', '')} · {phase}: {item.get('text', '')}{secret}" if phase else
+                     f"{item.get('season', '')}: {item.get('text', '')}{secret}")
+    return lines
+
+
+def paragraphs(text: str) -> list[str]:
+    """A text's paragraphs (split at blank lines), each on one line: a hard-wrapped briefing reflows on a phone."""
+    blocks = [" ".join(line.strip() for line in block.splitlines()).strip() for block in text.split("\n\n")]
+    return [block for block in blocks if block]
+
+
+def _snapshot(room: Room, access: Access) -> tuple[dict[str, Any] | None, str]:
+    try:
+        return team_snapshot(room, access), ""
+    except SessionError as exc:
+        return None, str(exc)
+
+
+@solara.component
+def TeamView(room: Room, access: Access, version: int) -> solara.Element:
+    """A team's page: its seats, their intelligence, scores and decision forms, the news and the charts.
+
+    Args:
+        room: The room.
+        access: The team's access (from its link's token; the seats shown are the team's, never the URL's).
+        version: The room's version (:func:`~wargame.tabletop.live.use_room_version`); a change redraws.
+
+    """
+    snapshot, problem = solara.use_memo(lambda: _snapshot(room, access), dependencies=[id(room), access, version])
+    series = solara.use_memo(lambda: public_series(room), dependencies=[id(room), version])
+    if snapshot is None:
+        solara.Title("AI race 2026–2028: team")
+        solara.Text(problem, classes=["team-error"], style=ERROR_TEXT)
+        return
+    solara.Title(f"{snapshot['team']['name']}: AI race 2026–2028")
+    if snapshot["finished"]:
+        from wargame.tabletop.debrief import RoomDebrief
+
+        RoomDebrief(room, version)
+        return
+    season = str(snapshot["season"])
+    with solara.Column(classes=["team-view"], gap="12px",
+                       style={"width": "100%", "max-width": f"{PAGE_MAX_WIDTH_PX}px", "margin": "0 auto",
+                              "padding": "8px", "box-sizing": "border-box"}):
+        TeamHeader(room, snapshot, version)
+        with solara.Card(classes=["team-briefing"], margin=0):
+            solara.Text(str(snapshot["title"]), style=HEADING)
+            for paragraph in paragraphs(str(snapshot["briefing"])):
+                solara.Text(paragraph, style={**BLOCK, "margin-bottom": "8px"})
+        for seat in snapshot["seats"]:
+            SeatCard(room, access, seat, season, bool(snapshot["locked"])).key(f"seat-{seat['seat']}-{season}")
+        with solara.Card(classes=["team-news-card"], margin=0):
+            solara.Text("News", style=HEADING)
+            TeamNews(snapshot["news"])
+        with solara.Card(classes=["team-charts"], margin=0):
+            solara.Text("The game so far (public figures)", style=HEADING)
+            PublicCharts(series, version)
+
+
+@solara.component
+def TeamHeader(room: Room, snapshot: dict[str, Any], version: int) -> solara.Element:
+    """The team's name, the season to play, the round timer and whether the season is locked."""
+    season = str(snapshot["season"])
+    with solara.Card(classes=["team-header"], margin=0):
+        solara.Text(str(snapshot["team"]["name"]), classes=["team-name"],
+                    style={**HEADING, "font-size": "1.35em"})
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "center", "gap": "12px"}):
+            solara.Text(f"Season to play: {season}", classes=["team-season"], style={"font-weight": "bold"})
+            RoundTimerView(room, version)
+        if snapshot["locked"]:
+            solara.Text(f"The facilitator has locked {season}: decisions can no longer change.",
+                        classes=["team-locked"], style={**BLOCK, "color": "#b71c1c", "font-weight": "bold"})
+        else:
+            solara.Text(f"Open: submit a decision for each seat; you can change it until the facilitator locks "
+                        f"{season}.", classes=["team-open"], style={**BLOCK, **SMALL_TEXT})
+
+
+@solara.component
+def TeamNews(news: list[dict[str, Any]]) -> solara.Element:
+    """Every news item the team may read, newest first, as plain text."""
+    lines = news_lines(news)
+    with solara.Column(classes=["team-news"], gap="4px",
+                       style={"max-height": "60vh", "overflow-y": "auto"}):
+        if not lines:
+            solara.Text("No news yet: the first season has not been played.", style=SMALL_TEXT)
+        for line in lines:
+            solara.Text(line, style=BLOCK)
+
+
+def _role_text(seat: dict[str, Any]) -> str:
+    return f"{seat['kind_label']}, {seat['bloc']} bloc."
+
+
+@solara.component
+def SeatCard(room: Room, access: Access, seat: dict[str, Any], season: str, locked: bool) -> solara.Element:
+    """One of the team's seats: its role, objectives, score, intelligence and its decision form.
+
+    The card is keyed by seat and season by :func:`TeamView`, so a new season starts a fresh form.
+
+    Args:
+        room: The room.
+        access: The team's access.
+        seat: The seat's dict from :func:`~wargame.tabletop.role_views.team_snapshot`.
+        season: The season the snapshot shows (a submission names it).
+        locked: Whether the facilitator locked the season.
+
+    """
+    seat_id = str(seat["seat"])
+    with solara.Card(classes=[f"team-seat-{seat_id}", "team-seat"], margin=0):
+        solara.Text(str(seat["name"]), classes=["seat-name"], style=HEADING)
+        solara.Text(_role_text(seat), classes=["seat-role"], style=BLOCK)
+        if seat.get("policy_text"):
+            solara.Text(f"What the computer would propose ({str(seat['policy']).replace('_', ' ')} policy): "
+                        f"{seat['policy_text']}", classes=["seat-policy"], style={**BLOCK, **SMALL_TEXT})
+        with solara.Column(classes=["seat-objectives"], gap="2px"):
+            solara.Text("Objectives: each season adds weight × component to the score.",
+                        style={**BLOCK, "font-weight": "bold"})
+            PlainTable(["Objective", "How it counts", "Weight"],
+                       [[o["label"], o["meaning"], format_value(o["weight"], 3)] for o in seat["objectives"]],
+                       numeric=(2,))
+        with solara.Column(classes=["seat-score"], gap="2px"):
+            solara.Text(f"Score so far: {format_points(float(seat['score']))} points",
+                        style={**BLOCK, "font-weight": "bold"})
+            PlainTable(["Objective", "Points"], [[p["label"], format_points(float(p["points"]))]
+                                                 for p in seat["score_parts"]], numeric=(1,))
+        with solara.Column(classes=["seat-intel"], gap="2px"):
+            solara.Text("What your side knows", style={**BLOCK, "font-weight": "bold"})
+            for line in intel_lines(seat):
+                solara.Text(line, style=BLOCK)
+        SeatDecision(room, access, seat, season, locked)
+
+
+def _form(room: Room, access: Access, seat_id: str) -> tuple[SeatForm | None, str]:
+    try:
+        return room.form_for(access, seat_id), ""
+    except SessionError as exc:
+        return None, str(exc)
+
+
+@solara.component
+def SeatDecision(room: Room, access: Access, seat: dict[str, Any], season: str, locked: bool) -> solara.Element:
+    """A seat's decision form: one input per offered lever, problems, and Submit (changeable until locked).
+
+    The form lives in this component's state, started from the seat's submission (or its last decision).
+    The first time it is shown the room hears that the team opened it; the first change after opening or
+    submitting marks the seat as drafting. Room errors (locked, a season already played) are shown as text.
+    """
+    seat_id = str(seat["seat"])
+    form, form_problem = solara.use_memo(lambda: _form(room, access, seat_id), dependencies=[id(room), access, seat_id])
+    _, set_tick = solara.use_state(0)
+    error, set_error = solara.use_state("")
+    dirty, set_dirty = solara.use_state(False)
+    sent, set_sent = solara.use_state(False)  # submitted from this page this season (before the room redraws)
+    marked = solara.use_ref(False)
+
+    def opened() -> None:
+        try:
+            room.mark_opened(access, seat_id)
+        except SessionError:
+            pass  # a status hint only: the form works without it
+
+    solara.use_effect(opened, [id(room), seat_id])
+    if form is None:
+        solara.Text(form_problem, classes=["team-error"], style=ERROR_TEXT)
+        return
+
+    def changed() -> None:
+        set_dirty(True)
+        set_error("")
+        if not marked.current:
+            marked.current = True
+            try:
+                room.mark_drafting(access, seat_id)
+            except SessionError:
+                pass
+        set_tick(lambda t: t + 1)
+
+    def setter(name: str) -> Callable[[Any], None]:
+        def set_value(value: Any) -> None:
+            try:
+                form.set_lever(name, value)
+            except SessionError as exc:
+                form.errors[name] = str(exc)
+            changed()
+        return set_value
+
+    def reset() -> None:
+        form.reset()
+        changed()
+
+    def submit() -> None:
+        problem = form.problem()
+        if problem:
+            set_error("Not submitted: " + problem)
+            return
+        try:
+            room.submit(access, seat_id, form.typed(), season)
+        except SessionError as exc:
+            set_error(str(exc))
+            return
+        set_error("")
+        set_dirty(False)
+        set_sent(True)
+        marked.current = False
+
+    fields, general = form.problems()
+    submitted = sent or seat["status"] == "submitted"
+    with solara.Column(classes=[f"seat-form-{seat_id}", "seat-form"], gap="0px", style={"width": "100%"}):
+        solara.Text(f"Your decision for {season}", style={**HEADING, "margin-top": "8px"})
+        if locked:
+            PlainTable(["Lever", "In your form"], [[row["label"], format_value(form.draft.get(name), 4)]
+                                                   for name, row in form.rows.items()])
+        else:
+            for name, row in form.rows.items():
+                LeverInput(row, form.draft.get(name, row["default"]), form.proposal.get(name, row["default"]),
+                           setter(name), seat_id, text=form.lever_text(name), error=fields.get(name, ""))
+                if name == SHARE_LEVERS[-1]:
+                    ShareTotal(form.share_total())
+            if fields or general:
+                names = [r["plain"] for n, r in form.rows.items() if n in fields]
+                lines = list(general)
+                if names:
+                    lines.append("Fix before submitting: " + ", ".join(names) + ".")
+                solara.Text("\n".join(lines), classes=["decision-problem"], style=ERROR_TEXT)
+            with solara.Row(style={"flex-wrap": "wrap", "gap": "8px", "margin": "8px 0"}):
+                solara.Button("Submit changes" if submitted else "Submit decision", on_click=submit,
+                              color="primary", classes=[f"submit-{seat_id}", "team-submit"],
+                              style={"min-width": "12em"})
+                solara.Button("Reset to the computer's proposal", on_click=reset, text=True, small=True,
+                              classes=[f"reset-{seat_id}"])
+        if error:
+            solara.Text(error, classes=["team-error"], style=ERROR_TEXT)
+        if submitted and dirty:
+            solara.Text(f"Your changes are not submitted yet: the decision submitted earlier for {season} stands "
+                        "until you press Submit again.", classes=[f"unsubmitted-{seat_id}", "seat-unsubmitted"],
+                        style={**BLOCK, "color": "#e65100", "font-weight": "bold"})
+        elif submitted:
+            text = (f"Submitted for {season}; the facilitator has locked the season." if locked else
+                    f"Submitted for {season} — you can change it until the facilitator locks the season")
+            solara.Text(text, classes=[f"submitted-{seat_id}", "seat-submitted"],
+                        style={**BLOCK, "color": "#1b5e20", "font-weight": "bold"})
+        else:
+            text = (f"Nothing was submitted for {season}: the computer's proposal will play this seat." if locked
+                    else f"Not submitted yet for {season}.")
+            solara.Text(text, classes=[f"unsubmitted-{seat_id}", "seat-unsubmitted"],
+                        style={**BLOCK, "color": "#555"})
