@@ -33,6 +33,8 @@ def _configure_offline_assets() -> None:
         return
     if not os.environ.get("SOLARA_ASSETS_PROXY_CACHE_DIR") and ASSETS_CACHE.is_dir():
         server_settings.assets.proxy_cache_dir = ASSETS_CACHE
+    if "SOLARA_THEME_SHOW_BANNER" not in os.environ:  # the "runs on Solara" badge covers the projector's charts
+        server_settings.theme.show_banner = False
     if "SOLARA_TELEMETRY_MIXPANEL_ENABLE" not in os.environ:
         server_settings.telemetry.mixpanel_enable = False
 

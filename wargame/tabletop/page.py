@@ -18,7 +18,7 @@ import traitlets
 
 from wargame.decisions import DecisionError
 from wargame.tabletop.charts import ViewTabs
-from wargame.tabletop.debrief import Debrief
+from wargame.tabletop.debrief import RevealDebrief
 from wargame.tabletop.errors import GameNotFound, SessionError
 from wargame.tabletop.panels import (
     DecisionPanel,
@@ -238,8 +238,7 @@ def TabletopPage(store_dir: str | None = None) -> solara.Element:
                 solara.Error(error, classes=["session-error"])
         with SafeArea(reset_key=(id(session), version, error)):
             if session.finished:
-                Debrief(session, version)
-                NewsLog(session, version)
+                RevealDebrief(session, version)  # everything revealed: every seat's moves, beliefs, all news
             else:
                 with solara.Columns([7, 5]):
                     GameViews(session, version)
@@ -284,6 +283,30 @@ def JoinByCode(store_dir: str | None = None) -> solara.Element:
 
 
 @solara.component
+def JoinFromUrl(code: str, store_dir: str | None = None) -> solara.Element:
+    """``?join=<code>``: opens the team's link of a short join code, or says why not (with a box to retry)."""
+    router = solara.use_router()
+    problem, set_problem = solara.use_state("")
+
+    def join() -> None:
+        from wargame.tabletop.room_store import registry_for, room_link
+
+        try:
+            room, access = registry_for(store_dir).resolve_code(code)
+        except SessionError as exc:
+            set_problem(str(exc))
+            return
+        router.push(room_link(room, access, base=router.path or "/"))
+
+    solara.use_effect(join, [code])
+    if problem:
+        solara.Error(problem, classes=["join-error"])
+        JoinByCode(store_dir)
+    else:
+        solara.Text("Opening your team's view…")
+
+
+@solara.component
 def TabletopApp(store_dir: str | None = None) -> solara.Element:
     """The whole app: a room's link opens its role's view; otherwise the hot-seat game and room setup.
 
@@ -305,6 +328,9 @@ def TabletopApp(store_dir: str | None = None) -> solara.Element:
     search = router.search
     if query_value(search, "room") is not None or query_value(search, "key") is not None:
         RoomPage(query_value(search, "room"), query_value(search, "key"), store_dir)
+        return
+    if query_value(search, "join") is not None:
+        JoinFromUrl(query_value(search, "join") or "", store_dir)
         return
     if query_value(search, "setup") == "room":
         RoomSetup(store_dir)
