@@ -18,6 +18,7 @@ from wargame.tabletop.page import GameViews, SafeArea, ScrollToTop, TabletopPage
 from wargame.tabletop.panels import DecisionPanel, FacilitatorControls, NewsLog, SaveLoadPanel, SetupPanel
 from wargame.tabletop.session import GameSession
 from wargame.tabletop.store import GameStore
+from wargame.tabletop.upload import LogUploadWidget
 
 
 def texts(widget) -> list[str]:
@@ -156,10 +157,9 @@ def test_save_load_panel_offers_download_and_upload(session):
     box, rc = solara.render(SaveLoadPanel(session, on_upload=lambda d, n: uploads.append((d, n))),
                             handle_error=False)
     assert "Download game log" in all_text(box)
-    upload = rc.find(widgets.FileUpload).widget
-    upload.value = ({"name": "g.json", "type": "application/json", "size": 2, "content": memoryview(b"{}"),
-                     "last_modified": 0},)
-    assert uploads == [(b"{}", "g.json")]
+    upload = rc.find(LogUploadWidget).widget  # chunked upload: the file's size is checked before it is read
+    upload.file_info = [{"name": "g.json", "size": 9_000_000, "pick": 1}]
+    assert uploads == [] and "g.json is 9.0 MB, too large for a game log" in all_text(box)
 
 
 @pytest.mark.parametrize("builder", [lead_figure, compute_figure, labs_figure, adoption_figure, network_figure])
@@ -267,12 +267,13 @@ def test_page_upload_of_a_foreign_file_keeps_the_game(tmp_path):
     box, rc = solara.render(_Layout(str(tmp_path)), handle_error=False)
     button(rc, "Start game").click()
     button(rc, "Step season").click()
-    upload = rc.find(widgets.FileUpload).widget
-    upload.value = ({"name": "evil.json", "type": "application/json", "size": 9,
-                     "content": memoryview(b'{"x": 1}'), "last_modified": 0},)
+    upload = rc.find(LogUploadWidget).widget
+    upload.file_info = [{"name": "evil.json", "size": 0, "pick": 1}]
     text = all_text(box)
-    assert "evil.json" in text and "not a game log" in text
-    assert "Next season: 2026Q4" in text
+    assert "evil.json: the file is empty. Nothing was changed." in text and "Next season: 2026Q4" in text
+    # reading content needs the browser's side of the chunked upload: tests/test_debrief_reveal.py plays it
+    with pytest.raises(SessionError, match="not a game log"):
+        GameSession.from_upload(b'{"x": 1}')
 
 
 def test_page_resumes_an_autosaved_game_from_the_store(tmp_path):

@@ -368,3 +368,181 @@ def test_a_lab_seat_sees_only_its_levers_a_running_share_total_and_its_score(tab
     score.scroll_into_view_if_needed()
     screenshot(page, "18-score-panel")
     assert ctx.problems == [], f"the page is not offline-clean: {ctx.problems}"
+
+
+# ----------------------------------------------------------------- reveal debrief, double clicks, uploads, XSS
+XSS = '<img src=x onerror="window.__xss=1"> {{ 7*7 }}'
+
+
+def hostile_log(tmp_path: Path) -> tuple[Path, dict]:
+    """A saved game (2 seasons, seed 11) whose every text field holds HTML, script and a Vue template, re-signed.
+
+    The scenario title and briefing, every seat's name and the facilitator's notes (public and private news)
+    carry :data:`XSS`; the checksum is recomputed (:func:`wargame.gamelog._checksum`) so the file is accepted.
+    """
+    from wargame.gamelog import _checksum
+    from wargame.tabletop.session import GameSession
+
+    game = GameSession.new("baseline", 11, ["us_gov", "prc_gov"])
+    for _ in range(2):
+        game.model.add_note(f"NOTE {XSS}")
+        game.model.add_note(f"SECRET {XSS}", audience="PRC")
+        game.step()
+    log = game.log()
+    log["scenario"]["scenario"]["title"] = f"TITLE {XSS}"
+    log["scenario"]["scenario"]["briefing"] = f"BRIEFING {XSS}"
+    for group in ("governments", "labs", "chipmakers", "smugglers", "overseas_clouds"):
+        for seat in log["scenario"][group]:
+            seat["name"] = f"{seat['name'][:24]} {XSS}"
+    for note in log["notes"]:
+        note["text"] = note["text"].replace("NOTE", "EDITED NOTE")
+    log["checksum"] = _checksum({k: val for k, val in log.items() if k != "checksum"})
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(log))
+    return path, log
+
+
+def assert_no_script_ran(page) -> None:
+    assert page.evaluate("() => typeof window.__xss") == "undefined", "markup from the game log was executed"
+    assert page.locator("img[src='x']").count() == 0, "markup from the game log became an element"
+
+
+def test_an_uploaded_log_with_markup_in_every_text_field_shows_it_as_text(tabletop_server, tabletop_context,
+                                                                          tmp_path):
+    path, log = hostile_log(tmp_path)
+    ctx = tabletop_context()
+    page = open_app(ctx, tabletop_server.url)
+    page.get_by_role("button", name="Start game").wait_for()
+    upload(page, path)
+    page.get_by_text("Next season: 2027Q1").wait_for()
+    assert_no_script_ran(page)
+    title = page.locator(".v-toolbar__title").first
+    expect(title).to_contain_text(f"TITLE {XSS} · seed 11 · season 2027Q1")
+    us_card = page.locator(".decision-us_gov").first
+    expect(us_card).to_contain_text(f"US government {XSS}: decisions for 2027Q1")
+    expect(page.locator(".news-log").first).to_contain_text(f"EDITED NOTE {XSS}")
+    expect(page.locator(".news-log").first).to_contain_text(f"SECRET {XSS} (known only to the PRC bloc)")
+    page.get_by_text("<img src=x").first.wait_for()
+    expect(page.get_by_text("{{ 7*7 }}").first).to_be_visible()
+    screenshot(page, "20-hostile-log-in-play")
+
+    page.get_by_role("button", name="Play to end").click()
+    page.locator(".reveal-debrief").wait_for()
+    assert_no_script_ran(page)
+    expect(page.locator(".debrief-scenario")).to_contain_text(f"Scenario TITLE {XSS}, seed 11")
+    expect(page.locator(".score-table tbody tr").first).to_contain_text(f"US government {XSS}")
+    expect(page.locator(".reveal-seat-title").first).to_contain_text(f"US government {XSS}: US government")
+    expect(page.locator(".reveal-belief-title").first).to_contain_text(f"US government {XSS}")
+    news = page.locator(".reveal-news")
+    expect(news).to_contain_text(f"EDITED NOTE {XSS}")
+    expect(news.locator(".news-private").first).to_contain_text(f"SECRET {XSS} (known only to the PRC bloc)")
+    page.locator(".reveal-news").evaluate("e => e.scrollIntoView({block: 'start'})")
+    screenshot(page, "21-hostile-log-debrief-news")
+    page.locator(".score-table").evaluate("e => e.scrollIntoView({block: 'start'})")
+    screenshot(page, "22-hostile-log-debrief-scores")
+    assert_no_script_ran(page)
+    assert ctx.problems == [], f"the page is not offline-clean: {ctx.problems}"
+
+
+def saved_seasons(server, page) -> int:
+    """Seasons played in the page's autosave (read from the server's games directory)."""
+    game_id = page.url.split("game=")[1]
+    return json.loads((server.games_dir / f"{game_id}.json").read_text())["seasons_played"]
+
+
+def settle(page) -> None:
+    """Wait until the server has handled everything the page sent before (its messages are handled in order).
+
+    Queues an inject and waits for its notice: a click sent before it would have been handled by then.
+    """
+    page.get_by_role("button", name="Play inject next season").click()
+    page.get_by_text("Queued for next season: taiwan_strait_crisis").wait_for()
+
+
+def test_a_double_click_or_five_quick_clicks_on_step_play_one_season_each(tabletop_server, tabletop_context):
+    ctx = tabletop_context()
+    page = open_app(ctx, tabletop_server.url)
+    start_game(page)
+    page.locator(".step-season").dblclick()
+    page.get_by_text("Next season: 2026Q4").wait_for()
+    settle(page)
+    expect(page.locator(".season-label")).to_have_text("Next season: 2026Q4 (2 of 10)")
+    assert saved_seasons(tabletop_server, page) == 1
+
+    page.locator(".step-season").evaluate("button => { for (let i = 0; i < 5; i++) button.click(); }")
+    page.get_by_text("Next season: 2027Q1").wait_for()
+    settle(page)
+    expect(page.locator(".season-label")).to_have_text("Next season: 2027Q1 (3 of 10)")
+    assert saved_seasons(tabletop_server, page) == 2
+
+    page.locator(".step-season").click(click_count=5)
+    page.get_by_text("Next season: 2027Q2").wait_for()
+    settle(page)
+    expect(page.locator(".season-label")).to_have_text("Next season: 2027Q2 (4 of 10)")
+    assert saved_seasons(tabletop_server, page) == 3
+    screenshot(page, "23-after-double-clicks")
+    assert ctx.problems == []
+
+
+def test_the_debrief_of_a_full_game_shows_every_news_item(tabletop_server, tabletop_context):
+    from wargame.gamelog import replay
+    from wargame.tabletop.panels import news_line
+    from wargame.tabletop.session import GameSession
+
+    expected = GameSession.new("baseline", 2026, ["us_gov", "prc_gov"])  # the same game, played here
+    expected.play_inject("taiwan_strait_crisis")
+    expected.step()
+    expected.play_inject("taiwan_strait_crisis")
+    expected.play_to_end()
+    news = expected.model.news
+    assert len(news) > 80 and news[0]["text"].startswith("Taiwan Strait crisis")  # beyond the old 80-item cut
+
+    ctx = tabletop_context()
+    page = open_app(ctx, tabletop_server.url)
+    page.locator(".seed-input input").fill("2026")
+    start_game(page)
+    page.get_by_role("button", name="Play inject next season").click()
+    page.get_by_text("Queued for next season: taiwan_strait_crisis").wait_for()
+    step(page, "2026Q4")
+    page.get_by_role("button", name="Play inject next season").click()
+    page.get_by_text("Queued for next season: taiwan_strait_crisis").wait_for()
+    page.get_by_role("button", name="Play to end").click()
+    page.locator(".reveal-debrief").wait_for()
+
+    game_id = page.url.split("game=")[1]
+    saved = json.loads((tabletop_server.games_dir / f"{game_id}.json").read_text())
+    assert [dict(n) for n in replay(saved).news] == [dict(n) for n in news], "the browser game is not the same game"
+    items = page.locator(".reveal-news .news-item")
+    expect(items).to_have_count(len(news))
+    assert items.all_inner_texts() == [news_line(item) for item in news]
+    expect(page.locator(".reveal-news .news-private")).to_have_count(sum(n["audience"] != "public" for n in news))
+    decisions = page.locator(".reveal-decisions .reveal-decision-table tbody tr")
+    expect(decisions).to_have_count(len(expected.model.decision_history))
+    beliefs = page.locator(".reveal-beliefs .belief-table tbody tr")
+    expect(beliefs.first).to_contain_text("±")
+    visible_chart_png(page, "beliefs")
+
+    page.locator(".reveal-beliefs").evaluate("e => e.scrollIntoView({block: 'start'})")
+    screenshot(page, "24-debrief-beliefs")
+    page.locator(".reveal-decisions").evaluate("e => e.scrollIntoView({block: 'start'})")
+    screenshot(page, "25-debrief-decisions")
+    items.first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    screenshot(page, "26-debrief-full-news")
+    assert ctx.problems == [], f"the page is not offline-clean: {ctx.problems}"
+
+
+def test_an_oversized_upload_gets_a_message_and_the_page_stays_connected(tabletop_server, tabletop_context,
+                                                                         tmp_path):
+    big = tmp_path / "huge.json"
+    with big.open("wb") as handle:  # 20 MB: over the server's 16 MiB websocket message limit
+        handle.truncate(20_000_000)
+    ctx = tabletop_context()
+    page = open_app(ctx, tabletop_server.url)
+    page.get_by_role("button", name="Start game").wait_for()
+    upload(page, big)
+    message = page.locator(".upload-error")
+    expect(message).to_contain_text("huge.json is 20.0 MB, too large for a game log (at most 5.2 MB;")
+    screenshot(page, "27-oversized-upload")
+    start_game(page)  # the connection is alive: the page still answers
+    page.get_by_text("Next season: 2026Q3").wait_for()
+    assert ctx.problems == []

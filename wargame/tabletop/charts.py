@@ -13,6 +13,8 @@ import ipywidgets as widgets
 import matplotlib
 
 matplotlib.use("agg")
+# Names from a scenario or a log are text, never maths: "$" in a lab's name must not start a formula.
+matplotlib.rcParams["text.parse_math"] = False
 
 import pandas as pd  # noqa: E402
 import solara  # noqa: E402
@@ -233,7 +235,7 @@ def ChartView(builder: Any, model: Any, version: int, name: str = "") -> solara.
         name: A CSS class suffix, so tests and screenshots can find the chart.
 
     """
-    png = solara.use_memo(lambda: figure_png(_safe_figure(builder, model)), dependencies=[id(model), version])
+    png = solara.use_memo(lambda: safe_png(builder, model), dependencies=[id(model), version])
     with solara.Div(classes=[f"chart-{name}" if name else "chart", "chart-view"],
                     style={"width": "100%", "max-width": f"{CHART_MAX_WIDTH_PX}px"}):
         widgets.Image.element(value=png, format="png",
@@ -245,6 +247,16 @@ def figure_png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=RENDER_DPI)
     return buffer.getvalue()
+
+
+def safe_png(builder: Any, model: Any) -> bytes:
+    """A chart as PNG bytes; if building or drawing it fails, a figure that says so (never an exception)."""
+    try:
+        return figure_png(_safe_figure(builder, model))
+    except Exception as exc:  # noqa: BLE001 - a chart must never take the game down
+        fig = Figure(figsize=FIG_SIZE, dpi=DPI)
+        fig.text(0.02, 0.5, f"Chart unavailable: {type(exc).__name__}", fontsize=8)
+        return figure_png(fig)
 
 
 def _safe_figure(builder: Any, model: Any) -> Figure:

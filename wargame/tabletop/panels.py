@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import ipywidgets
 import reacton.ipyvuetify as rv
 import solara
 
@@ -19,7 +18,8 @@ from wargame.policies import POLICY_DESCRIPTIONS, policy_names
 from wargame.scenario import EVENT_NAMES, ScenarioError, list_scenarios, load_scenario
 from wargame.tabletop.errors import SessionError
 from wargame.tabletop.forms import SHARE_LEVERS, format_points, format_value
-from wargame.tabletop.session import GameSession, parse_seed, scenario_seats
+from wargame.tabletop.session import MAX_UPLOAD_BYTES, GameSession, parse_seed, scenario_seats
+from wargame.tabletop.upload import LogUpload
 
 KIND_LABELS = {
     "us_government": "US government", "prc_government": "PRC government", "ally_government": "Ally government",
@@ -279,6 +279,12 @@ def FacilitatorControls(session: GameSession, act: Callable[[Callable[[], None]]
                         busy: bool = False) -> solara.Element:
     """Step, play to the end, undo the last season, and play an inject from the events deck.
 
+    A double-click plays one season, not two: every button acts on the season it was drawn for. Step and
+    Play to end pass that season to :meth:`GameSession.step` / :meth:`GameSession.play_to_end`, which do
+    nothing once the game has moved on, and Undo does nothing once the number of seasons played has changed.
+    The buttons are also drawn anew for each season (keyed by it), so clicks that the browser had already
+    sent to the previous season's button reach a closed widget and are dropped.
+
     Args:
         session: The game.
         act: Runs an action on the session and re-renders (shows errors as messages).
@@ -289,20 +295,28 @@ def FacilitatorControls(session: GameSession, act: Callable[[Callable[[], None]]
     inject, set_inject = solara.use_state(EVENT_NAMES[0])
     total = session.model.total_seasons if hasattr(session.model, "total_seasons") else None
     over = session.finished
+    season = session.season  # the season these buttons act on
+    played = session.seasons_played
+
+    def undo() -> None:
+        if session.seasons_played == played:  # a second click of a double-click finds one season less
+            session.undo()
+
     with solara.Card("Facilitator", classes=["facilitator"]):
         if over:
             solara.Success(f"Game over after {session.seasons_played} seasons: see the debrief.")
         else:
-            solara.Text(f"Next season: {session.season}"
-                        + (f" ({session.seasons_played + 1} of {total})" if total else ""),
+            solara.Text(f"Next season: {season}"
+                        + (f" ({played + 1} of {total})" if total else ""),
                         classes=["season-label"], style={"font-weight": "bold"})
         with solara.Row():
-            solara.Button("Step season", on_click=lambda: act(session.step), color="primary",
-                          disabled=over or busy, classes=["step-season"])
-            solara.Button("Play to end", on_click=lambda: act(session.play_to_end), disabled=over or busy,
-                          classes=["play-to-end"])
-        solara.Button("Undo last season", on_click=lambda: act(session.undo), text=True,
-                      disabled=busy or not session.can_undo(), classes=["undo-season"])
+            solara.Button("Step season", on_click=lambda: act(lambda: session.step(expected_season=season)),
+                          color="primary", disabled=over or busy,
+                          classes=["step-season"]).key(f"step-season-{season}-{played}")
+            solara.Button("Play to end", on_click=lambda: act(lambda: session.play_to_end(expected_season=season)),
+                          disabled=over or busy, classes=["play-to-end"]).key(f"play-to-end-{season}-{played}")
+        solara.Button("Undo last season", on_click=lambda: act(undo), text=True,
+                      disabled=busy or not session.can_undo(), classes=["undo-season"]).key(f"undo-{season}-{played}")
         solara.Select("Inject from the events deck", values=list(EVENT_NAMES), value=inject,
                       on_value=set_inject, disabled=over)
         solara.Text(EVENT_DESCRIPTIONS.get(inject, ""), style={"font-size": "0.8em", "color": "#555"})
@@ -313,35 +327,85 @@ def FacilitatorControls(session: GameSession, act: Callable[[Callable[[], None]]
             solara.Info("Queued for next season: " + ", ".join(queued))
 
 
-@solara.component
-def NewsLog(session: GameSession, version: int, limit: int = 80) -> solara.Element:
-    """What happened, newest season first: seizures, releases, distillation, incidents, ally moves, events.
+def news_line(item: dict[str, Any]) -> str:
+    """One news item as a plain-text line: ``"• <phase>: <text>"``, marked if only one bloc knew it."""
+    phase = item.get("phase") or item.get("kind") or ""
+    audience = item.get("audience", "public")
+    secret = "" if audience == "public" else f" (known only to the {audience} bloc)"
+    return f"• {phase}: {item.get('text', '')}{secret}"
 
-    News private to one bloc (an undetected distillation gain) is marked as known only to that bloc.
+
+@solara.component
+def NewsLog(session: GameSession, version: int, limit: int | None = None, newest_first: bool = True,
+            scroll: bool = True, title: str = "News and events",
+            classes: list[str] | None = None) -> solara.Element:
+    """What happened, season by season: seizures, releases, distillation, incidents, ally moves, events, notes.
+
+    Every item is shown by default: nothing is cut (a log cut to its last 80 items once lost a game's Taiwan
+    inject and its only major incident). See :func:`NewsList`.
+
+    Args:
+        session: The game.
+        version: The session's change counter.
+        limit: Show only the last ``limit`` items (saying how many are left out); ``None`` shows all.
+        newest_first: Newest season first (in play), else oldest first (the debrief's story).
+        scroll: Keep the list in a box of fixed height that scrolls (in play); else it takes the room it needs.
+        title: The card's title.
+        classes: Extra CSS classes of the card.
+
     """
-    news = list(session.model.news)[-limit:]
+    NewsList(list(session.model.news), limit=limit, newest_first=newest_first, scroll=scroll, title=title,
+             classes=classes)
+
+
+@solara.component
+def NewsList(news: list[dict[str, Any]], limit: int | None = None, newest_first: bool = True,
+             scroll: bool = True, title: str = "News and events",
+             classes: list[str] | None = None) -> solara.Element:
+    """A card of news items grouped by season, each a ``.news-item`` (and ``.news-private`` if private).
+
+    News private to one bloc (an undetected distillation gain, a note for one bloc) is marked as known only to
+    that bloc. Plain text only: news lines carry seat names and facilitator's notes from outside (never
+    Markdown or HTML).
+
+    Args:
+        news: ``{"season", "phase", "text", "audience"}`` dicts, oldest first (:attr:`AIRaceModel.news`).
+        limit: Show only the last ``limit`` items (saying how many are left out); ``None`` shows all.
+        newest_first: Newest season first, else oldest first.
+        scroll: Keep the list in a box of fixed height that scrolls; else it takes the room it needs.
+        title: The card's title.
+        classes: Extra CSS classes of the card.
+
+    """
+    shown = news[-limit:] if limit is not None and limit > 0 else list(news)
     by_season: dict[str, list[dict[str, Any]]] = {}
-    for item in news:
+    for item in shown:
         by_season.setdefault(str(item.get("season", "")), []).append(item)
-    with solara.Card("News and events", classes=["news-log"]):
-        if not news:
+    seasons = list(reversed(list(by_season))) if newest_first else list(by_season)
+    box = {"max-height": "420px", "overflow-y": "auto", "gap": "2px"} if scroll else {"gap": "2px"}
+    with solara.Card(title, classes=["news-log", *(classes or [])]):
+        if not shown:
             solara.Text("Nothing yet: step the first season.")
-        # Plain text only: news lines carry seat names from the scenario (never Markdown or HTML).
+        if len(shown) < len(news):
+            solara.Text(f"The last {len(shown)} of {len(news)} items.", style=SMALL_TEXT, classes=["news-cut"])
         if by_season:
-            with solara.Column(style={"max-height": "420px", "overflow-y": "auto", "gap": "2px"}):
-                for season in reversed(list(by_season)):
-                    solara.Text(season, style={"font-weight": "bold"})
+            with solara.Column(style=box):
+                for season in seasons:
+                    solara.Text(season, style={"font-weight": "bold"}, classes=["news-season"])
                     for item in by_season[season]:
-                        phase = item.get("phase") or item.get("kind") or ""
-                        audience = item.get("audience", "public")
-                        secret = "" if audience == "public" else f" (known only to the {audience} bloc)"
-                        solara.Text(f"• {phase}: {item.get('text', '')}{secret}")
+                        private = item.get("audience", "public") != "public"
+                        solara.Text(news_line(item), classes=["news-item", *(["news-private"] if private else [])],
+                                    style={"font-style": "italic"} if private else None)
 
 
 @solara.component
 def SaveLoadPanel(session: GameSession | None, on_upload: Callable[[bytes, str], None],
                   on_new: Callable[[], None] | None = None, version: int = 0) -> solara.Element:
     """Download the game log, upload one to resume, or start over.
+
+    An upload always ends in a message: a file over :data:`~wargame.tabletop.session.MAX_UPLOAD_BYTES` is
+    refused by the size the browser declares, before any byte is sent (:mod:`wargame.tabletop.upload`); a file
+    within it is read in chunks and handed to ``on_upload``, whose caller says what came of it.
 
     Args:
         session: The game, or ``None`` on the setup screen (upload only).
@@ -350,14 +414,7 @@ def SaveLoadPanel(session: GameSession | None, on_upload: Callable[[bytes, str],
         version: The session's change counter.
 
     """
-
-    def uploaded(files: Any) -> None:
-        if not files:
-            return
-        item = files[0]
-        data = item.get("content", b"") if isinstance(item, dict) else getattr(item, "content", b"")
-        name = item.get("name", "") if isinstance(item, dict) else getattr(item, "name", "")
-        on_upload(bytes(data), str(name))
+    notice, set_notice = solara.use_state("")
 
     with solara.Card("Save and resume", classes=["save-load"]):
         if session is not None:
@@ -365,9 +422,12 @@ def SaveLoadPanel(session: GameSession | None, on_upload: Callable[[bytes, str],
                                 mime_type="application/json")
             solara.Text(f"Autosaved as game {session.game_id}; reload this page's address to resume.",
                         style={"font-size": "0.8em", "color": "#555"})
-        ipywidgets.FileUpload.element(accept=".json,application/json", multiple=False,
-                                      description="Upload game log", on_value=uploaded,
-                                      _dom_classes=["upload-log"])
+        LogUpload(on_file=on_upload, on_notice=set_notice, max_bytes=MAX_UPLOAD_BYTES)
+        if notice:  # plain text: it names the uploaded file
+            if notice.startswith("Reading "):
+                solara.Info(notice, classes=["upload-notice"], dense=True)
+            else:
+                solara.Error(notice, classes=["upload-notice", "upload-error"], dense=True)
         solara.Text("Resuming from a file starts a new copy; the current game stays autosaved.",
                     style={"font-size": "0.8em", "color": "#555"})
         if on_new is not None:

@@ -453,26 +453,57 @@ class GameSession:
         self.version += 1
         self.refresh_drafts()
 
-    def step(self) -> None:
+    def _stale(self, expected_season: str | None) -> bool:
+        """Whether an action meant for ``expected_season`` comes too late (the game has moved on since).
+
+        A finished game has no season left to play, so any expected season is stale then (the model's
+        :attr:`~wargame.model.AIRaceModel.season` stays at the last season once the game is over).
+        """
+        return expected_season is not None and (self.finished or str(expected_season) != self.season)
+
+    def step(self, expected_season: str | None = None) -> bool:
         """Submit the human seats' drafts and play one season.
 
+        Args:
+            expected_season: The season the facilitator's screen showed when Step was pressed (e.g.
+                ``"2026Q3"``). If given and the game has moved on since (a double-click, a second tab), nothing
+                is played. ``None`` plays the current season.
+
+        Returns:
+            ``True`` if a season was played, ``False`` if ``expected_season`` is given and is not the current
+            season (or the game is over).
+
         Raises:
-            SessionError: If the game is over or a draft is invalid (nothing is played then).
+            SessionError: If the game is over (and no ``expected_season`` is given) or a draft is invalid
+                (nothing is played then).
 
         """
+        if self._stale(expected_season):
+            return False
         if self.finished:
             raise SessionError("The game is over; see the debrief.")
         self._submit_drafts()
         self.model.step()
         self._changed()
+        return True
 
-    def play_to_end(self) -> None:
+    def play_to_end(self, expected_season: str | None = None) -> bool:
         """Play the current season with the human seats' drafts, then the rest with every seat's policy.
 
+        Args:
+            expected_season: The season the facilitator's screen showed when Play to end was pressed; if given
+                and the game has moved on since, nothing is played. ``None`` plays from the current season.
+
+        Returns:
+            ``True`` if the game was played to its end, ``False`` if ``expected_season`` is given and is not
+            the current season (or the game is over).
+
         Raises:
-            SessionError: If the game is over or a draft is invalid.
+            SessionError: If the game is over (and no ``expected_season`` is given) or a draft is invalid.
 
         """
+        if self._stale(expected_season):
+            return False
         if self.finished:
             raise SessionError("The game is over; see the debrief.")
         self._submit_drafts()
@@ -480,6 +511,7 @@ class GameSession:
         if self.model.running:
             self.model.run_to_end()
         self._changed()
+        return True
 
     def can_undo(self) -> bool:
         """Whether a season has been played that can be taken back."""
