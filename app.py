@@ -35,6 +35,8 @@ def _configure_offline_assets() -> None:
         server_settings.assets.proxy_cache_dir = ASSETS_CACHE
     if "SOLARA_THEME_SHOW_BANNER" not in os.environ:  # the "runs on Solara" badge covers the projector's charts
         server_settings.theme.show_banner = False
+    if "SOLARA_THEME_FORCE_REFRESH" not in os.environ:  # after a server restart, reload into the same link
+        server_settings.theme.force_refresh = True
     if "SOLARA_TELEMETRY_MIXPANEL_ENABLE" not in os.environ:
         server_settings.telemetry.mixpanel_enable = False
 
