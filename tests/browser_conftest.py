@@ -44,13 +44,18 @@ class AppServer:
 
     Args:
         games_dir: Autosave directory (``WARGAME_GAMES_DIR``).
-        log_path: Where the server's output goes.
+        log_path: Where the server's output goes (appended to, across restarts).
+        extra_args: More arguments for ``solara run`` (e.g. ``("--access-log",)``).
+        extra_env: More environment variables for the server.
     """
 
-    def __init__(self, games_dir: Path, log_path: Path) -> None:
+    def __init__(self, games_dir: Path, log_path: Path, extra_args: tuple[str, ...] = (),
+                 extra_env: dict[str, str] | None = None) -> None:
         self.port = _free_port()
         self.games_dir = games_dir
         self.log_path = log_path
+        self.extra_args = tuple(extra_args)
+        self.extra_env = dict(extra_env or {})
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -61,12 +66,13 @@ class AppServer:
     def start(self) -> None:
         """Start the server and wait until it answers."""
         env = {**os.environ, "WARGAME_GAMES_DIR": str(self.games_dir),
-               "SOLARA_ASSETS_PROXY_CACHE_DIR": str(ASSETS), "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false"}
+               "SOLARA_ASSETS_PROXY_CACHE_DIR": str(ASSETS), "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
+               **self.extra_env}
         env.pop("PYTEST_CURRENT_TEST", None)
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "solara", "run", "app.py", "--host", "127.0.0.1", "--port", str(self.port),
-             "--production", "--no-open"],
+             "--production", "--no-open", *self.extra_args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 90
@@ -97,6 +103,13 @@ class AppServer:
         self.stop()
         self.start()
 
+    def kill(self) -> None:
+        """Kill the server with SIGKILL (``kill -9``): no shutdown code runs, nothing is flushed or saved."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=15)
+        self.proc = None
+
 
 @pytest.fixture(scope="session")
 def tabletop_assets() -> Path:
@@ -124,6 +137,24 @@ def tabletop_server(tmp_path_factory, tabletop_assets) -> Iterator[AppServer]:
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def rooms_server(tmp_path_factory, tabletop_assets) -> Iterator[AppServer]:
+    """A served app for the room tests, its output in ``test-artifacts/rooms-server.log``.
+
+    uvicorn's access log is on (``--access-log --log-level-uvicorn info``), so the log holds every URL asked
+    for: a test can check that no link's secret reaches it.
+    """
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / "rooms-server.log"
+    log.unlink(missing_ok=True)
+    server = AppServer(tmp_path_factory.mktemp("room-games"), log,
+                       extra_args=("--access-log", "--log-level-uvicorn", "info"),
+                       extra_env={"PYTHONUNBUFFERED": "1"})
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def tabletop_browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright."""
@@ -137,10 +168,17 @@ def tabletop_browser() -> Iterator[object]:
 
 
 class OfflineContext:
-    """A browser context (one cookie jar, i.e. one user) that blocks and records non-local requests."""
+    """A browser context (one cookie jar, i.e. one user) that blocks and records non-local requests.
 
-    def __init__(self, browser: object) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1300}, accept_downloads=True)
+    Args:
+        browser: The Playwright browser.
+        **options: ``browser.new_context`` options over the defaults (a 1400x1300 viewport, downloads
+            accepted), e.g. ``viewport``, ``is_mobile``, ``has_touch`` for a phone.
+    """
+
+    def __init__(self, browser: object, **options: object) -> None:
+        settings = {"viewport": {"width": 1400, "height": 1300}, "accept_downloads": True, **options}
+        self.context = browser.new_context(**settings)
         self.context.set_default_timeout(TIMEOUT_MS)
         self.external: list[str] = []
         self.missing_assets: list[str] = []  # /_solara/cdn/... answered with an error: not in the cache
@@ -171,11 +209,11 @@ class OfflineContext:
 
 @pytest.fixture
 def tabletop_context(tabletop_browser) -> Iterator[object]:
-    """A factory of offline browser contexts; every context is closed after the test."""
+    """A factory of offline browser contexts (``make(**new_context options)``); all are closed after the test."""
     made: list[OfflineContext] = []
 
-    def make() -> OfflineContext:
-        ctx = OfflineContext(tabletop_browser)
+    def make(**options: object) -> OfflineContext:
+        ctx = OfflineContext(tabletop_browser, **options)
         made.append(ctx)
         return ctx
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import math
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import ipywidgets as widgets
@@ -34,6 +36,8 @@ WIDE_CHART_MAX_WIDTH_PX = 940
 WIDE_CHART_MIN_WIDTH_PX = 900
 #: PNG resolution for the projector, dots per inch: 960 px for a 4.8-inch figure, sharp at 940 px.
 WIDE_RENDER_DPI = 200
+#: Charts kept by :func:`shared_png` (each PNG is about 50-100 kB, so at most about 25 MB).
+PNG_CACHE_SIZE = 256
 
 
 def _values(series: dict[str, Any], name: str) -> list[float]:
@@ -143,6 +147,48 @@ def series_key(series: dict[str, Any]) -> tuple[Any, ...]:
                  for name, values in sorted(series.items()))
 
 
+_PNGS: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_PNG_LOCKS: dict[tuple[Any, ...], threading.Lock] = {}
+_PNGS_LOCK = threading.Lock()
+
+
+def shared_png(name: str, builder: Any, series: dict[str, Any], dpi: int) -> bytes:
+    """A public chart as PNG bytes, drawn once per server for the same data and shared by every view.
+
+    Every team's page of a room shows the same public charts: after a step, each view used to draw them
+    itself, one after the other (one Python process), which delayed the last view by seconds. Now the first
+    view draws a chart and the others wait for it and reuse it. The data are public, so sharing them between
+    views (and rooms) shows nobody anything new.
+
+    Args:
+        name: The chart's name (``"lead"``, ``"adoption"``).
+        builder: Its figure builder (series -> figure).
+        series: :func:`~wargame.tabletop.role_views.public_series` output.
+        dpi: PNG resolution, dots per inch.
+
+    Returns:
+        The PNG (the last :data:`PNG_CACHE_SIZE` charts drawn are kept).
+
+    """
+    key = (name, series_key(series), int(dpi))
+    with _PNGS_LOCK:
+        if key in _PNGS:
+            _PNGS.move_to_end(key)
+            return _PNGS[key]
+        lock = _PNG_LOCKS.setdefault(key, threading.Lock())
+    with lock:  # one view draws, the others wait for its result
+        with _PNGS_LOCK:
+            if key in _PNGS:
+                return _PNGS[key]
+        png = _png(builder, series, dpi)
+        with _PNGS_LOCK:
+            _PNGS[key] = png
+            while len(_PNGS) > PNG_CACHE_SIZE:
+                _PNGS.popitem(last=False)
+            _PNG_LOCKS.pop(key, None)
+        return png
+
+
 CHARTS = (("lead", public_lead_figure), ("adoption", public_adoption_figure))
 
 
@@ -150,7 +196,9 @@ CHARTS = (("lead", public_lead_figure), ("adoption", public_adoption_figure))
 def PublicCharts(series: dict[str, Any], version: int, wide: bool = False) -> solara.Element:
     """The public charts (deployed lead and Global South adoption) as PNG images.
 
-    The PNGs are drawn again only when the room's ``version`` or the series' values change.
+    The PNGs are drawn again only when the series' values change (a season is played, an undo), not on every
+    change of the room: a submission or a status bumps the version of every view, and drawing two charts
+    in each of them each time delayed every view by seconds.
 
     Args:
         series: :func:`~wargame.tabletop.role_views.public_series` output.
@@ -162,8 +210,8 @@ def PublicCharts(series: dict[str, Any], version: int, wide: bool = False) -> so
     """
     key = series_key(series)
     dpi = WIDE_RENDER_DPI if wide else RENDER_DPI
-    pngs = solara.use_memo(lambda: [(name, _png(builder, series, dpi)) for name, builder in CHARTS],
-                           dependencies=[version, key, dpi])
+    pngs = solara.use_memo(lambda: [(name, shared_png(name, builder, series, dpi)) for name, builder in CHARTS],
+                           dependencies=[key, dpi])
     if wide:
         box = {"display": "flex", "flex-wrap": "wrap", "gap": "16px", "width": "100%", "justify-content": "center"}
         item = {"flex": f"1 1 {WIDE_CHART_MIN_WIDTH_PX}px", "min-width": f"min({WIDE_CHART_MIN_WIDTH_PX}px, 100%)",
