@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import solara
 
@@ -44,22 +46,29 @@ def _configure_offline_assets() -> None:
 _configure_offline_assets()
 
 
-class RedactRoomKeys(logging.Filter):
-    """Takes the secret of every room link out of a log record (an access log line holds the URL)."""
+def _redacting_record_factory(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    """Wrap the log record factory so every record, of every logger, has room secrets taken out.
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Redact the record in place; never drops it."""
+    A filter on a logger misses its children's records (``solara.server.app`` logs the page's URL when a
+    page fails to load), so the redaction is applied where every record is made.
+    """
+
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
         if isinstance(record.msg, str):
             record.msg = redact_keys(record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(redact_keys(a) if isinstance(a, str) else a for a in record.args)
         elif isinstance(record.args, dict):
             record.args = {k: redact_keys(a) if isinstance(a, str) else a for k, a in record.args.items()}
-        return True
+        return record
+
+    make.redacts_room_keys = True  # type: ignore[attr-defined]
+    return make
 
 
-for _name in ("uvicorn", "uvicorn.access", "uvicorn.error", "solara", "starlette", "wargame"):
-    logging.getLogger(_name).addFilter(RedactRoomKeys())
+if not getattr(logging.getLogRecordFactory(), "redacts_room_keys", False):
+    logging.setLogRecordFactory(_redacting_record_factory(logging.getLogRecordFactory()))
 
 
 @solara.component

@@ -178,6 +178,8 @@ def FacilitatorConsole(room: Room, access: Access, version: int) -> solara.Eleme
         return
     state = console_state(room)
     now = room.version
+    with room.lock:  # the charts change only with a step or an undo (a new model), not with each submission
+        charts_version = hash((id(room.game.model), room.game.seasons_played))
 
     def act(action: Callable[[], Any]) -> bool:
         """Run a room action; a refusal or a failure becomes the console's message. True if it went through."""
@@ -196,7 +198,10 @@ def FacilitatorConsole(room: Room, access: Access, version: int) -> solara.Eleme
         return ok
 
     solara.Title(f"Facilitator console: {state['title']}")
+    from wargame.tabletop.page import ScrollToTop
+
     with solara.Column(classes=["facilitator-console"], style={"padding": "4px 12px"}):
+        ScrollToTop.element().key(f"console-top-{room.room_id}")  # after setup, open at the top, not the bottom
         ConsoleHeader(state)
         with solara.Column(classes=["console-messages"]):  # always there: a message never remounts the rest
             if state["message"]:
@@ -214,7 +219,7 @@ def FacilitatorConsole(room: Room, access: Access, version: int) -> solara.Eleme
                 DownloadCard(room, state)
             with solara.Column():
                 StatusCard(state)
-                ConsoleCharts(room, now)
+                ConsoleCharts(room, charts_version)
                 ConsoleNews(state["news"])
                 SeatTable(state)
 
@@ -412,7 +417,13 @@ def SeatTable(state: dict[str, Any]) -> solara.Element:
 
 @solara.component
 def ConsoleCharts(room: Room, now: int) -> solara.Element:
-    """The full (true) charts, drawn from a copy of the model taken under the room's lock."""
+    """The full (true) charts, drawn from a copy of the model taken under the room's lock.
+
+    Args:
+        room: The room.
+        now: Changes when the charts' data change (a step or an undo), so a submission does not redraw them.
+
+    """
     from wargame.tabletop.page import SafeArea
 
     snapshot = solara.use_memo(lambda: ModelSnapshot(room), [id(room), now])

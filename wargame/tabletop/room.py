@@ -48,11 +48,11 @@ MAX_NAME_CHARS = 60
 MISSING_NOTE = "No decision came in time from"
 
 
-_KEY_IN_URL = re.compile(r"(key=)[A-Za-z0-9_%-]+")
+_KEY_IN_URL = re.compile(r"((?:key|join)=)[A-Za-z0-9_%+-]+")
 
 
 def redact_keys(text: str) -> str:
-    """A text (a log line, a URL) with the secret of every room link in it replaced by ``...``."""
+    """A text (a log line, a URL) with the secret of every room link and join code in it replaced by ``...``."""
     return _KEY_IN_URL.sub(r"\1...", text)
 
 
