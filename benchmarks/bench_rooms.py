@@ -162,19 +162,19 @@ async def run(args: argparse.Namespace) -> int:
                     await wait_season(page, room.season, 120)
             print(f"opened {sum(len(p) for _, p in games)} clients in {args.games} games in "
                   f"{time.monotonic() - started:.1f} s")
-            season = {room.room_id: room.season for room in rooms}  # this process's rooms do not advance
+            at_season = {room.room_id: room.season for room in rooms}  # this process's rooms do not advance
             for round_number in range(args.rounds):
                 for _room, pages in games:
                     await asyncio.gather(*(submit_team(page, seats) for _, page, seats in pages if seats))
                 for index, (room, pages) in enumerate(games):
-                    before = season[room.room_id]
-                    others = [(season[other.room_id], p) for j, (other, p) in enumerate(games) if j != index]
+                    before = at_season[room.room_id]
+                    others = [(at_season[other.room_id], p) for j, (other, p) in enumerate(games) if j != index]
                     console = pages[0][1]
                     t0 = time.monotonic()
                     await console.locator(".step-season").first.click()
                     after = _next_season(before)
                     times = await asyncio.gather(*(wait_season(page, after, 30) for _, page, _ in pages))
-                    season[room.room_id] = after
+                    at_season[room.room_id] = after
                     delays = [t - t0 for t in times]
                     worst.append(max(delays))
                     every.extend(delays)

@@ -18,6 +18,7 @@ from wargame.tabletop.page import GameViews, SafeArea, ScrollToTop, TabletopPage
 from wargame.tabletop.panels import DecisionPanel, FacilitatorControls, NewsLog, SaveLoadPanel, SetupPanel
 from wargame.tabletop.session import GameSession
 from wargame.tabletop.store import GameStore
+from wargame.tabletop.text_widgets import TextLines, TextTable
 from wargame.tabletop.upload import LogUploadWidget
 
 
@@ -32,7 +33,11 @@ def texts(widget) -> list[str]:
             continue
         if isinstance(node, widgets.HTML | widgets.Label):
             out.append(str(node.value))
-        if isinstance(node, v.VuetifyTemplate):  # solara.Markdown renders as HTML in a template
+        if isinstance(node, TextTable):  # plain text kept as data, stacked like children (walked last first)
+            stack.extend(str(c) for c in [*node.header, *(c for row in node.rows for c in row)])
+        elif isinstance(node, TextLines):
+            stack.extend(str(line) for line in node.lines)
+        elif isinstance(node, v.VuetifyTemplate):  # solara.Markdown renders as HTML in a template
             out.append(str(node.template))
         for attr in ("children", "v_slots"):
             value = getattr(node, attr, None)
@@ -547,11 +552,12 @@ def test_scenario_text_in_the_score_table_is_plain_text_never_html():
     session = GameSession(AIRaceModel(scenario, seed=2), ["us_lab_a"])
     session.step()
     box, rc = solara.render(ScoreTable(session, session.version), handle_error=False)
-    cells = [w for w in rc.find(v.Html, tag="td").widgets if evil in w.children]
+    cells = [row for w in rc.find(TextTable).widgets for row in w.rows if evil in row]
     assert cells  # shown as the text of a table cell
     markup = [w for w in rc.find(v.VuetifyTemplate).widgets if "onerror" in w.template]
     markup += [w for w in rc.find(widgets.HTML).widgets if "onerror" in str(w.value)]
     assert markup == []
+    assert all(w.template == TextTable.class_traits()["template"].default_value for w in rc.find(TextTable).widgets)
     panel, rc2 = solara.render(ScorePanel(session, "us_lab_a", session.version), handle_error=False)
     assert evil in all_text(panel)
     assert not [w for w in rc2.find(v.VuetifyTemplate).widgets if "onerror" in w.template]
@@ -563,4 +569,7 @@ def test_scenario_and_news_text_is_never_markup(session):
     box, _ = solara.render(NewsLog(session, session.version), handle_error=False)
     assert "<img src=x onerror=alert(1)> released a model." in all_text(box)
     rc = solara.render(NewsLog(session, session.version), handle_error=False)[1]
-    rc.find(v.VuetifyTemplate).assert_empty()  # solara.Markdown renders as a Vue template
+    templates = rc.find(v.VuetifyTemplate).widgets  # solara.Markdown would render as a Vue template
+    assert [type(w) for w in templates] == [TextLines]  # the news list: one widget of plain-text lines
+    assert templates[0].template == TextLines.class_traits()["template"].default_value
+    assert "<img src=x onerror=alert(1)> released a model." in "".join(templates[0].lines)

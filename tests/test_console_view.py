@@ -22,6 +22,7 @@ from wargame.tabletop.room_setup import RoomSetup, computer_policies, default_as
 from wargame.tabletop.room_store import RoomRegistry, registry_for
 from wargame.tabletop.room_widgets import OnceButtonWidget, RoomLinkWidget
 from wargame.tabletop.session import scenario_seats
+from wargame.tabletop.text_widgets import TextLines, TextTable
 
 HOSTILE = "<img src=x onerror=alert(1)> **bold** {{7*7}}"
 #: Lever values no public figure could show by chance: they must never reach the projector or the console.
@@ -40,7 +41,11 @@ def texts(widget) -> list[str]:
             continue
         if isinstance(node, widgets.HTML | widgets.Label):
             out.append(str(node.value))
-        if isinstance(node, v.VuetifyTemplate):
+        if isinstance(node, TextTable):  # plain text kept as data, stacked like children (walked last first)
+            stack.extend(str(c) for c in [*node.header, *(c for row in node.rows for c in row)])
+        elif isinstance(node, TextLines):
+            stack.extend(str(line) for line in node.lines)
+        elif isinstance(node, v.VuetifyTemplate):
             out.append(str(node.template))
             for attr in ("label", "query"):
                 if isinstance(getattr(node, attr, None), str):
@@ -424,3 +429,21 @@ def test_status_cells_show_team_seats_names_and_status_only():
     rows = [{"seat": "a", "name": "A", "team": "T", "played_by": "team", "status": "submitted"},
             {"seat": "b", "name": "B", "team": "", "played_by": "computer (hawkish)", "status": "computer"}]
     assert status_cells(rows) == ([{"seat": "a", "name": "A", "team": "T", "status": "submitted"}], 1)
+
+
+def test_the_projectors_debrief_text_is_large(room):
+    """Vuetify sizes card text in rem (14 px, tables about 13 px): the projector's own style sheet sets 20 px."""
+    import re
+
+    while not room.finished:
+        room.step(fac(room), room.season, force=True)
+    box, rc = solara.render(ProjectorView(room, Access(room.room_id, "projector"), room.version), handle_error=False)
+    [root] = with_class(rc, "projector-view")
+    assert with_class(rc, "reveal-debrief") and "Made of" in all_text(root), "the debrief, inside the projector view"
+    sheets = [w.template for w in rc.find(v.VuetifyTemplate).widgets
+              if isinstance(w.template, str) and ".projector-view .v-card__text" in w.template]
+    assert len(sheets) == 1
+    rule = re.search(r"\.projector-view \.v-card__text \*,[^{]*\{[^}]*font-size: (\d+)px !important", sheets[0])
+    assert rule and int(rule.group(1)) >= 18
+    assert projector_view.DEBRIEF_FONT_PX >= 18
+    assert "{{" not in sheets[0].split("<style", 1)[1], "a fixed style sheet: nothing from outside in it"

@@ -22,6 +22,7 @@ from wargame.tabletop.page import TabletopPage
 from wargame.tabletop.panels import FacilitatorControls, NewsLog, SaveLoadPanel, news_line
 from wargame.tabletop.room import Room, Team
 from wargame.tabletop.session import MAX_UPLOAD_BYTES, GameSession
+from wargame.tabletop.text_widgets import TextLines, TextTable, text_lines, text_table
 from wargame.tabletop.upload import LogUpload, LogUploadWidget, size_problem
 
 SEED = 2026
@@ -60,7 +61,7 @@ def html_with_class(root, css: str) -> list:
         if not isinstance(node, widgets.Widget) or id(node) in seen:
             continue
         seen.add(id(node))
-        if css in str(getattr(node, "class_", "") or "").split():
+        if css in widget_classes(node):
             found.append(node)
         for attr in ("children", "v_slots"):
             value = getattr(node, attr, None)
@@ -69,10 +70,45 @@ def html_with_class(root, css: str) -> list:
     return found
 
 
-def table_rows(table: v.Html) -> list[list[str]]:
-    """The body rows of a :func:`PlainTable` widget as lists of cell texts."""
+def widget_classes(node) -> list[str]:
+    """A widget's CSS classes: ``class_``, or the table or box classes of a text widget."""
+    css = getattr(node, "class_", None) or getattr(node, "table_class", None) or getattr(node, "box_class", None)
+    return str(css or "").split()
+
+
+def table_rows(table) -> list[list[str]]:
+    """The body rows of a table widget (a :class:`TextTable`, or a :func:`PlainTable`'s ``<table>``) as cell texts."""
+    if isinstance(table, TextTable):
+        return [list(row) for row in table.rows]
     body = next(c for c in table.children if isinstance(c, v.Html) and c.tag == "tbody")
     return [[str(cell.children[0]) for cell in row.children] for row in body.children]
+
+
+def lines_with_class(root, css: str) -> list[str]:
+    """The texts of the lines of every :class:`TextLines` under ``root`` whose classes hold ``css``, in order."""
+    out = []
+    for node in _walk_in_order(root):
+        if isinstance(node, TextLines):
+            classes = list(node.line_classes) + [""] * (len(node.lines) - len(node.line_classes))
+            out.extend(line for line, kind in zip(node.lines, classes, strict=True) if css in kind.split())
+    return out
+
+
+def _walk_in_order(root):
+    """Every widget under ``root`` (a widget or a list of them), parents before children, in document order."""
+    stack, seen = list(reversed(root)) if isinstance(root, list) else [root], set()
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, widgets.Widget) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        children = []
+        for attr in ("children", "v_slots"):
+            value = getattr(node, attr, None)
+            for item in value if isinstance(value, list | tuple) else []:
+                children.extend(item.get("children", []) if isinstance(item, dict) else [item])
+        stack.extend(reversed(children))
 
 
 def text_of(widget: v.Html) -> str:
@@ -138,22 +174,66 @@ def test_reveal_shows_the_full_news_log_private_news_marked(game):
     assert taiwan and taiwan[0] < len(news) - 80, "the Taiwan inject must be one the old 80-item log cut off"
     box, rc = solara.render(RevealDebrief(game, game.version), handle_error=False)
     card = html_with_class(box, "reveal-news")
-    items = html_with_class(card, "news-item")
+    items = lines_with_class(card, "news-item")
     assert len(items) == len(news)
-    assert [text_of(w) for w in items] == [news_line(item) for item in news]  # oldest first, nothing cut
-    assert text_of(items[taiwan[0]]) == "• events: Taiwan Strait crisis: foundry output halves this season."
-    private = html_with_class(card, "news-private")
+    assert items == [news_line(item) for item in news]  # oldest first, nothing cut
+    assert items[taiwan[0]] == "• events: Taiwan Strait crisis: foundry output halves this season."
+    private = lines_with_class(card, "news-private")
     assert len(private) == sum(item["audience"] != "public" for item in news) >= game.seasons_played
-    assert text_of(private[0]).endswith("(known only to the PRC bloc)")
-    assert "Secret briefing 1 for one bloc." in text_of(private[0])
+    assert private[0].endswith("(known only to the PRC bloc)")
+    assert "Secret briefing 1 for one bloc." in private[0]
+    assert lines_with_class(card, "news-season")[:2] == ["2026Q3", "2026Q4"]
 
 
 def test_in_game_news_log_shows_every_item(game):
     box, _ = solara.render(NewsLog(game, game.version), handle_error=False)
-    assert len(html_with_class(box, "news-item")) == len(game.model.news) > 80
+    assert len(lines_with_class(box, "news-item")) == len(game.model.news) > 80
     box, _ = solara.render(NewsLog(game, game.version, limit=10), handle_error=False)
-    assert len(html_with_class(box, "news-item")) == 10
+    last = game.model.news[-10:]
+    newest_first = list(dict.fromkeys(item["season"] for item in last))[::-1]
+    assert lines_with_class(box, "news-item") == [news_line(i) for s in newest_first for i in last if i["season"] == s]
     assert f"The last 10 of {len(game.model.news)} items." in [text_of(w) for w in html_with_class(box, "news-cut")]
+
+
+def test_the_reveal_draws_each_table_and_the_news_as_one_widget(game):
+    """A widget per cell made about 2,200 widgets: the debrief took 23 to 38 s to appear on six views at once."""
+    box, rc = solara.render(RevealDebrief(game, game.version), handle_error=False)
+    every = list(_walk_in_order(box))
+    assert not [w for w in every if isinstance(w, v.Html) and w.tag in ("table", "tr", "td", "th")]
+    tables = [w for w in every if isinstance(w, TextTable)]
+    data = reveal_data(game)
+    assert len(tables) == 2 + len(data.decisions) + len(data.beliefs)  # figures, scores, decisions, beliefs
+    cells = sum(len(row) for table in tables for row in table.rows)
+    assert cells > 1500 and len(every) < 300, (cells, len(every))
+    assert len([w for w in every if isinstance(w, TextLines)]) == 1  # the whole news log
+
+
+HOSTILE = "<img src=x onerror=alert(1)> {{7*7}} <script>alert(2)</script>"
+
+
+def test_text_widgets_keep_outside_text_as_data_never_in_their_templates():
+    @solara.component
+    def Both():
+        text_table([HOSTILE, "n"], [[HOSTILE, "1"], ["b", HOSTILE]], classes=["t"], numeric=(1,))
+        text_lines([HOSTILE, "x"], ["news-item", ""], classes=["l"])
+
+    box, rc = solara.render(Both(), handle_error=False)
+    table, lines = rc.find(TextTable).widget, rc.find(TextLines).widget
+    assert table.header == [HOSTILE, "n"] and table.rows == [[HOSTILE, "1"], ["b", HOSTILE]]
+    assert table.table_class == "t" and table.numeric == [1]
+    assert lines.lines == [HOSTILE, "x"] and lines.line_classes == ["news-item", ""] and lines.box_class == "l"
+    for widget, cls in ((table, TextTable), (lines, TextLines)):
+        template = widget.template
+        assert template == cls.class_traits()["template"].default_value  # fixed text, the same for every widget
+        assert "onerror" not in template and "7*7" not in template and "v-html" not in template
+        assert "{{ cell }}" in template or "{{ line }}" in template  # Vue's escaped text interpolation
+    with pytest.raises(ValueError, match="2 line classes for 1 lines"):
+        solara.render(_MismatchedLines(["a"], ["x", "y"]), handle_error=False)
+
+
+@solara.component
+def _MismatchedLines(lines, kinds):
+    text_lines(lines, kinds)
 
 
 def test_room_debrief_names_the_team_of_each_seat():
@@ -165,7 +245,7 @@ def test_room_debrief_names_the_team_of_each_seat():
     assert scores[2][2].startswith("computer (")
     titles = [text_of(w) for w in html_with_class(box, "reveal-seat-title")]
     assert titles[0].endswith("played by team Red") and titles[1].endswith("played by team Blue")
-    assert len(html_with_class(box, "news-item")) == len(game.model.news)
+    assert len(lines_with_class(box, "news-item")) == len(game.model.news)
 
 
 def test_expected_season_makes_a_double_step_play_one_season():

@@ -10,7 +10,8 @@ import solara
 from wargame.tabletop.public_charts import PublicCharts, public_adoption_figure, public_lead_figure
 from wargame.tabletop.role_views import public_series, team_snapshot
 from wargame.tabletop.room_store import RoomRegistry
-from wargame.tabletop.team_view import TeamView, intel_lines, news_lines
+from wargame.tabletop.team_view import HEADING_COLOR, TeamView, intel_lines, news_lines
+from wargame.tabletop.text_widgets import TextLines, TextTable
 
 HOSTILE = "<img src=x onerror=alert(1)> {{7*7}}"
 
@@ -26,7 +27,11 @@ def texts(widget) -> list[str]:
             continue
         if isinstance(node, widgets.HTML | widgets.Label):
             out.append(str(node.value))
-        if isinstance(node, v.VuetifyTemplate):
+        if isinstance(node, TextTable):  # plain text kept as data, stacked like children (walked last first)
+            stack.extend(str(c) for c in [*node.header, *(c for row in node.rows for c in row)])
+        elif isinstance(node, TextLines):
+            stack.extend(str(line) for line in node.lines)
+        elif isinstance(node, v.VuetifyTemplate):
             out.append(str(node.template))
         for attr in ("children", "v_slots"):
             value = getattr(node, attr, None)
@@ -232,8 +237,10 @@ def test_outside_text_is_shown_verbatim_never_as_markup(tmp_path):
     room.game.model.add_note(f"US only: {HOSTILE}", audience="US")
     room.game.model.add_note("PRC only: a secret", audience="PRC")
     box, rc = render_team(room, "team1")
-    spans = [w for w in rc.find(v.Html).widgets if any(isinstance(c, str) and HOSTILE in c for c in w.children)]
+    spans = [w for w in tree(rc) if isinstance(w, v.Html) and any(isinstance(c, str) and HOSTILE in c
+                                                                   for c in w.children)]
     shown = {c for w in spans for c in w.children if isinstance(c, str)}
+    shown |= {line for w in rc.find(TextLines).widgets for line in w.lines}  # the news list: one widget
     assert HOSTILE in shown  # the team name, as is
     assert any(c.endswith(f"Inject: {HOSTILE}") for c in shown)
     assert any(c.endswith(f"US only: {HOSTILE} (known only to the US bloc)") for c in shown)
@@ -302,3 +309,78 @@ def test_a_finished_game_shows_the_debrief_reveal_instead_of_forms(room):
     assert "reveal-decisions" in found and "outcome-card" in found
     assert not {c for c in found if c.startswith(("seat-form-", "submit-", "team-seat-"))}
     assert "team-error" not in found
+
+
+def in_order(rc) -> list:
+    """Every widget of the rendered tree, parents first, in document order."""
+    out, stack = [], [rc.find().widget]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(reversed([c for c in getattr(node, "children", None) or () if isinstance(c, widgets.Widget)]))
+    return out
+
+
+def first_index(order: list, css: str) -> int:
+    return next(i for i, w in enumerate(order) if css in css_of(w))
+
+
+def test_the_page_is_a_centred_column(room):
+    _, rc = render_team(room, "team1")
+    page = one_with_class(rc, "team-view")
+    # solara.Column's "ma-0" class (margin: 0 !important) once beat the column's "margin: 0 auto"
+    assert not [c for c in css_of(page) if c.startswith(("ma-", "mx-", "ml-", "mr-"))]
+    style = page.style_.replace(" ", "")
+    assert "max-width:820px" in style and "margin:0auto" in style
+    outer = one_with_class(rc, "team-page")
+    assert page in outer.children and "justify-content:center" in outer.style_.replace(" ", "")
+
+
+def test_each_seats_form_comes_first_the_intel_beside_it_briefing_and_objectives_folded_after(room):
+    facilitator = room.access_for(room.facilitator_token)
+    box, rc = render_team(room, "team2")
+    order = in_order(rc)
+    header, briefing = first_index(order, "team-header"), first_index(order, "team-briefing")
+    for seat in ("us_lab_a", "us_lab_b"):
+        card = first_index(order, f"team-seat-{seat}")
+        form = first_index(order, f"seat-form-{seat}")
+        assert header < card < form < briefing
+        between = [c for w in order[card:form] for c in css_of(w)]
+        assert "seat-role" in between and "seat-objectives" not in between and "seat-intel" not in between
+    roles = [all_text(w) for w in with_class(rc, "seat-role")]
+    assert roles == ["AI lab, US bloc. Score so far: +0.00 points."] * 2  # one line each
+    for body in with_class(rc, "team-seat-body"):  # the form and the intelligence side by side
+        form_col, intel_col = body.children
+        assert "team-seat-form-col" in css_of(form_col) and "seat-intel" in css_of(intel_col)
+        assert [w for w in form_col.children if "seat-form" in css_of(w)]
+        assert "Estimated lead of US internal models" in all_text(intel_col)
+    panels = rc.find(v.ExpansionPanels).widgets
+    assert len(panels) == 3 and all(p.v_model == 0 for p in panels), "open in the first season"
+    assert "Scenario briefing: " in all_text(one_with_class(rc, "team-briefing"))
+    room.step(facilitator, room.season, force=True)
+    redraw(rc, room, "team2")
+    panels = rc.find(v.ExpansionPanels).widgets
+    assert len(panels) == 3 and all(p.v_model is None for p in panels), "closed after the first season"
+    briefing_text = all_text(one_with_class(rc, "team-briefing-text"))
+    assert room.game.scenario.briefing.split()[0] in briefing_text  # still there, folded
+
+
+def test_headings_are_dark(room):
+    _, rc = render_team(room, "team1")
+    for css in ("team-name", "seat-name"):
+        assert f"color:{HEADING_COLOR}" in one_with_class(rc, css).style_.replace(" ", "")
+    assert HEADING_COLOR == "#222"
+
+
+def test_projector_charts_draw_their_type_larger():
+    """On the projector, 7 pt ticks came out about 12 to 13 px high: its charts use larger type."""
+    series = {"season": ["start", "2026Q3", "2026Q4"], "lead_months": [5.5, 6.25, 7.0],
+              "adoption_share_us": [0.6, 0.55, 0.5], "s1_lead_months": [12.0], "s2_lead_months": [3.0]}
+    for builder in (public_lead_figure, public_adoption_figure):
+        narrow, wide = builder(series).axes[0], builder(series, wide=True).axes[0]
+        for axis in ("x", "y"):
+            small = {t.get_fontsize() for t in getattr(narrow, f"get_{axis}ticklabels")()}
+            large = {t.get_fontsize() for t in getattr(wide, f"get_{axis}ticklabels")()}
+            assert small == {7.0} and min(large) >= 11, (builder.__name__, axis, small, large)
+        assert wide.yaxis.label.get_fontsize() >= 11 and wide.get_title(loc="left") == narrow.get_title(loc="left")
+        assert wide.legend_.get_texts()[0].get_fontsize() >= 10

@@ -19,6 +19,7 @@ from wargame.scenario import EVENT_NAMES, ScenarioError, list_scenarios, load_sc
 from wargame.tabletop.errors import SessionError
 from wargame.tabletop.forms import SHARE_LEVERS, format_points, format_value
 from wargame.tabletop.session import MAX_UPLOAD_BYTES, GameSession, parse_seed, scenario_seats
+from wargame.tabletop.text_widgets import text_lines
 from wargame.tabletop.upload import LogUpload
 
 KIND_LABELS = {
@@ -39,6 +40,9 @@ def policy_description(kind: str, policy: str) -> str:
 def PlainTable(header: list[str], rows: list[list[str]], classes: list[str] | None = None,
                numeric: tuple[int, ...] = ()) -> solara.Element:
     """A small table whose cells are plain text (never Markdown or HTML, so scenario text is shown as is).
+
+    Every cell is a widget of its own: keep it for a few rows. A big table (the debrief's) is one widget with
+    :func:`~wargame.tabletop.text_widgets.text_table`.
 
     Args:
         header: Column titles.
@@ -364,6 +368,9 @@ def NewsList(news: list[dict[str, Any]], limit: int | None = None, newest_first:
              classes: list[str] | None = None) -> solara.Element:
     """A card of news items grouped by season, each a ``.news-item`` (and ``.news-private`` if private).
 
+    The list is one :class:`~wargame.tabletop.text_widgets.TextLines` widget: a season's title is a line of class
+    ``news-season``, each item a line of class ``news-item``.
+
     News private to one bloc (an undetected distillation gain, a note for one bloc) is marked as known only to
     that bloc. Plain text only: news lines carry seat names and facilitator's notes from outside (never
     Markdown or HTML).
@@ -382,20 +389,24 @@ def NewsList(news: list[dict[str, Any]], limit: int | None = None, newest_first:
     for item in shown:
         by_season.setdefault(str(item.get("season", "")), []).append(item)
     seasons = list(reversed(list(by_season))) if newest_first else list(by_season)
-    box = {"max-height": "420px", "overflow-y": "auto", "gap": "2px"} if scroll else {"gap": "2px"}
+    lines: list[str] = []
+    kinds: list[str] = []
+    for season in seasons:
+        lines.append(season)
+        kinds.append("news-season line-heading")
+        for item in by_season[season]:
+            lines.append(news_line(item))
+            kinds.append("news-item news-private line-aside" if item.get("audience", "public") != "public"
+                         else "news-item")
+    box = {"max-height": "420px", "overflow-y": "auto"} if scroll else {}
     with solara.Card(title, classes=["news-log", *(classes or [])]):
         if not shown:
             solara.Text("Nothing yet: step the first season.")
         if len(shown) < len(news):
             solara.Text(f"The last {len(shown)} of {len(news)} items.", style=SMALL_TEXT, classes=["news-cut"])
-        if by_season:
-            with solara.Column(style=box):
-                for season in seasons:
-                    solara.Text(season, style={"font-weight": "bold"}, classes=["news-season"])
-                    for item in by_season[season]:
-                        private = item.get("audience", "public") != "public"
-                        solara.Text(news_line(item), classes=["news-item", *(["news-private"] if private else [])],
-                                    style={"font-style": "italic"} if private else None)
+        if lines:  # one widget for the whole list (a widget per line made the debrief slow to appear)
+            with solara.Div(classes=["news-lines"], style=box):
+                text_lines(lines, kinds)
 
 
 @solara.component

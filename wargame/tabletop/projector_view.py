@@ -4,7 +4,8 @@ It is drawn from :func:`~wargame.tabletop.role_views.projector_snapshot` alone, 
 decision, no lever value and no true internal lead can appear on the room's screen. Type is sized to be
 read from the back of a room (19 px and up on a 1366 x 768 screen, larger on a bigger one), there is no
 sidebar, and nothing floats over the content. At the end of the game it shows the debrief, which reveals
-everything to everyone.
+everything to everyone, in type of the same size: Vuetify sizes card text in ``rem`` (14 px), which the view's
+large font does not reach, so the view's own style sheet (:data:`PROJECTOR_CSS`) sets it.
 
 Text from outside (scenario title, team names, notes) is shown as plain text only.
 """
@@ -28,6 +29,18 @@ STATUS_LOOK = {
     "not opened": ("#555555", "#f2f2f2", "not opened"),
 }
 BLOCK = {"display": "block"}
+#: Type of the debrief on the projector, px: Vuetify's card text is 0.875 rem (14 px) and its tables 0.9 of that,
+#: about 13 px, whatever the view's root font. 20 px reads from the back of a room at 1366 x 768.
+DEBRIEF_FONT_PX = 20
+#: The projector's style sheet, scoped to the view (fixed text: nothing from outside goes into it). Every text in a
+#: card (the debrief's tables, lists, notes and tabs) is DEBRIEF_FONT_PX; card titles are larger.
+PROJECTOR_CSS = f"""
+.projector-view .v-card__title {{ font-size: {DEBRIEF_FONT_PX + 6}px; line-height: 1.3; }}
+.projector-view .v-card__subtitle,
+.projector-view .v-card__text,
+.projector-view .v-card__text *,
+.projector-view .v-tab {{ font-size: {DEBRIEF_FONT_PX}px !important; line-height: 1.4; }}
+"""
 
 
 def status_cells(statuses: list[dict[str, str]]) -> tuple[list[dict[str, str]], int]:
@@ -65,6 +78,7 @@ def ProjectorView(room: Room, access: Access, version: int) -> solara.Element:
     solara.Title(f"Projector: {snap['title']}")
     root = {"font-size": ROOT_FONT, "line-height": "1.35", "padding": "12px 24px", "width": "100%",
             "box-sizing": "border-box"}
+    solara.Style(PROJECTOR_CSS)
     with solara.Column(classes=["projector-view"], style=root, gap="16px"):
         ProjectorHeader(room, snap, now)
         if snap["finished"]:

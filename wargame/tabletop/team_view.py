@@ -7,9 +7,14 @@ decisions and the true internal lead cannot appear, whatever is clicked. The sea
 token alone (never from the URL).
 
 Every text that comes from outside (scenario, team names, news, injects) is shown as plain text
-(``solara.Text``, :class:`~wargame.tabletop.panels.PlainTable`), never as Markdown or HTML. The page is one
-column with no sidebar, so it works on a phone (390 px wide): inputs are full width and each seat's Submit
-button sits at the end of its form.
+(``solara.Text`` and the text widgets of :mod:`wargame.tabletop.text_widgets`), never as Markdown or HTML.
+The page is one centred column with no sidebar, so it works on a phone (390 px wide): inputs are full width and
+each seat's Submit button sits at the end of its form.
+
+Each seat's decision form comes first, right after the header and a one-line summary of the seat (at 1366 x 768
+it used to start 1.5 screens down, on a phone 4 screens down, under the briefing and the objectives). The
+intelligence estimates the team decides from sit beside the form (above it on a phone); the objectives and the
+scenario briefing are in collapsible panels below, open in the first season and closed after it.
 """
 
 from __future__ import annotations
@@ -22,14 +27,31 @@ import solara
 from wargame.tabletop.errors import SessionError
 from wargame.tabletop.forms import SHARE_LEVERS, SeatForm, format_points, format_value
 from wargame.tabletop.live import RoundTimerView
-from wargame.tabletop.panels import SMALL_TEXT, LeverInput, PlainTable, ShareTotal
+from wargame.tabletop.panels import SMALL_TEXT, LeverInput, ShareTotal
 from wargame.tabletop.public_charts import PublicCharts
 from wargame.tabletop.role_views import public_series, team_snapshot
 from wargame.tabletop.room import Access, Room
+from wargame.tabletop.text_widgets import text_lines, text_table
 
 #: Widest the page grows on a laptop, px (one column, easy to read).
 PAGE_MAX_WIDTH_PX = 820
-HEADING = {"font-size": "1.15em", "font-weight": "bold", "display": "block", "margin-bottom": "4px"}
+#: Dark text for headings and card text (Vuetify's card text is a low-contrast grey, rgba(0, 0, 0, 0.6)).
+HEADING_COLOR = "#222"
+HEADING = {"font-size": "1.15em", "font-weight": "bold", "display": "block", "margin-bottom": "4px",
+           "color": HEADING_COLOR}
+PAGE_STYLE = {"display": "flex", "flex-direction": "column", "gap": "12px", "width": "100%",
+              "max-width": f"{PAGE_MAX_WIDTH_PX}px", "margin": "0 auto", "padding": "8px", "box-sizing": "border-box"}
+#: The team page's own style sheet (fixed text: nothing from outside goes into it). The form and the intelligence
+#: sit side by side when the column is wide enough (a laptop); on a phone the intelligence comes above the form.
+TEAM_CSS = f"""
+.team-view .v-card__text {{ color: {HEADING_COLOR}; }}
+.team-view .v-expansion-panel-header {{ color: {HEADING_COLOR}; font-weight: bold; }}
+.team-seat-body {{ display: flex; flex-wrap: wrap; gap: 8px 20px; align-items: flex-start; }}
+.team-seat-form-col {{ flex: 3 1 330px; min-width: 0; }}
+.team-seat-intel-col {{ flex: 2 1 220px; min-width: 0; background: #f5f7fa; border-radius: 6px; padding: 8px 10px;
+  margin-top: 8px; }}
+@media (max-width: 600px) {{ .team-seat-intel-col {{ order: -1; }} }}
+"""
 BLOCK = {"display": "block", "margin-bottom": "4px"}
 ERROR_TEXT = {"display": "block", "color": "#b71c1c", "font-weight": "bold", "white-space": "pre-line",
               "margin": "6px 0"}
@@ -128,22 +150,27 @@ def TeamView(room: Room, access: Access, version: int) -> solara.Element:
         RoomDebrief(room, version)
         return
     season = str(snapshot["season"])
-    with solara.Column(classes=["team-view"], gap="12px",
-                       style={"width": "100%", "max-width": f"{PAGE_MAX_WIDTH_PX}px", "margin": "0 auto",
-                              "padding": "8px", "box-sizing": "border-box"}):
-        TeamHeader(room, snapshot, version)
-        with solara.Card(classes=["team-briefing"], margin=0):
-            solara.Text(str(snapshot["title"]), style=HEADING)
-            for paragraph in paragraphs(str(snapshot["briefing"])):
-                solara.Text(paragraph, style={**BLOCK, "margin-bottom": "8px"})
-        for seat in snapshot["seats"]:
-            SeatCard(room, access, seat, season, bool(snapshot["locked"])).key(f"seat-{seat['seat']}-{season}")
-        with solara.Card(classes=["team-news-card"], margin=0):
-            solara.Text("News", style=HEADING)
-            TeamNews(snapshot["news"])
-        with solara.Card(classes=["team-charts"], margin=0):
-            solara.Text("The game so far (public figures)", style=HEADING)
-            PublicCharts(series, version)
+    first_season = len(series.get("season") or []) <= 1  # the public series holds only the start
+    solara.Style(TEAM_CSS)
+    # Plain divs: a solara.Column carries Vuetify's "ma-0" class (margin: 0 !important), which beat its
+    # "margin: 0 auto" and left the column at the left. The full-width row centres the column too.
+    with solara.Div(classes=["team-page"], style={"display": "flex", "justify-content": "center", "width": "100%"}):
+        with solara.Div(classes=["team-view"], style=PAGE_STYLE):
+            TeamHeader(room, snapshot, version)
+            for seat in snapshot["seats"]:
+                SeatCard(room, access, seat, season, bool(snapshot["locked"]),
+                         first_season).key(f"seat-{seat['seat']}-{season}")
+            with solara.Card(classes=["team-briefing"], margin=0):
+                with solara.Details(f"Scenario briefing: {snapshot['title']}", expand=first_season):  # plain text
+                    with solara.Column(classes=["team-briefing-text"], gap="0px"):
+                        for paragraph in paragraphs(str(snapshot["briefing"])):
+                            solara.Text(paragraph, style={**BLOCK, "margin-bottom": "8px"})
+            with solara.Card(classes=["team-news-card"], margin=0):
+                solara.Text("News", style=HEADING)
+                TeamNews(snapshot["news"])
+            with solara.Card(classes=["team-charts"], margin=0):
+                solara.Text("The game so far (public figures)", style=HEADING)
+                PublicCharts(series, version)
 
 
 @solara.component
@@ -172,19 +199,28 @@ def TeamNews(news: list[dict[str, Any]]) -> solara.Element:
                        style={"max-height": "60vh", "overflow-y": "auto"}):
         if not lines:
             solara.Text("No news yet: the first season has not been played.", style=SMALL_TEXT)
-        for line in lines:
-            solara.Text(line, style=BLOCK)
+        else:  # one widget for the whole list
+            text_lines(lines, ["team-news-item"] * len(lines))
 
 
 def _role_text(seat: dict[str, Any]) -> str:
     return f"{seat['kind_label']}, {seat['bloc']} bloc."
 
 
-@solara.component
-def SeatCard(room: Room, access: Access, seat: dict[str, Any], season: str, locked: bool) -> solara.Element:
-    """One of the team's seats: its role, objectives, score, intelligence and its decision form.
+def seat_summary(seat: dict[str, Any]) -> str:
+    """A seat's role and score in one line: ``"AI lab, PRC bloc. Score so far: +0.00 points."``."""
+    return f"{_role_text(seat)} Score so far: {format_points(float(seat['score']))} points."
 
-    The card is keyed by seat and season by :func:`TeamView`, so a new season starts a fresh form.
+
+@solara.component
+def SeatCard(room: Room, access: Access, seat: dict[str, Any], season: str, locked: bool,
+             first_season: bool = False) -> solara.Element:
+    """One of the team's seats: a one-line summary, the decision form beside the intelligence, then the objectives.
+
+    The decision form comes right after the seat's name and summary; the intelligence estimates sit beside it
+    (above it on a phone). The policy, the objectives and the score's parts are in a collapsible panel below,
+    open in the first season. The card is keyed by seat and season by :func:`TeamView`, so a new season starts a
+    fresh form.
 
     Args:
         room: The room.
@@ -192,31 +228,42 @@ def SeatCard(room: Room, access: Access, seat: dict[str, Any], season: str, lock
         seat: The seat's dict from :func:`~wargame.tabletop.role_views.team_snapshot`.
         season: The season the snapshot shows (a submission names it).
         locked: Whether the facilitator locked the season.
+        first_season: No season played yet: the objectives panel starts open.
 
     """
     seat_id = str(seat["seat"])
     with solara.Card(classes=[f"team-seat-{seat_id}", "team-seat"], margin=0):
         solara.Text(str(seat["name"]), classes=["seat-name"], style=HEADING)
-        solara.Text(_role_text(seat), classes=["seat-role"], style=BLOCK)
-        if seat.get("policy_text"):
-            solara.Text(f"What the computer would propose ({str(seat['policy']).replace('_', ' ')} policy): "
-                        f"{seat['policy_text']}", classes=["seat-policy"], style={**BLOCK, **SMALL_TEXT})
-        with solara.Column(classes=["seat-objectives"], gap="2px"):
-            solara.Text("Objectives: each season adds weight × component to the score.",
-                        style={**BLOCK, "font-weight": "bold"})
-            PlainTable(["Objective", "How it counts", "Weight"],
-                       [[o["label"], o["meaning"], format_value(o["weight"], 3)] for o in seat["objectives"]],
-                       numeric=(2,))
-        with solara.Column(classes=["seat-score"], gap="2px"):
-            solara.Text(f"Score so far: {format_points(float(seat['score']))} points",
-                        style={**BLOCK, "font-weight": "bold"})
-            PlainTable(["Objective", "Points"], [[p["label"], format_points(float(p["points"]))]
-                                                 for p in seat["score_parts"]], numeric=(1,))
-        with solara.Column(classes=["seat-intel"], gap="2px"):
-            solara.Text("What your side knows", style={**BLOCK, "font-weight": "bold"})
-            for line in intel_lines(seat):
-                solara.Text(line, style=BLOCK)
-        SeatDecision(room, access, seat, season, locked)
+        solara.Text(seat_summary(seat), classes=["seat-role"], style=BLOCK)
+        with solara.Div(classes=["team-seat-body"]):
+            with solara.Div(classes=["team-seat-form-col"]):
+                SeatDecision(room, access, seat, season, locked)
+            with solara.Div(classes=["team-seat-intel-col", "seat-intel"]):
+                solara.Text("What your side knows", style={**HEADING, "font-size": "1em"})
+                for line in intel_lines(seat):
+                    solara.Text(line, style={**BLOCK, "margin-bottom": "6px"})
+        with solara.Div(classes=["seat-details"], style={"margin-top": "8px"}):
+            with solara.Details("Objectives, score and the computer's policy", expand=first_season):
+                SeatObjectives(seat)
+
+
+@solara.component
+def SeatObjectives(seat: dict[str, Any]) -> solara.Element:
+    """A seat's objectives with their weights, its score so far by objective, and its computer policy."""
+    if seat.get("policy_text"):
+        solara.Text(f"What the computer would propose ({str(seat['policy']).replace('_', ' ')} policy): "
+                    f"{seat['policy_text']}", classes=["seat-policy"], style={**BLOCK, **SMALL_TEXT})
+    with solara.Column(classes=["seat-objectives"], gap="2px"):
+        solara.Text("Objectives: each season adds weight × component to the score.",
+                    style={**BLOCK, "font-weight": "bold"})
+        text_table(["Objective", "How it counts", "Weight"],
+                   [[o["label"], o["meaning"], format_value(o["weight"], 3)] for o in seat["objectives"]],
+                   numeric=(2,))
+    with solara.Column(classes=["seat-score"], gap="2px"):
+        solara.Text(f"Score so far: {format_points(float(seat['score']))} points",
+                    style={**BLOCK, "font-weight": "bold"})
+        text_table(["Objective", "Points"], [[p["label"], format_points(float(p["points"]))]
+                                             for p in seat["score_parts"]], numeric=(1,))
 
 
 def _form(room: Room, access: Access, seat_id: str) -> tuple[SeatForm | None, str]:
@@ -297,7 +344,7 @@ def SeatDecision(room: Room, access: Access, seat: dict[str, Any], season: str, 
     with solara.Column(classes=[f"seat-form-{seat_id}", "seat-form"], gap="0px", style={"width": "100%"}):
         solara.Text(f"Your decision for {season}", style={**HEADING, "margin-top": "8px"})
         if locked:
-            PlainTable(["Lever", "In your form"], [[row["label"], format_value(form.draft.get(name), 4)]
+            text_table(["Lever", "In your form"], [[row["label"], format_value(form.draft.get(name), 4)]
                                                    for name, row in form.rows.items()])
         else:
             for name, row in form.rows.items():
