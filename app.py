@@ -37,6 +37,10 @@ def _configure_offline_assets() -> None:
         server_settings.assets.proxy_cache_dir = ASSETS_CACHE
     if "SOLARA_THEME_SHOW_BANNER" not in os.environ:  # the "runs on Solara" badge covers the projector's charts
         server_settings.theme.show_banner = False
+    if "SOLARA_KERNEL_CULL_TIMEOUT" not in os.environ:
+        # a closed page's session is freed after 3 minutes, not Solara's 24 hours: the game lives in the room,
+        # so a page opened again later simply starts a new session (a class of 30 devices otherwise holds GBs)
+        server_settings.kernel.cull_timeout = "3m"
     if "SOLARA_THEME_FORCE_REFRESH" not in os.environ:  # after a server restart, reload into the same link
         server_settings.theme.force_refresh = True
     if "SOLARA_TELEMETRY_MIXPANEL_ENABLE" not in os.environ:

@@ -13,7 +13,7 @@ from wargame.tabletop.role_views import projector_snapshot, team_snapshot
 from wargame.tabletop.room import MISSING_NOTE, Access, normal_code
 from wargame.tabletop.room_store import BAD_LINK, RoomRegistry, room_link
 
-TEAMS = [("Washington", ["us_gov"]), ("Beijing", ["prc_gov"]), ("Frontier labs", ["us_lab_a", "prc_lab_b"])]
+TEAMS = [("Washington", ["us_gov"]), ("Beijing", ["prc_gov"]), ("US labs", ["us_lab_a", "us_lab_b"])]
 
 
 @pytest.fixture
@@ -282,3 +282,33 @@ def test_a_submission_that_no_longer_checks_out_after_a_restart_is_dropped_with_
     path.write_text(json.dumps(data))
     again = RoomRegistry(tmp_path).get(room.room_id)
     assert "us_gov" not in again.submissions and "us_gov" in again.message
+
+
+def test_a_team_may_not_hold_seats_of_both_blocs(registry):
+    with pytest.raises(RoomError, match="both blocs"):
+        registry.create("baseline", 1, [("Mixed", ["us_lab_b", "prc_lab_a"])])
+
+
+def test_undo_queues_the_undone_seasons_inject_again_and_keeps_later_notes(room):
+    fac = facilitator(room)
+    room.play_inject(fac, "taiwan_strait_crisis")
+    undone = room.season
+    room.step(fac, undone, force=True)
+    room.add_note(fac, "Written after the season was played", audience="US")
+    room.undo(fac)
+    assert room.season == undone and room.game.model.queued_injects == ["taiwan_strait_crisis"]
+    notes = [(n["season"], n["text"], n["audience"]) for n in room.game.model.note_log]
+    assert (undone, "Written after the season was played", "US") in notes
+    assert "taiwan_strait_crisis" in room.message
+    room.step(fac, undone, force=True)
+    assert [e["event"] for e in room.game.model.inject_log] == ["taiwan_strait_crisis"]
+
+
+def test_submit_counts_submissions_so_a_second_device_can_tell(room):
+    access = team_access(room, 1)
+    form = room.form_for(access, "us_gov")
+    assert room.submit(access, "us_gov", form.typed(), room.season) == 1
+    assert room.submit(access, "us_gov", form.typed(), room.season) == 2
+    assert team_snapshot(room, access)["seats"][0]["submission_count"] == 2
+    room.step(facilitator(room), room.season, force=True)
+    assert team_snapshot(room, access)["seats"][0]["submission_count"] == 0

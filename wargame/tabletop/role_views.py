@@ -134,7 +134,8 @@ def team_snapshot(room: Room, access: Access) -> dict[str, Any]:
                 "seat": seat_id, "name": actor.name, "kind": actor.kind,
                 "kind_label": KIND_LABELS.get(actor.kind, actor.kind), "bloc": actor.bloc,
                 "policy": actor.policy, "policy_text": POLICY_DESCRIPTIONS.get(actor.kind, {}).get(actor.policy, ""),
-                "status": room.status(seat_id), "score": float(obs["score"]),
+                "status": room.status(seat_id), "submission_count": int(room.submission_count.get(seat_id, 0)),
+                "score": float(obs["score"]),
                 "score_parts": game.score_parts(seat_id), "objectives": objectives_of(room, seat_id),
                 "intel": intel,
             })

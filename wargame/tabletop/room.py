@@ -199,9 +199,16 @@ class Room:
                  facilitator_token: str | None = None, projector_token: str | None = None) -> None:
         seat_ids = {s.seat for s in game.seats()}
         held: dict[str, str] = {}
+        bloc_of = {s.seat: s.bloc for s in game.seats()}
         for team in teams:
             if not team.seats:
                 raise RoomError(f"Team {team.name!r} plays no seat; give it at least one.")
+            blocs = sorted({bloc_of.get(seat, "") for seat in team.seats} - {""})
+            if len(blocs) > 1:
+                names = ", ".join(f"{game.seat(seat).name} ({bloc_of[seat]})" for seat in team.seats
+                                  if seat in bloc_of)
+                raise RoomError(f"Team {team.name!r} holds seats of both blocs ({names}); a team sees its blocs' "
+                                "secrets, so give each bloc's seats their own team.")
             for seat in team.seats:
                 if seat not in seat_ids:
                     raise RoomError(f"Team {team.name!r}: {seat!r} is not a seat of this scenario.")
@@ -219,6 +226,8 @@ class Room:
         self.facilitator_token = facilitator_token or new_token()
         self.projector_token = projector_token or new_token()
         self.submissions: dict[str, dict[str, Any]] = {}
+        #: Submissions taken per seat this season (a team with two devices sees when the other one submitted).
+        self.submission_count: dict[str, int] = {}
         self.opened: set[str] = set()
         self.drafting: set[str] = set()
         self.locked = False
@@ -363,7 +372,7 @@ class Room:
             self.opened.add(seat_id)
             self._commit()
 
-    def submit(self, access: Access, seat_id: str, levers: dict[str, Any], season: str) -> None:
+    def submit(self, access: Access, seat_id: str, levers: dict[str, Any], season: str) -> int:
         """A team submits (or changes) a seat's decision for the coming season.
 
         Args:
@@ -371,6 +380,10 @@ class Room:
             seat_id: One of the team's seats.
             levers: Lever name to value: the seat's offered levers, typed (see :meth:`SeatForm.typed`).
             season: The season the team's view shows; a submission for another season is refused.
+
+        Returns:
+            How many submissions the room has taken for the seat this season, this one included (another device
+            of the team that sees a different count knows its submission was replaced).
 
         Raises:
             RoomError: If the link is not that seat's team, the season is locked, over or not the one shown,
@@ -398,9 +411,11 @@ class Room:
             if problem:
                 raise RoomError(problem)
             self.submissions[seat_id] = form.typed()
+            self.submission_count[seat_id] = self.submission_count.get(seat_id, 0) + 1
             self.drafting.discard(seat_id)
             self.opened.add(seat_id)
             self._commit()
+            return self.submission_count[seat_id]
 
     # ----------------------------------------------------------------- facilitator actions
     def set_locked(self, access: Access, locked: bool) -> None:
@@ -455,6 +470,7 @@ class Room:
 
     def _new_season(self) -> None:
         self.submissions = {}
+        self.submission_count = {}
         self.opened = set()
         self.drafting = set()
         self.locked = False
@@ -479,17 +495,31 @@ class Room:
             season = _season_label_of(self.game, played - 1)
             taken_back = {e["seat"]: dict(e["levers"]) for e in self.game.model.decision_log
                           if e["season"] == season and e["seat"] in self.game.human_seats}
+            model = self.game.model
+            # the injects played in the undone season, and those queued since, are queued again
+            injects = [e["event"] for e in model.inject_log if e["season"] == season] + model.queued_injects
+            # notes written since the undone season was played are kept, for the season to be played again
+            later = [n for n in model.note_log if n["season"] == model.season]
             log = self.game.log()
             # the computer's stand-in note of the undone season goes: the season is to be played again
             log["notes"] = [n for n in log.get("notes", [])
                             if not (n.get("season") == season and str(n.get("text", "")).startswith(MISSING_NOTE))]
             try:
-                self.game.model = replay(log, seasons=played - 1)
+                replayed = replay(log, seasons=played - 1)
+                for name in dict.fromkeys(injects):
+                    replayed.play_event(name)
+                for note in later:
+                    if note["season"] != season:
+                        replayed.add_note(note["text"], audience=note["audience"])
             except Exception as exc:  # noqa: BLE001 - keep the current game if the replay fails
                 raise RoomError(f"Undo failed, the game is unchanged ({type(exc).__name__}: {exc}).") from None
+            self.game.model = replayed
             self._new_season()
             self.submissions = taken_back
             self.opened = set(taken_back)
+            self.message = (f"{season} was taken back: the teams' decisions of that season are submitted again"
+                            + (f", and the inject(s) {', '.join(dict.fromkeys(injects))} are queued again"
+                               if injects else "") + ". Step to play it again.")
             self._commit()
 
     def play_inject(self, access: Access, name: str) -> None:

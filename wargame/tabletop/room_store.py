@@ -81,7 +81,7 @@ class RoomRegistry:
         built = []
         names: set[str] = set()
         for number, (name, seats) in enumerate(teams, start=1):
-            shown = clean_name(name)
+            shown = clean_name(name, what=f"The team name given to {', '.join(str(s) for s in seats) or 'no seat'}")
             if shown.casefold() in names:
                 raise RoomError(f"Two teams are called {shown!r}; give each team its own name.")
             names.add(shown.casefold())
