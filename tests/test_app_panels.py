@@ -8,14 +8,23 @@ import pytest
 import solara
 
 from wargame.decisions import decision_model_for
-from wargame.model import MAX_SEED
+from wargame.model import EVENT_DESCRIPTIONS, MAX_SEED
+from wargame.scenario import EVENT_NAMES
 from wargame.tabletop.charts import ChartView, adoption_figure, compute_figure, labs_figure, lead_figure
 from wargame.tabletop.debrief import OUTCOME_TEXT, Debrief, decision_rows
 from wargame.tabletop.errors import SessionError
 from wargame.tabletop.forms import lever_rows
 from wargame.tabletop.network_map import flow_table, network_figure
-from wargame.tabletop.page import GameViews, SafeArea, ScrollToTop, TabletopPage, game_id_from_search
-from wargame.tabletop.panels import DecisionPanel, FacilitatorControls, NewsLog, SaveLoadPanel, SetupPanel
+from wargame.tabletop.page import (
+    NARROW_DRAWER_CSS,
+    CloseDrawerOnPhone,
+    GameViews,
+    SafeArea,
+    ScrollToTop,
+    TabletopPage,
+    game_id_from_search,
+)
+from wargame.tabletop.panels import DecisionPanel, FacilitatorControls, NewsLog, SaveLoadPanel, SetupPanel, event_title
 from wargame.tabletop.session import GameSession
 from wargame.tabletop.store import GameStore
 from wargame.tabletop.text_widgets import TextLines, TextTable
@@ -573,3 +582,44 @@ def test_scenario_and_news_text_is_never_markup(session):
     assert [type(w) for w in templates] == [TextLines]  # the news list: one widget of plain-text lines
     assert templates[0].template == TextLines.class_traits()["template"].default_value
     assert "<img src=x onerror=alert(1)> released a model." in "".join(templates[0].lines)
+
+
+def test_the_landing_page_has_no_drawer_and_offers_the_upload_below_the_setup(tmp_path):
+    box, rc = solara.render(_Layout(str(tmp_path)), handle_error=False)
+    assert not rc.find(v.NavigationDrawer).widgets, "a drawer opened over the whole landing page on a phone"
+    main = rc.find(v.Html, class_="landing-upload").widget
+    assert rc.find(v.Html, class_="landing-upload").find(LogUploadWidget).widgets
+    assert "Resuming from a file starts a new copy" in all_text(main)
+    assert "Join a game with your team's code" in all_text(box)
+    assert not rc.find(CloseDrawerOnPhone).widgets
+    button(rc, "Start game").click()  # in a game the facilitator's controls sit in the sidebar
+    drawer = rc.find(v.NavigationDrawer).widget
+    assert "Step season" in all_text(drawer) and "Download game log" in all_text(drawer)
+    closer = rc.find(CloseDrawerOnPhone).widget  # on a phone the drawer starts closed, as a tap beside it does
+    assert "vm.isMobile" in closer.template and "vm.isActive = false" in closer.template
+    assert "max-width: 85vw" in NARROW_DRAWER_CSS
+
+
+def test_setup_text_is_on_separate_lines():
+    box, rc = solara.render(SetupPanel(on_start=lambda choice: None), handle_error=False)
+    for css in ("setup-title", "setup-briefing", "setup-seasons"):
+        found = rc.find(v.Html, class_=css)
+        found.assert_single()
+        assert "display:block" in found.widget.style_.replace(" ", ""), f"{css} ran into the next text"
+    assert all_text(rc.find(v.Html, class_="setup-seasons").widget).startswith("Seasons 2026Q3 to ")
+
+
+def test_the_inject_list_names_events_in_plain_words(session):
+    box, rc = solara.render(FacilitatorControls(session, lambda action: action()), handle_error=False)
+    select = rc.find(v.Select, class_="inject-select").widget
+    assert [item["text"] for item in select.items] == [event_title(name) for name in EVENT_NAMES]
+    assert select.items[0] == {"text": "Taiwan Strait crisis", "value": "taiwan_strait_crisis"}
+    assert not any("_" in item["text"] for item in select.items)
+    select.v_model = "open_weights_shock"
+    assert all_text(rc.find(v.Html, class_="inject-description").widget) == EVENT_DESCRIPTIONS["open_weights_shock"]
+    button(rc, "Play inject next season").click()
+    assert session.model.queued_injects == ["open_weights_shock"]
+    rc.render(FacilitatorControls(session, lambda action: action(), version=session.version))  # the page redraws
+    queued = all_text(rc.find(v.Alert, class_="queued-injects").widget)
+    assert "Open-weights shock" in queued and "open_weights_shock" not in queued
+    assert event_title("new_event") == "New event"

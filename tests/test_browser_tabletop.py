@@ -456,7 +456,7 @@ def settle(page) -> None:
     Queues an inject and waits for its notice: a click sent before it would have been handled by then.
     """
     page.get_by_role("button", name="Play inject next season").click()
-    page.get_by_text("Queued for next season: taiwan_strait_crisis").wait_for()
+    page.get_by_text("Queued for next season: Taiwan Strait crisis").wait_for()
 
 
 def test_a_double_click_or_five_quick_clicks_on_step_play_one_season_each(tabletop_server, tabletop_context):
@@ -502,10 +502,10 @@ def test_the_debrief_of_a_full_game_shows_every_news_item(tabletop_server, table
     page.locator(".seed-input input").fill("2026")
     start_game(page)
     page.get_by_role("button", name="Play inject next season").click()
-    page.get_by_text("Queued for next season: taiwan_strait_crisis").wait_for()
+    page.get_by_text("Queued for next season: Taiwan Strait crisis").wait_for()
     step(page, "2026Q4")
     page.get_by_role("button", name="Play inject next season").click()
-    page.get_by_text("Queued for next season: taiwan_strait_crisis").wait_for()
+    page.get_by_text("Queued for next season: Taiwan Strait crisis").wait_for()
     page.get_by_role("button", name="Play to end").click()
     page.locator(".reveal-debrief").wait_for()
 

@@ -11,6 +11,7 @@ import solara
 import solara.routing
 from solara.components.file_download import FileDownloadWidget
 
+from wargame.model import MAX_NOTE_CHARS
 from wargame.tabletop import projector_view
 from wargame.tabletop.charts import views
 from wargame.tabletop.console_view import FacilitatorConsole, ModelSnapshot, console_state, log_download, news_lines
@@ -447,3 +448,22 @@ def test_the_projectors_debrief_text_is_large(room):
     assert rule and int(rule.group(1)) >= 18
     assert projector_view.DEBRIEF_FONT_PX >= 18
     assert "{{" not in sheets[0].split("<style", 1)[1], "a fixed style sheet: nothing from outside in it"
+
+
+def test_a_note_added_to_the_news_leaves_an_empty_fresh_box_and_a_refused_one_stays(room):
+    box, rc = solara.render(FacilitatorConsole(room, fac(room), room.version), handle_error=False)
+    before = rc.find(v.Textarea, class_="note-text").widget
+    before.v_model = "Commerce reviews chip export licences."
+    click(rc, "Add to news")
+    assert room.game.model.news[-1]["text"] == "Commerce reviews chip export licences."
+    after = rc.find(v.Textarea, class_="note-text").widget
+    assert after.v_model == "" and after is not before, "a new, empty box: the browser cannot keep the old text"
+    assert all_text(with_class(rc, "note-hint")[0]) == "Added to the news (public)."
+    click(rc, "Add to news")  # the second click of a double-click adds nothing
+    assert [n["text"] for n in room.game.model.news].count("Commerce reviews chip export licences.") == 1
+    too_long = "x" * (MAX_NOTE_CHARS + 1)
+    after.v_model = too_long
+    click(rc, "Add to news")
+    box_now = rc.find(v.Textarea, class_="note-text").widget
+    assert box_now is after and box_now.v_model == too_long, "a refused note stays to be fixed"
+    assert rc.find(v.Alert, class_="console-error").widgets

@@ -10,7 +10,7 @@ import solara
 from wargame.tabletop.public_charts import PublicCharts, public_adoption_figure, public_lead_figure
 from wargame.tabletop.role_views import public_series, team_snapshot
 from wargame.tabletop.room_store import RoomRegistry
-from wargame.tabletop.team_view import HEADING_COLOR, TeamView, intel_lines, news_lines
+from wargame.tabletop.team_view import HEADING_COLOR, TeamView, intel_lines, news_lines, replaced_elsewhere
 from wargame.tabletop.text_widgets import TextLines, TextTable
 
 HOSTILE = "<img src=x onerror=alert(1)> {{7*7}}"
@@ -384,3 +384,51 @@ def test_projector_charts_draw_their_type_larger():
             assert small == {7.0} and min(large) >= 11, (builder.__name__, axis, small, large)
         assert wide.yaxis.label.get_fontsize() >= 11 and wide.get_title(loc="left") == narrow.get_title(loc="left")
         assert wide.legend_.get_texts()[0].get_fontsize() >= 10
+
+
+def test_a_later_submit_from_another_device_of_the_team_is_flagged_not_claimed_as_this_ones(room):
+    box_a, rc_a = render_team(room, "team1")  # two devices on the same team link
+    box_b, rc_b = render_team(room, "team1")
+    one_with_class(rc_a, "lever-us_gov-enforcement_budget_musd").v_model = "110"
+    one_with_class(rc_a, "submit-us_gov").click()
+    assert not with_class(rc_a, "submitted-elsewhere-us_gov"), "the snapshot drawn before the submit is no alarm"
+    redraw(rc_a, room, "team1")
+    assert with_class(rc_a, "submitted-us_gov") and not with_class(rc_a, "submitted-elsewhere-us_gov")
+    one_with_class(rc_b, "lever-us_gov-enforcement_budget_musd").v_model = "140"
+    one_with_class(rc_b, "submit-us_gov").click()
+    assert room.submissions["us_gov"]["enforcement_budget_musd"] == 140.0
+    redraw(rc_a, room, "team1")
+    redraw(rc_b, room, "team1")
+    notice = all_text(one_with_class(rc_a, "submitted-elsewhere-us_gov"))
+    assert notice == ("Another device of your team submitted a different decision for 2026Q3 after yours; that one "
+                      "stands. Reload to see it.")
+    assert not with_class(rc_a, "submitted-us_gov"), "device A must not claim its 110 was submitted"
+    assert with_class(rc_b, "submitted-us_gov") and not with_class(rc_b, "submitted-elsewhere-us_gov")
+    one_with_class(rc_a, "submit-us_gov").click()  # A submits again: its decision stands now, and B is told
+    redraw(rc_a, room, "team1")
+    redraw(rc_b, room, "team1")
+    assert room.submissions["us_gov"]["enforcement_budget_musd"] == 110.0
+    assert with_class(rc_a, "submitted-us_gov") and not with_class(rc_a, "submitted-elsewhere-us_gov")
+    assert with_class(rc_b, "submitted-elsewhere-us_gov")
+
+
+def test_a_submit_count_the_room_does_not_give_raises_no_alarm(room, monkeypatch):
+    box, rc = render_team(room, "team1")
+    submit = type(room).submit
+
+    def submit_without_count(self, *args, **kwargs):
+        submit(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(room), "submit", submit_without_count)
+    one_with_class(rc, "submit-us_gov").click()
+    room.submission_count["us_gov"] = 5  # whatever the snapshot says, this device's count is unknown
+    redraw(rc, room, "team1")
+    assert with_class(rc, "submitted-us_gov") and not with_class(rc, "submitted-elsewhere-us_gov")
+
+
+@pytest.mark.parametrize(("seat", "mine", "replaced"), [
+    ({"submission_count": 2}, 1, True), ({"submission_count": 1}, 1, False), ({"submission_count": 0}, 1, False),
+    ({}, 1, False), ({"submission_count": 3}, None, False),
+])
+def test_replaced_elsewhere_only_when_the_room_took_a_later_submission(seat, mine, replaced):
+    assert replaced_elsewhere(seat, mine) is replaced

@@ -314,19 +314,33 @@ def TimerControls(room: Room, access: Access, state: dict[str, Any], act: Callab
 @solara.component
 def InjectControls(room: Room, access: Access, state: dict[str, Any],
                    act: Callable[[Callable[[], Any]], bool]) -> solara.Element:
-    """Play an event from the deck, or add a free-text note to the news (public or one bloc only)."""
+    """Play an event from the deck, or add a free-text note to the news (public or one bloc only).
+
+    Once a note is in the news its box is emptied, and the box is drawn anew (a fresh widget, keyed by the number
+    of notes added here): a browser whose text box kept the typed text after the value was cleared from the server
+    invited the same note twice. A note the room refuses stays in the box to be fixed.
+    """
     inject, set_inject = solara.use_state(EVENT_NAMES[0])
     note, set_note = solara.use_state("")
     audience, set_audience = solara.use_state("public")
     hint, set_hint = solara.use_state("")
+    added, set_added = solara.use_state(0)  # notes added from this box: keys the text box
 
     def add_note() -> None:
         if not note.strip():  # e.g. a second click after the note went in: a hint, not an error
             set_hint("Type the note first, then add it to the news.")
             return
         set_hint("")
+        who = audience if audience in AUDIENCES else "public"
         if act(lambda: room.add_note(access, note, AUDIENCES.get(audience, "public"))):
             set_note("")
+            set_added(lambda n: n + 1)
+            set_hint(f"Added to the news ({who}).")
+
+    def typed(value: Any) -> None:
+        set_note(str(value or ""))
+        if value:
+            set_hint("")
 
     with solara.Card("Injects and notes", classes=["inject-deck"]):
         rv.Select(label="Event from the deck", v_model=inject, on_v_model=lambda value: set_inject(str(value)),
@@ -339,8 +353,8 @@ def InjectControls(room: Room, access: Access, state: dict[str, Any],
                         + "; ".join(EVENT_DESCRIPTIONS.get(name, name) for name in state["queued"]),
                         classes=["queued-injects"], style={**SMALL_TEXT, **BLOCK})
         rv.Textarea(label="A note for the news (an inject in your own words, or a ruling)", v_model=note,
-                    on_v_model=lambda value: set_note(str(value or "")), class_="note-text", rows=2, auto_grow=True,
-                    counter=MAX_NOTE_CHARS, hide_details="auto")
+                    on_v_model=typed, class_="note-text", rows=2, auto_grow=True,
+                    counter=MAX_NOTE_CHARS, hide_details="auto").key(f"note-text-{added}")
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "8px"}):
             solara.Select("Who reads it", values=list(AUDIENCES), value=audience, on_value=set_audience,
                           classes=["note-audience"], style={"max-width": "12em"})

@@ -76,6 +76,51 @@ module.exports = {
 """).tag(sync=True)
 
 
+#: Vuetify's width (px) below which Solara's sidebar drawer is a "mobile" drawer that opens over the page
+#: (``mobile_break_point="960"`` in solara/components/applayout.py).
+DRAWER_MOBILE_BELOW_PX = 960
+#: On a phone the drawer (400 px wide by Solara's style, wider than a 390 px screen) is kept narrower than the
+#: screen, so the page shows beside it and a tap there closes it (Vuetify closes a mobile drawer on an outside
+#: click). Fixed text: nothing from outside goes into it.
+NARROW_DRAWER_CSS = """
+@media (max-width: 600px) {
+  .v-navigation-drawer { min-width: 0 !important; width: 85vw !important; max-width: 85vw !important; }
+}
+"""
+
+
+class CloseDrawerOnPhone(v.VuetifyTemplate):
+    """Closes Solara's sidebar drawer when the page appears on a narrow screen, where it would cover the page.
+
+    Solara's layout opens the sidebar at the start (``sidebar_open=True``) whatever the screen's width, and has no
+    option to start it closed on a phone only. This closes it the way a tap beside it does (the drawer's own
+    ``isActive``, which Vuetify reports back to Solara as its ``v_model``), once, when the game appears; the menu
+    button in the app bar opens it again. On a wide screen (a laptop) it does nothing.
+    """
+
+    template = traitlets.Unicode("""
+<template><span class="close-drawer-on-phone" style="display: none"></span></template>
+<script>
+module.exports = {
+    mounted() {
+        let tries = 0;
+        const close = () => {
+            const el = document.querySelector('.v-navigation-drawer');
+            const vm = el && el.__vue__;
+            if (!vm) {
+                if (++tries < 30) setTimeout(close, 100);
+                return;
+            }
+            const mobile = ('isMobile' in vm) ? vm.isMobile : window.innerWidth < MOBILE_BELOW_PX;
+            if (mobile && vm.isActive) vm.isActive = false;
+        };
+        this.$nextTick(close);
+    },
+};
+</script>
+""".replace("MOBILE_BELOW_PX", str(DRAWER_MOBILE_BELOW_PX))).tag(sync=True)
+
+
 @solara.component
 def SafeArea(children: list[solara.Element] | None = None, reset_key: Any = None) -> solara.Element:
     """Shows what is inside it, or, if rendering it fails, a message instead of a page-wide traceback.
@@ -212,9 +257,8 @@ def TabletopPage(store_dir: str | None = None) -> solara.Element:
         solara.AppBarTitle(title)
 
     if session is None:
-        with solara.Sidebar():
-            with SafeArea(reset_key=error):
-                SaveLoadPanel(None, on_upload=upload)
+        # no sidebar here: on a phone Solara's drawer opened over the whole landing page (the join card and the
+        # menu were out of reach); resuming from a file sits below the setup instead
         with SafeArea(reset_key=error):
             with solara.Row(classes=["room-entry"], style={"flex-wrap": "wrap", "gap": "12px"}):
                 with solara.Card("Teams on their own devices", classes=["room-entry-card"]):
@@ -224,15 +268,19 @@ def TabletopPage(store_dir: str | None = None) -> solara.Element:
                                   classes=["setup-room-button"], text=True)
                 JoinByCode(store_dir)
             SetupPanel(on_start=start, error=error)
+            with solara.Div(classes=["landing-upload"], style={"max-width": "600px"}):
+                SaveLoadPanel(None, on_upload=upload)
         return
 
     version = session.version
+    solara.Style(NARROW_DRAWER_CSS)
     with solara.Sidebar():
         with SafeArea(reset_key=(id(session), version, error)):
             FacilitatorControls(session, act, version=version)
             SaveLoadPanel(session, on_upload=upload, on_new=new_game, version=version)
     with solara.Column(classes=["game"]):
         ScrollToTop.element().key(f"scroll-top-{session.game_id}-{id(session)}")
+        CloseDrawerOnPhone.element().key(f"close-drawer-{session.game_id}")
         with solara.Column(classes=["page-messages"]):  # always there, so a message never remounts the game
             if error:
                 solara.Error(error, classes=["session-error"])

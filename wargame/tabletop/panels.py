@@ -29,6 +29,21 @@ KIND_LABELS = {
 #: Seats that are human by default on the setup screen (the two governments).
 DEFAULT_HUMAN_KINDS = ("us_government", "prc_government")
 SMALL_TEXT = {"font-size": "0.8em", "color": "#555"}
+#: A text on a line of its own (solara.Text is an inline span: two in a row run together).
+BLOCK = {"display": "block"}
+
+
+def event_title(name: str) -> str:
+    """An inject's name in plain words: ``"Taiwan Strait crisis"`` for ``"taiwan_strait_crisis"``.
+
+    The title is the part of :data:`wargame.model.EVENT_DESCRIPTIONS` before its colon; an event without a
+    description gets its id with spaces for underscores, first letter capitalised.
+    """
+    description = EVENT_DESCRIPTIONS.get(name, "")
+    if ":" in description:
+        return description.split(":", 1)[0].strip()
+    words = str(name).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
 
 
 def policy_description(kind: str, policy: str) -> str:
@@ -120,9 +135,14 @@ def SetupPanel(on_start: Callable[[dict[str, Any]], None], error: str = "") -> s
         with solara.Card("New game"):
             solara.Select("Scenario", values=names, value=scenario_name, on_value=set_scenario_name)
             if scenario is not None:
-                solara.Text(scenario.title, style={"font-size": "1.25em", "font-weight": "bold"})
-                solara.Text(scenario.briefing)  # plain text: scenario files come from outside
-                solara.Text(f"Seasons {scenario.scenario.start} to {scenario.scenario.end}.")
+                # each its own block (inline texts ran together: "as it standsIt is mid-2026"); plain text:
+                # scenario files come from outside
+                solara.Text(scenario.title, classes=["setup-title"], style={**BLOCK, "font-size": "1.25em",
+                                                                            "font-weight": "bold"})
+                solara.Text(scenario.briefing, classes=["setup-briefing"],
+                            style={**BLOCK, "white-space": "pre-line", "margin": "4px 0 8px"})
+                solara.Text(f"Seasons {scenario.scenario.start} to {scenario.scenario.end}.",
+                            classes=["setup-seasons"], style={**BLOCK, "margin-bottom": "8px"})
             else:
                 solara.Error(scenario_problem)
             solara.InputText(f"Seed (a whole number from 0 to {MAX_SEED}; the same seed and decisions replay "
@@ -321,14 +341,17 @@ def FacilitatorControls(session: GameSession, act: Callable[[Callable[[], None]]
                           disabled=over or busy, classes=["play-to-end"]).key(f"play-to-end-{season}-{played}")
         solara.Button("Undo last season", on_click=lambda: act(undo), text=True,
                       disabled=busy or not session.can_undo(), classes=["undo-season"]).key(f"undo-{season}-{played}")
-        solara.Select("Inject from the events deck", values=list(EVENT_NAMES), value=inject,
-                      on_value=set_inject, disabled=over)
-        solara.Text(EVENT_DESCRIPTIONS.get(inject, ""), style={"font-size": "0.8em", "color": "#555"})
+        rv.Select(label="Inject from the events deck", v_model=inject, on_v_model=lambda value: set_inject(str(value)),
+                  items=[{"text": event_title(name), "value": name} for name in EVENT_NAMES],
+                  class_="inject-select", disabled=over)
+        solara.Text(EVENT_DESCRIPTIONS.get(inject, ""), classes=["inject-description"],
+                    style={"font-size": "0.8em", "color": "#555"})
         solara.Button("Play inject next season", on_click=lambda: act(lambda: session.play_inject(inject)),
                       disabled=over or busy, text=True, classes=["play-inject"])
         queued = session.model.queued_injects
         if queued:
-            solara.Info("Queued for next season: " + ", ".join(queued))
+            solara.Info("Queued for next season: " + ", ".join(event_title(name) for name in queued),
+                        classes=["queued-injects"])
 
 
 def news_line(item: dict[str, Any]) -> str:

@@ -266,6 +266,29 @@ def SeatObjectives(seat: dict[str, Any]) -> solara.Element:
                                              for p in seat["score_parts"]], numeric=(1,))
 
 
+def replaced_elsewhere(seat: dict[str, Any], mine: int | None) -> bool:
+    """Whether another device of the team submitted this seat's decision after this device did.
+
+    Args:
+        seat: The seat's dict from :func:`~wargame.tabletop.role_views.team_snapshot`; its ``submission_count``
+            (how many submissions the room took for the seat this season) is read as 0 when absent.
+        mine: The count :meth:`~wargame.tabletop.room.Room.submit` returned for this device's last submit this
+            season, or ``None`` if this device has not submitted (or the count is unknown).
+
+    Returns:
+        ``True`` only if the room has taken more submissions than this device's last one made: a later one,
+        from elsewhere, stands. A lower count is a snapshot drawn before this device's submit reached it.
+
+    """
+    if mine is None:
+        return False
+    try:
+        count = int(seat.get("submission_count", 0) or 0)
+    except (TypeError, ValueError):
+        return False
+    return count > mine
+
+
 def _form(room: Room, access: Access, seat_id: str) -> tuple[SeatForm | None, str]:
     try:
         return room.form_for(access, seat_id), ""
@@ -280,6 +303,12 @@ def SeatDecision(room: Room, access: Access, seat: dict[str, Any], season: str, 
     The form lives in this component's state, started from the seat's submission (or its last decision).
     The first time it is shown the room hears that the team opened it; the first change after opening or
     submitting marks the seat as drafting. Room errors (locked, a season already played) are shown as text.
+
+    Two devices may hold one team's link. This device remembers how many submissions the room had taken for the
+    seat when its own last submit went in (:meth:`Room.submit` returns it); when the seat's
+    ``submission_count`` in the snapshot is higher, another device submitted since, its decision stands, and
+    the page says so (class ``submitted-elsewhere-<seat>``) instead of claiming this device's values were
+    submitted. A lower count is a snapshot drawn before this device's submit, not a replacement.
     """
     seat_id = str(seat["seat"])
     form, form_problem = solara.use_memo(lambda: _form(room, access, seat_id), dependencies=[id(room), access, seat_id])
@@ -287,6 +316,7 @@ def SeatDecision(room: Room, access: Access, seat: dict[str, Any], season: str, 
     error, set_error = solara.use_state("")
     dirty, set_dirty = solara.use_state(False)
     sent, set_sent = solara.use_state(False)  # submitted from this page this season (before the room redraws)
+    mine, set_mine = solara.use_state(None)  # the room's submission count after this device's last submit
     marked = solara.use_ref(False)
 
     def opened() -> None:
@@ -330,16 +360,18 @@ def SeatDecision(room: Room, access: Access, seat: dict[str, Any], season: str, 
             set_error("Not submitted: " + problem)
             return
         try:
-            room.submit(access, seat_id, form.typed(), season)
+            count = room.submit(access, seat_id, form.typed(), season)
         except SessionError as exc:
             set_error(str(exc))
             return
+        set_mine(count if isinstance(count, int) and not isinstance(count, bool) else None)  # None: unknown
         set_error("")
         set_dirty(False)
         set_sent(True)
         marked.current = False
 
     fields, general = form.problems()
+    replaced = replaced_elsewhere(seat, mine)
     submitted = sent or seat["status"] == "submitted"
     with solara.Column(classes=[f"seat-form-{seat_id}", "seat-form"], gap="0px", style={"width": "100%"}):
         solara.Text(f"Your decision for {season}", style={**HEADING, "margin-top": "8px"})
@@ -366,7 +398,12 @@ def SeatDecision(room: Room, access: Access, seat: dict[str, Any], season: str, 
                               classes=[f"reset-{seat_id}"])
         if error:
             solara.Text(error, classes=["team-error"], style=ERROR_TEXT)
-        if submitted and dirty:
+        if replaced:
+            solara.Text(f"Another device of your team submitted a different decision for {season} after yours; "
+                        "that one stands. Reload to see it.",
+                        classes=[f"submitted-elsewhere-{seat_id}", "seat-submitted-elsewhere"],
+                        style={**BLOCK, "color": "#b71c1c", "font-weight": "bold"})
+        elif submitted and dirty:
             solara.Text(f"Your changes are not submitted yet: the decision submitted earlier for {season} stands "
                         "until you press Submit again.", classes=[f"unsubmitted-{seat_id}", "seat-unsubmitted"],
                         style={**BLOCK, "color": "#e65100", "font-weight": "bold"})
