@@ -340,7 +340,7 @@ def test_setup_a_room_through_the_ui_and_join_with_a_code(rooms_server, tabletop
     team_page.locator(".join-code-input input").fill(" " + code.lower().replace("-", " ") + " ")
     team_page.locator(".join-button").click()
     team_page.locator(".seat-form-us_lab_a").wait_for(timeout=FIRST_LOAD_MS)
-    expect(team_page.locator(".seat-form-prc_lab_b")).to_have_count(1)
+    expect(team_page.locator(".seat-form-us_lab_b")).to_have_count(1)
     expect(team_page.locator(".seat-form")).to_have_count(2)
     expect(team_page.locator(".team-name")).to_have_text("Labs")
     assert team_page.url.endswith(f"key={state['teams'][2]['token']}")
