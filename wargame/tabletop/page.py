@@ -304,6 +304,18 @@ def query_value(search: str | None, name: str) -> str | None:
     return values[0] if values else None
 
 
+def open_code(code: str, router: Any, store_dir: str | None = None) -> str:
+    """Open the team's link of a join code in this page; ``""`` if it opened, else why not (plain words)."""
+    from wargame.tabletop.room_store import registry_for, room_link
+
+    try:
+        room, access = registry_for(store_dir).resolve_code(code)
+    except SessionError as exc:
+        return str(exc)
+    router.push(room_link(room, access, base=router.path or "/"))
+    return ""
+
+
 @solara.component
 def JoinByCode(store_dir: str | None = None) -> solara.Element:
     """A box for a team's short join code; a good code opens the team's link."""
@@ -312,15 +324,7 @@ def JoinByCode(store_dir: str | None = None) -> solara.Element:
     router = solara.use_router()
 
     def join() -> None:
-        from wargame.tabletop.room_store import registry_for, room_link
-
-        try:
-            room, access = registry_for(store_dir).resolve_code(code)
-        except SessionError as exc:
-            set_problem(str(exc))
-            return
-        set_problem("")
-        router.push(room_link(room, access, base=router.path or "/"))
+        set_problem(open_code(code, router, store_dir))
 
     with solara.Card("Join a game with your team's code", classes=["join-by-code"]):
         solara.InputText("Join code (e.g. K7PQ-2MXD)", value=code, on_value=set_code, continuous_update=True,
@@ -337,14 +341,7 @@ def JoinFromUrl(code: str, store_dir: str | None = None) -> solara.Element:
     problem, set_problem = solara.use_state("")
 
     def join() -> None:
-        from wargame.tabletop.room_store import registry_for, room_link
-
-        try:
-            room, access = registry_for(store_dir).resolve_code(code)
-        except SessionError as exc:
-            set_problem(str(exc))
-            return
-        router.push(room_link(room, access, base=router.path or "/"))
+        set_problem(open_code(code, router, store_dir))
 
     solara.use_effect(join, [code])
     if problem:
