@@ -6,6 +6,7 @@ import ipyvuetify as v
 import ipywidgets as widgets
 import pytest
 import solara
+from widget_text import all_text, texts
 
 from wargame.decisions import decision_model_for
 from wargame.model import EVENT_DESCRIPTIONS, MAX_SEED
@@ -29,42 +30,6 @@ from wargame.tabletop.session import GameSession
 from wargame.tabletop.store import GameStore
 from wargame.tabletop.text_widgets import TextLines, TextTable
 from wargame.tabletop.upload import LogUploadWidget
-
-
-def texts(widget) -> list[str]:
-    """Every piece of text in a widget tree (button labels, Markdown, Text, titles)."""
-    out: list[str] = []
-    stack = [widget]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            out.append(node)
-            continue
-        if isinstance(node, widgets.HTML | widgets.Label):
-            out.append(str(node.value))
-        if isinstance(node, TextTable):  # plain text kept as data, stacked like children (walked last first)
-            stack.extend(str(c) for c in [*node.header, *(c for row in node.rows for c in row)])
-        elif isinstance(node, TextLines):
-            stack.extend(str(line) for line in node.lines)
-        elif isinstance(node, v.VuetifyTemplate):  # solara.Markdown renders as HTML in a template
-            out.append(str(node.template))
-        for attr in ("children", "v_slots"):
-            value = getattr(node, attr, None)
-            if isinstance(value, list | tuple):
-                for item in value:
-                    stack.append(item.get("children") if isinstance(item, dict) else item)
-            elif isinstance(value, widgets.Widget):
-                stack.append(value)
-        if isinstance(node, v.VuetifyWidget):
-            for attr in ("label", "title", "subtitle"):
-                value = getattr(node, attr, None)
-                if isinstance(value, str):
-                    out.append(value)
-    return out
-
-
-def all_text(widget) -> str:
-    return "\n".join(texts(widget))
 
 
 def button(rc, label):

@@ -10,6 +10,7 @@ import pytest
 import solara
 import solara.routing
 from solara.components.file_download import FileDownloadWidget
+from widget_text import all_text
 
 from wargame.model import MAX_NOTE_CHARS
 from wargame.tabletop import projector_view
@@ -23,7 +24,6 @@ from wargame.tabletop.room_setup import RoomSetup, computer_policies, default_as
 from wargame.tabletop.room_store import RoomRegistry, registry_for
 from wargame.tabletop.room_widgets import OnceButtonWidget, RoomLinkWidget
 from wargame.tabletop.session import scenario_seats
-from wargame.tabletop.text_widgets import TextLines, TextTable
 
 HOSTILE = "<img src=x onerror=alert(1)> **bold** {{7*7}}"
 #: Lever values no public figure could show by chance: they must never reach the projector or the console.
@@ -31,43 +31,6 @@ US_LEVERS = {"enforcement_budget_musd": 987.6, "intelligence_budget_musd": 876.5
 PRC_LEVERS = {"domestic_subsidy_busd": 77.7}
 
 
-def texts(widget) -> list[str]:
-    """Every piece of text in a widget tree (Text, button labels, field labels, templates)."""
-    out: list[str] = []
-    stack = [widget]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            out.append(node)
-            continue
-        if isinstance(node, widgets.HTML | widgets.Label):
-            out.append(str(node.value))
-        if isinstance(node, TextTable):  # plain text kept as data, stacked like children (walked last first)
-            stack.extend(str(c) for c in [*node.header, *(c for row in node.rows for c in row)])
-        elif isinstance(node, TextLines):
-            stack.extend(str(line) for line in node.lines)
-        elif isinstance(node, v.VuetifyTemplate):
-            out.append(str(node.template))
-            for attr in ("label", "query"):
-                if isinstance(getattr(node, attr, None), str):
-                    out.append(getattr(node, attr))
-        for attr in ("children", "v_slots"):
-            value = getattr(node, attr, None)
-            if isinstance(value, list | tuple):
-                for item in value:
-                    stack.append(item.get("children") if isinstance(item, dict) else item)
-            elif isinstance(value, widgets.Widget):
-                stack.append(value)
-        if isinstance(node, v.VuetifyWidget):
-            for attr in ("label", "title", "subtitle"):
-                value = getattr(node, attr, None)
-                if isinstance(value, str):
-                    out.append(value)
-    return out
-
-
-def all_text(widget) -> str:
-    return "\n".join(texts(widget))
 
 
 def markup(widget) -> list[str]:

@@ -6,50 +6,17 @@ import ipyvuetify as v
 import ipywidgets as widgets
 import pytest
 import solara
+from widget_text import all_text, texts
 
 from wargame.tabletop.public_charts import PublicCharts, public_adoption_figure, public_lead_figure
 from wargame.tabletop.role_views import public_series, team_snapshot
 from wargame.tabletop.room_store import RoomRegistry
 from wargame.tabletop.team_view import HEADING_COLOR, TeamView, intel_lines, news_lines, replaced_elsewhere
-from wargame.tabletop.text_widgets import TextLines, TextTable
+from wargame.tabletop.text_widgets import TextLines
 
 HOSTILE = "<img src=x onerror=alert(1)> {{7*7}}"
 
 
-def texts(widget) -> list[str]:
-    """Every piece of text in a widget tree (Text, button labels, field labels, Markdown templates)."""
-    out: list[str] = []
-    stack = [widget]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            out.append(node)
-            continue
-        if isinstance(node, widgets.HTML | widgets.Label):
-            out.append(str(node.value))
-        if isinstance(node, TextTable):  # plain text kept as data, stacked like children (walked last first)
-            stack.extend(str(c) for c in [*node.header, *(c for row in node.rows for c in row)])
-        elif isinstance(node, TextLines):
-            stack.extend(str(line) for line in node.lines)
-        elif isinstance(node, v.VuetifyTemplate):
-            out.append(str(node.template))
-        for attr in ("children", "v_slots"):
-            value = getattr(node, attr, None)
-            if isinstance(value, list | tuple):
-                for item in value:
-                    stack.append(item.get("children") if isinstance(item, dict) else item)
-            elif isinstance(value, widgets.Widget):
-                stack.append(value)
-        if isinstance(node, v.VuetifyWidget):
-            for attr in ("label", "title", "subtitle"):
-                value = getattr(node, attr, None)
-                if isinstance(value, str):
-                    out.append(value)
-    return out
-
-
-def all_text(widget) -> str:
-    return "\n".join(texts(widget))
 
 
 def tree(rc) -> list:
