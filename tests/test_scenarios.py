@@ -296,6 +296,29 @@ def test_with_overrides_applies_and_revalidates():
         base.with_overrides({"parameters.enmity": float("nan")})
 
 
+@pytest.mark.parametrize("path,value", [
+    ("parameters.enmity", True),
+    ("parameters.visibility", False),
+    ("outcome.s1_lead_months", True),
+    ("labs.us_lab_a.initial_compute_h100e", True),
+])
+def test_with_overrides_refuses_a_bool_for_a_number_field(path, value):
+    """True is not 1.0: a boolean given for a number field is refused, naming the field, never coerced."""
+    field = path.replace("labs.us_lab_a.", "labs[0].")
+    with pytest.raises(ScenarioError, match=rf"field '{re.escape(field)}': Input should be a valid number "
+                                            rf"\(got {value}\)"):
+        load_scenario("baseline").with_overrides({path: value})
+
+
+def test_with_overrides_still_converts_whole_numbers_between_int_and_float():
+    base = load_scenario("baseline")
+    sc = base.with_overrides({"parameters.enmity": 1, "outcome.s2_lead_months": 2,
+                              "labs.us_lab_a.base_testing_quarters": 2.0})
+    assert sc.parameters.enmity == 1.0 and isinstance(sc.parameters.enmity, float)
+    assert isinstance(sc.outcome.s2_lead_months, float)
+    assert sc.labs[0].base_testing_quarters == 2 and isinstance(sc.labs[0].base_testing_quarters, int)
+
+
 @pytest.mark.parametrize("path,fragment", [
     ("parameters.enmty", "unknown field 'enmty'"),
     ("paramters.enmity", "unknown field 'paramters'"),

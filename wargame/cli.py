@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from wargame import __version__
+from wargame.cli_args import seed_arg as seed_arg  # re-exported: its home before wargame.cli_args
 from wargame.gamelog import GameLogError, load_game, replay, save_game
-from wargame.model import MAX_SEED, AIRaceModel
+from wargame.model import AIRaceModel
 from wargame.scenario import ScenarioError, list_scenarios, load_scenario, resolve_scenario_path
 
 TABLE_COLUMNS = [
@@ -29,22 +30,6 @@ TABLE_COLUMNS = [
     ("incidents", "incidents", "{}"),
     ("adoption_share_us", "US adoption", "{:.2f}"),
 ]
-
-
-def seed_arg(text: str) -> int:
-    """Parse a seed: an integer in [0, 2**63 - 1] (argparse type; the browser game takes the same range).
-
-    Raises:
-        argparse.ArgumentTypeError: On anything else, with the allowed range.
-
-    """
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"seed must be an integer from 0 to {MAX_SEED}, got {text!r}")
-    return value
 
 
 def format_table(frame: pd.DataFrame) -> str:
@@ -276,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", help="write the season table to FILE.csv or FILE.parquet")
     rep.set_defaults(func=cmd_replay)
 
-    from wargame.batch import cli as batch_cli
+    from wargame.batch import cli as batch_cli  # imported here: commands that need no batch load none of it
 
     batch_cli.register(sub)
     return parser

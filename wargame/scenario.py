@@ -310,10 +310,12 @@ class Scenario(StrictModel):
                     raise ScenarioError(f"override {path!r}: unknown field {part!r}")
             if not isinstance(node, dict) or (parts[-1] not in node and parts[-2:-1] != ["levers"]):
                 raise ScenarioError(f"override {path!r}: unknown field {parts[-1]!r}")
-            if isinstance(value, float) and isinstance(node.get(parts[-1]), int) and value.is_integer():
-                value = int(value)
-            if isinstance(value, int) and isinstance(node.get(parts[-1]), float):
-                value = float(value)
+            current = node.get(parts[-1])
+            if not isinstance(value, bool) and not isinstance(current, bool):  # a bool is never a number
+                if isinstance(value, float) and isinstance(current, int) and value.is_integer():
+                    value = int(value)
+                elif isinstance(value, int) and isinstance(current, float):
+                    value = float(value)
             node[parts[-1]] = value
         return validate_scenario(data, source=f"{self.name} with overrides")
 

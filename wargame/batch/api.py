@@ -10,6 +10,9 @@ the worker function lives in :mod:`wargame.batch.runner` and the fork server doe
     res.runs()              # one row per run: design columns + status + outcome metrics + score_<seat>
     res.scores()            # mean score per seat with its standard error, per scenario x sample
     res.timeseries(["lead_months"])
+
+The results type, :class:`wargame.batch.results.BatchResult` (and :func:`load_results`), lives in
+:mod:`wargame.batch.results`; both are importable from here and from :mod:`wargame.batch`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ import pandas as pd
 
 from wargame.batch import design as dsg
 from wargame.batch.lock import FolderLock
+from wargame.batch.results import BatchResult
+from wargame.batch.results import load_results as load_results  # re-exported: the API's way to open a folder
 from wargame.batch.runner import (
     ChunkResult,
     ChunkTask,
@@ -367,98 +372,3 @@ def run_batch(
     store = execute_plan(plan, out, workers=workers, engine=engine, scheduler=scheduler,
                          chunk_size=chunk_size, progress=progress, run_fn=run_fn)
     return BatchResult(store)
-
-
-def load_results(path: str | Path) -> BatchResult:
-    """Open a results folder written by ``wargame batch`` or :func:`run_batch`."""
-    return BatchResult(ResultsStore.open(path))
-
-
-class BatchResult:
-    """Read access to a results folder as pandas DataFrames.
-
-    Args:
-        store: The results store.
-
-    """
-
-    def __init__(self, store: ResultsStore):
-        self.store = store
-
-    @property
-    def path(self) -> Path:
-        """The results folder."""
-        return self.store.path
-
-    @property
-    def manifest(self) -> dict[str, Any]:
-        """The batch's manifest."""
-        return self.store.manifest()
-
-    def design(self) -> pd.DataFrame:
-        """The design: one row per planned run."""
-        return self.store.design()
-
-    def runs(self) -> pd.DataFrame:
-        """Completed runs: design columns joined with status, error, the outcome metrics and the scores.
-
-        The counts ``incidents``, ``major_incidents`` and ``seasons_played`` are nullable integers
-        (``Int64``; ``<NA>`` for a failed run); the other metrics are ``float64`` (NaN for a failed run).
-        The ``score_<seat id>`` columns (:meth:`score_columns`) follow: a seat's cumulative score at the end
-        of the run, NaN for a failed run and for a run of a scenario without that seat.
-        """
-        summary = self.store.summary().drop(columns=["scenario", "sample_id", "replication", "seed"])
-        return self.design().merge(summary, on="run_id", how="inner").sort_values("run_id", ignore_index=True)
-
-    def timeseries(self, variables: Iterable[str] | None = None) -> pd.DataFrame:
-        """Tidy long time series ``(run_id, season, variable, value)``, optionally only some variables.
-
-        Raises:
-            wargame.batch.store.UnknownVariableError: If a requested variable was not recorded (the message
-                lists those that were; :meth:`timeseries_variables` returns them).
-            wargame.batch.store.StoreError: If variables are requested from a ``--no-timeseries`` batch.
-
-        """
-        return self.store.timeseries(variables)
-
-    def score_columns(self) -> list[str]:
-        """The ``score_<seat id>`` columns of :meth:`runs` (every seat of the batch's scenarios)."""
-        return self.store.score_columns()
-
-    def scores(self) -> pd.DataFrame:
-        """Mean final score per seat with its standard error, per scenario x sample (long table).
-
-        See :func:`wargame.batch.report.score_table`.
-        """
-        from wargame.batch.report import score_table
-
-        return score_table(self.runs(), self.design(), self.score_columns(), self.manifest.get("seats"))
-
-    def timeseries_variables(self) -> list[str]:
-        """Names of the recorded time-series variables (e.g. ``lead_months``)."""
-        return self.store.timeseries_variables()
-
-    def outcomes(self) -> pd.DataFrame:
-        """P(S1), P(S2), P(contested) with Wilson 95% intervals per scenario x sample."""
-        from wargame.batch.report import outcome_table
-
-        return outcome_table(self.runs(), self.design())
-
-    def lead_bands(self) -> pd.DataFrame:
-        """Median and 5-95% bands of the lead (months) per scenario x sample x season."""
-        from wargame.batch.report import lead_bands
-
-        return lead_bands(self.timeseries(["lead_months"]), self.design())
-
-    def report(self, out: str | Path | None = None) -> dict[str, Path]:
-        """Write the report (CSV + fan charts) to ``out`` (default ``DIR/report``); return the paths."""
-        from wargame.batch.report import write_report
-
-        return write_report(self, out)
-
-    def sensitivity(self, outcome: str = "final_lead_months", parameters: Sequence[str] | None = None,
-                    scenario: str | None = None) -> pd.DataFrame:
-        """Sobol or Morris indices of a Sobol/Morris batch (see :mod:`wargame.batch.sensitivity`)."""
-        from wargame.batch.sensitivity import analyze
-
-        return analyze(self, outcome=outcome, parameters=parameters, scenario=scenario)

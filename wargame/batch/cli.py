@@ -19,7 +19,7 @@ from typing import Any
 
 from wargame.batch.api import DEFAULT_REPLICATIONS, DEFAULT_SCENARIO, DEFAULT_SEED
 from wargame.batch.sizing import MAX_RUNS
-from wargame.cli import seed_arg
+from wargame.cli_args import seed_arg
 
 
 def _positive_int(text: str) -> int:
@@ -144,8 +144,9 @@ def _method(args: argparse.Namespace) -> tuple[str | None, int | None]:
 def _run(args: argparse.Namespace, cmd: str, out: str | None) -> tuple[int, Any]:
     """Plan and execute a batch from parsed options; returns (exit code, BatchResult or None)."""
     from wargame.batch import sizing
-    from wargame.batch.api import BatchResult, execute_plan, plan_batch
+    from wargame.batch.api import execute_plan, plan_batch
     from wargame.batch.design import SweepError, parse_set_options
+    from wargame.batch.results import BatchResult
     from wargame.batch.runner import cap_workers
     from wargame.batch.sizing import BatchSize
     from wargame.batch.store import StoreError
@@ -243,8 +244,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Handler of ``wargame report``."""
-    from wargame.batch.api import load_results
     from wargame.batch.report import format_outcomes, format_scores
+    from wargame.batch.results import load_results
     from wargame.batch.store import StoreError
 
     try:
@@ -299,7 +300,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Handler of ``wargame sensitivity``."""
     import warnings
 
-    from wargame.batch.api import load_results
+    from wargame.batch.results import load_results
     from wargame.batch.sensitivity import ConstantOutcomeWarning, SensitivityError, analyze, bar_chart
     from wargame.batch.store import StoreError
 

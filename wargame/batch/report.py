@@ -21,17 +21,16 @@ from __future__ import annotations
 import math
 import re
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from wargame.batch.design import parameter_columns
 from wargame.batch.runner import SCORE_PREFIX
-
-if TYPE_CHECKING:
-    from wargame.batch.api import BatchResult
+from wargame.batch.store import ResultsStore
 
 #: Outcome classes of a run, as in ``model.summary()["outcome"]``.
 OUTCOMES = ("S1", "S2", "contested")
@@ -41,6 +40,37 @@ Z95 = 1.959963984540054
 BAND_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 #: Most samples drawn as separate fan-chart panels.
 MAX_PANELS = 6
+
+
+class BatchData(Protocol):
+    """What the analyses read from a batch: the read side of :class:`wargame.batch.results.BatchResult`.
+
+    :func:`write_report` and :func:`wargame.batch.sensitivity.analyze` take any object with these members,
+    so this module and :mod:`wargame.batch.sensitivity` never import :mod:`wargame.batch.results` (which
+    imports them): imports run one way.
+    """
+
+    store: ResultsStore
+
+    @property
+    def path(self) -> Path:
+        """The results folder."""
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The batch's manifest (``method``, ``problem``, ``seats``, ``thresholds``, ...)."""
+
+    def design(self) -> pd.DataFrame:
+        """The design: one row per planned run."""
+
+    def runs(self) -> pd.DataFrame:
+        """Completed runs: design columns, ``status``, ``outcome``, the metrics and the score columns."""
+
+    def timeseries(self, variables: Iterable[str] | None = None) -> pd.DataFrame:
+        """Long time series ``(run_id, season, variable, value)``, optionally only some variables."""
+
+    def score_columns(self) -> list[str]:
+        """The ``score_<seat id>`` columns of :meth:`runs`."""
 
 
 def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -83,7 +113,7 @@ def outcome_table(runs: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
 
     Args:
         runs: Completed runs (design columns, ``status``, ``outcome`` and metrics), e.g.
-            :meth:`wargame.batch.api.BatchResult.runs`.
+            :meth:`wargame.batch.results.BatchResult.runs`.
         design: The design table (for the parameter values and the planned run counts).
 
     Returns:
@@ -318,11 +348,12 @@ def fan_charts(lead_ts: pd.DataFrame, design: pd.DataFrame, out: Path,
     return paths
 
 
-def write_report(result: BatchResult, out: str | Path | None = None) -> dict[str, Path]:
+def write_report(result: BatchData, out: str | Path | None = None) -> dict[str, Path]:
     """Write ``summary.csv``, ``scores.csv``, ``lead_bands.csv`` and the fan charts of a batch.
 
     Args:
-        result: The batch (see :func:`wargame.batch.api.load_results`).
+        result: The batch, e.g. a :class:`wargame.batch.results.BatchResult` (see
+            :func:`wargame.batch.results.load_results`).
         out: Output folder; default ``<results folder>/report``.
 
     Returns:

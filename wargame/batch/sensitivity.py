@@ -29,17 +29,13 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from wargame.batch.report import OUTCOMES
+from wargame.batch.report import OUTCOMES, BatchData
 from wargame.batch.runner import SCORE_PREFIX, SUMMARY_METRICS
-
-if TYPE_CHECKING:
-    from wargame.batch.api import BatchResult
 
 #: Every numeric per-run summary column can be an outcome.
 NUMERIC_OUTCOMES = tuple(name for name, typ in SUMMARY_METRICS if not pa.types.is_string(typ))
@@ -85,12 +81,13 @@ def sample_outcomes(runs: pd.DataFrame, outcome: str) -> pd.Series:
     return per_run.groupby("sample_id")["value"].mean()
 
 
-def analyze(result: BatchResult, outcome: str = "final_lead_months", parameters: Sequence[str] | None = None,
+def analyze(result: BatchData, outcome: str = "final_lead_months", parameters: Sequence[str] | None = None,
             scenario: str | None = None, seed: int | None = None) -> pd.DataFrame:
     """Sobol or Morris indices of every swept parameter against one outcome.
 
     Args:
-        result: A finished batch created with ``--sobol`` or ``--morris``.
+        result: A finished batch created with ``--sobol`` or ``--morris``, e.g. a
+            :class:`wargame.batch.results.BatchResult`.
         outcome: See :func:`sample_outcomes`.
         parameters: Report only these parameters (the indices are always computed over all of them).
         scenario: Only this scenario (default: every scenario of the batch).
