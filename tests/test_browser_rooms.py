@@ -638,12 +638,15 @@ _COVER_JS = """(img) => {
 
 
 def chart_images(page):
-    """The projector's public charts, each loaded."""
-    images = page.locator(".public-chart img")
-    expect(images).to_have_count(2)
+    """The projector's public charts (the canvases ECharts draws in the browser), each drawn with ink."""
+    from test_browser_tabletop import assert_png_has_content
+
+    canvases = page.locator(".public-chart canvas")
+    expect(canvases).to_have_count(2, timeout=WATCH_MS)
     for i in range(2):
-        images.nth(i).evaluate("img => img.complete && img.naturalWidth > 0 || new Promise(r => img.onload = r)")
-    return images
+        canvases.nth(i).scroll_into_view_if_needed()
+        assert_png_has_content(canvases.nth(i).screenshot(), f"projector chart {i + 1}")
+    return canvases
 
 
 def test_screenshots_of_every_view_and_a_legible_uncovered_projector(rooms_server, tabletop_context):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import ipyvuetify as v
 import ipywidgets as widgets
 import pytest
 import solara
+from solara.components.echarts import EchartsWidget
 from widget_text import all_text, texts
 
-from wargame.tabletop.public_charts import PublicCharts, public_adoption_figure, public_lead_figure
+from wargame.tabletop.public_charts import FONT_PX, PublicCharts, public_adoption_option, public_lead_option
 from wargame.tabletop.role_views import public_series, team_snapshot
 from wargame.tabletop.room_store import RoomRegistry
 from wargame.tabletop.team_view import HEADING_COLOR, TeamView, intel_lines, news_lines, replaced_elsewhere
@@ -213,6 +216,9 @@ def test_outside_text_is_shown_verbatim_never_as_markup(tmp_path):
     assert any(c.endswith(f"US only: {HOSTILE} (known only to the US bloc)") for c in shown)
     assert "PRC only" not in all_text(box)
     for widget in rc.find(v.VuetifyTemplate).widgets:  # solara.Markdown renders into a template
+        if isinstance(widget, EchartsWidget):  # Solara's fixed echarts.vue (its loader sets script.onerror)
+            assert HOSTILE not in json.dumps(widget.option)
+            continue
         assert "onerror" not in str(widget.template) and "7*7" not in str(widget.template)
     for widget in rc.find(widgets.HTML).widgets:
         assert "onerror" not in str(widget.value)
@@ -232,39 +238,66 @@ def test_news_is_newest_first(room):
 
 def test_team_page_shows_public_charts(room):
     _, rc = render_team(room, "team1")
-    assert len(rc.find(widgets.Image).widgets) == 2
+    assert len(rc.find(EchartsWidget).widgets) == 2
 
 
 @pytest.mark.parametrize("wide", [False, True])
-def test_public_charts_render_two_images_from_public_data(room, wide):
+def test_public_charts_send_two_echarts_options_from_public_data(room, wide):
     facilitator = room.access_for(room.facilitator_token)
     room.step(facilitator, "2026Q3", force=True)
     series = public_series(room)
     _, rc = solara.render(PublicCharts(series, room.version, wide=wide), handle_error=False)
-    images = rc.find(widgets.Image).widgets
-    assert len(images) == 2 and all(bytes(image.value).startswith(b"\x89PNG") for image in images)
+    charts = rc.find(EchartsWidget).widgets
+    assert len(charts) == 2 and all(chart.responsive for chart in charts)
     assert one_with_class(rc, "public-chart-lead") and one_with_class(rc, "public-chart-adoption")
-    widths = [int.from_bytes(bytes(image.value)[16:20], "big") for image in images]  # PNG header: pixel width
-    if wide:  # the projector: each chart 900 to 940 px on screen, drawn sharp enough for that
+    lead = charts[0].option["series"][0]["data"]
+    assert lead == pytest.approx(series["lead_months"])  # the deployed (public) lead, nothing else
+    json.dumps([chart.option for chart in charts], allow_nan=False)  # plain JSON: no NaN, no objects
+    if wide:  # the projector: each chart 900 to 940 px on screen
         for name in ("lead", "adoption"):
             style = one_with_class(rc, f"public-chart-{name}").style_
             assert "min-width:min(900px, 100%)" in style and "max-width:940px" in style
-        assert min(widths) >= 940
-    else:
-        assert min(widths) >= 700
 
 
-def test_public_lead_figure_shows_deployed_lead_and_thresholds_only():
+def test_public_charts_are_rebuilt_only_when_the_data_change(room):
+    series = public_series(room)
+    version = solara.reactive(0)
+
+    @solara.component
+    def Page():
+        PublicCharts(dict(series), version.value)
+
+    _, rc = solara.render(Page(), handle_error=False)
+    sent: list[str] = []
+    for chart in rc.find(EchartsWidget).widgets:
+        chart.observe(lambda change: sent.append(change["name"]), names="option")
+    version.value = 1  # a submission: same data, nothing sent to the browsers
+    assert sent == []
+
+
+def test_public_lead_chart_shows_deployed_lead_and_thresholds_only():
     series = {"season": ["start", "2026Q3"], "lead_months": [5.5, 6.25], "adoption_share_us": [0.6, 0.55],
               "enmity": [0.6, 0.62], "s1_lead_months": [12.0], "s2_lead_months": [3.0]}
-    fig = public_lead_figure(series)
-    ax = fig.axes[0]
-    assert ax.get_title(loc="left") == "US lead over PRC, deployed models: +6.2 months"
-    assert [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")] == [
-        "deployed (public)"]
-    assert {t.get_text() for t in ax.texts} == {"S1 ≥ 12", "S2 ≤ 3"}
-    assert public_adoption_figure(series).axes[0].get_title(loc="left").endswith("55%")
-    assert not public_lead_figure({"season": [], "lead_months": []}).axes  # "no data yet", no crash
+    option = public_lead_option(series)
+    assert option["title"]["text"] == "US lead over PRC, deployed models: +6.2 months"
+    assert [s["name"] for s in option["series"]] == ["deployed (public)"]
+    marks = option["series"][0]["markLine"]["data"]
+    assert [(m["yAxis"], m["label"]["formatter"]) for m in marks] == [(12.0, "S1 ≥ 12"), (3.0, "S2 ≤ 3")]
+    assert option["xAxis"]["data"] == ["start", "2026Q3"]
+    assert option["tooltip"] == {"show": False}  # an ECharts tooltip renders HTML
+    adoption = public_adoption_option(series)
+    assert adoption["title"]["text"].endswith("55%")
+    assert adoption["series"][0]["data"] == [60.0, 55.0] and adoption["series"][1]["data"] == [40.0, 45.0]
+    empty = public_lead_option({"season": [], "lead_months": []})  # "no data yet", no crash
+    assert empty["title"]["subtext"] == "No data yet." and "series" not in empty
+
+
+def test_public_charts_leave_gaps_for_values_that_are_not_numbers():
+    series = {"season": ["start", "2026Q3", "2026Q4"], "lead_months": [5.5, float("nan"), "x"],
+              "adoption_share_us": [0.6, None, 0.5]}
+    assert public_lead_option(series)["series"][0]["data"] == [5.5, None, None]
+    assert public_adoption_option(series)["series"][0]["data"] == [60.0, None, 50.0]
+    json.dumps([public_lead_option(series), public_adoption_option(series)], allow_nan=False)
 
 
 def test_a_finished_game_shows_the_debrief_reveal_instead_of_forms(room):
@@ -340,17 +373,19 @@ def test_headings_are_dark(room):
 
 
 def test_projector_charts_draw_their_type_larger():
-    """On the projector, 7 pt ticks came out about 12 to 13 px high: its charts use larger type."""
+    """The projector's charts use type of at least 18 px, read from the back of a room."""
     series = {"season": ["start", "2026Q3", "2026Q4"], "lead_months": [5.5, 6.25, 7.0],
               "adoption_share_us": [0.6, 0.55, 0.5], "s1_lead_months": [12.0], "s2_lead_months": [3.0]}
-    for builder in (public_lead_figure, public_adoption_figure):
-        narrow, wide = builder(series).axes[0], builder(series, wide=True).axes[0]
-        for axis in ("x", "y"):
-            small = {t.get_fontsize() for t in getattr(narrow, f"get_{axis}ticklabels")()}
-            large = {t.get_fontsize() for t in getattr(wide, f"get_{axis}ticklabels")()}
-            assert small == {7.0} and min(large) >= 11, (builder.__name__, axis, small, large)
-        assert wide.yaxis.label.get_fontsize() >= 11 and wide.get_title(loc="left") == narrow.get_title(loc="left")
-        assert wide.legend_.get_texts()[0].get_fontsize() >= 10
+    assert min(FONT_PX[True]) >= 18 and FONT_PX[True] > FONT_PX[False]
+    for builder in (public_lead_option, public_adoption_option):
+        narrow, wide = builder(series), builder(series, wide=True)
+        for option, sizes in ((narrow, FONT_PX[False]), (wide, FONT_PX[True])):
+            assert option["xAxis"]["axisLabel"]["fontSize"] == sizes[2]
+            assert option["yAxis"]["axisLabel"]["fontSize"] == sizes[2]
+            assert option["yAxis"]["nameTextStyle"]["fontSize"] == sizes[1]
+            assert option["title"]["textStyle"]["fontSize"] == sizes[0]
+            assert option["legend"]["textStyle"]["fontSize"] == sizes[3]
+        assert wide["title"]["text"] == narrow["title"]["text"]
 
 
 def test_a_later_submit_from_another_device_of_the_team_is_flagged_not_claimed_as_this_ones(room):

@@ -31,8 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE = ROOT / ".assets-cache"
 _SPEC = re.compile(r"(?:\{\{cdn\}\}|getCdn\(\)\})/((?:@[\w.-]+/)?[\w.-]+)@(\d+\.\d+\.\d+)/")
 #: Solara components the tabletop uses that load more assets from the CDN at run time (Markdown loads
-#: mermaid and KaTeX), besides the page templates.
-_COMPONENT_FILES = ("components/markdown.py",)
+#: mermaid and KaTeX; FigureEcharts, which draws the public charts, loads ECharts), besides the page templates.
+_COMPONENT_FILES = ("components/markdown.py", "components/echarts.vue")
+#: echarts.vue names its version in a constant: ``const version = "5.4.0"`` then ``echarts@${version}/``.
+_VERSION_CONST = re.compile(r'const version = "(\d+\.\d+\.\d+)";.*?getCdn\(\)\}/((?:@[\w.-]+/)?[\w.-]+)@\$\{version\}/',
+                            re.DOTALL)
 STAMP = ".complete"
 
 
@@ -51,7 +54,9 @@ def required_packages() -> list[tuple[str, str]]:
     sources = [*templates.glob("*.j2"), *(Path(solara.__file__).parent / f for f in _COMPONENT_FILES)]
     found: set[tuple[str, str]] = set()
     for source in sources:
-        found.update(_SPEC.findall(source.read_text(encoding="utf-8")))
+        text = source.read_text(encoding="utf-8")
+        found.update(_SPEC.findall(text))
+        found.update((package, version) for version, package in _VERSION_CONST.findall(text))
     # the page uses the Vuetify 3 bundle only with ipyvuetify >= 3, which this project pins out
     if int(ipyvuetify.__version__.split(".")[0]) < 3:
         found = {p for p in found if "vuetify3" not in p[0]}

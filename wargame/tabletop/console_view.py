@@ -23,6 +23,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
+import reacton.core
 import reacton.ipyvuetify as rv
 import solara
 
@@ -247,10 +248,13 @@ def SeasonControls(room: Room, access: Access, state: dict[str, Any], act: Calla
     missing = state["missing"]
     stamp = f"{season}|{now}|{attempts}"
 
+    context = reacton.core.get_render_context()
+
     def press(action: Callable[[], Any]) -> Callable[[], None]:
         def run() -> None:
-            act(action)
-            set_attempts(lambda a: a + 1)  # a new stamp: the browser takes presses again
+            with context:  # one redraw for both changes, not two
+                act(action)
+                set_attempts(lambda a: a + 1)  # a new stamp: the browser takes presses again
         return run
 
     def step(force: bool) -> Callable[[], Any]:

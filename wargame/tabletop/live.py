@@ -33,6 +33,10 @@ def use_room_version(room: Room | None) -> int:
 
     """
     version, set_version = solara.use_state(room.version if room is not None else 0)
+    # The version this view last drew. A view that changed the room itself (the console's Step) redraws at
+    # once, in its click handler; its watcher then skips that version instead of drawing the same page again.
+    drawn = solara.use_ref(version)
+    drawn.current = room.version if room is not None else version
 
     def watch(cancel: threading.Event) -> None:
         if room is None:
@@ -46,10 +50,11 @@ def use_room_version(room: Room | None) -> int:
                 return
             if now != seen:
                 seen = now
-                set_version(now)
+                if now != drawn.current:
+                    set_version(now)
 
     solara.use_thread(watch, dependencies=[id(room)], intrusive_cancel=False)
-    return room.version if room is not None else version
+    return drawn.current
 
 
 class CountdownWidget(v.VuetifyTemplate):

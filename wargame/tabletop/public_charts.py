@@ -1,62 +1,54 @@
-"""Charts every role may see, drawn from public data only (:func:`wargame.tabletop.role_views.public_series`).
+"""Charts every role may see, drawn in the browser from public data only.
 
 A team's page and the projector must never draw from the model, so these builders take the plain series of
-public quantities (the lead of *deployed* models and Global South adoption), never the model: the true
-internal lead is not in the data, so it cannot reach a chart. The look follows :mod:`wargame.tabletop.charts`
-(same colours, sizes and season ticks).
+public quantities (:func:`wargame.tabletop.role_views.public_series`: the lead of *deployed* models and
+Global South adoption), never the model: the true internal lead is not in the data, so it cannot reach a chart.
 
-The projector draws them in a wide mode (``wide=True``) with larger type: at the default sizes (7 pt ticks on a
-4.8-inch figure shown 940 px wide) its axis text was about 12 to 13 px high, too small to read across a room.
+They are Apache ECharts options (plain JSON: numbers and this module's own labels) that each browser draws
+itself with :func:`solara.FigureEcharts`. A step used to make the server draw these charts as PNGs with
+matplotlib, four per room (about 100 ms each on this 2-core machine, measured with
+``benchmarks/bench_rooms.py`` and py-spy, 2026-12-03), one after the other in the server's single Python
+process: more than half of the server's time between a step and the last view updated. Now the server sends
+about a kilobyte of numbers per chart and the browser draws it. ECharts is served from the local asset cache
+(``tools/fetch_assets.py``), so the charts draw offline.
+
+Nothing from outside reaches the options as markup: ECharts draws titles and labels as canvas text, the
+tooltip is off (it would render HTML), and the only strings are this module's labels, the season labels
+(``"2026Q3"``) and numbers formatted here.
+
+The look follows :mod:`wargame.tabletop.charts` (the same colours). The projector draws them in a wide mode
+(``wide=True``) with larger type: its tick labels are 18 px, readable across a room (the issue asks for body
+text of at least 18 px at 1366x768).
 """
 
 from __future__ import annotations
 
-import io
 import math
-import threading
-from collections import OrderedDict
-from functools import partial
 from typing import Any
 
-import ipywidgets as widgets
 import solara
-from matplotlib.figure import Figure
 
-from wargame.tabletop.charts import (
-    CHART_MAX_WIDTH_PX,
-    DPI,
-    FIG_SIZE,
-    PRC_COLOR,
-    RENDER_DPI,
-    US_COLOR,
-    _axes,
-    _season_ticks,
-    figure_png,
-)
+from wargame.tabletop.charts import CHART_MAX_WIDTH_PX, PRC_COLOR, US_COLOR
 
 #: Largest width of one chart on the projector, px: two fit side by side on a 1920 px screen.
 WIDE_CHART_MAX_WIDTH_PX = 940
 #: Smallest width of a projector chart before the two stack, px (so each is at least this wide).
 WIDE_CHART_MIN_WIDTH_PX = 900
-#: PNG resolution for the projector, dots per inch: 960 px for a 4.8-inch figure, sharp at 940 px.
-WIDE_RENDER_DPI = 200
-#: Charts kept by :func:`shared_png` (each PNG is about 50-100 kB, so at most about 25 MB).
-PNG_CACHE_SIZE = 256
-#: Type sizes of the charts, points: (title, axis label, ticks, legend and notes). A 4.8-inch figure shown 940 px
-#: wide draws 1 pt as 2.7 px, so the projector's 11 pt ticks are about 30 px (digits about 21 px high).
-FONT_PT = {False: (10, 8, 7, 7), True: (12, 11, 11, 10)}
-#: Margins of the axes in the figure, fractions (left, right, top, bottom): larger type needs more room.
-MARGINS = {False: (0.12, 0.97, 0.88, 0.14), True: (0.14, 0.95, 0.86, 0.17)}
+#: Height of a chart, px: (team page and console, projector).
+CHART_HEIGHT_PX = {False: 300, True: 480}
+#: Type sizes of the charts, px: (title, axis name, tick labels, legend and notes).
+FONT_PX = {False: (14, 12, 11, 11), True: (24, 20, 18, 18)}
 
 
-def _values(series: dict[str, Any], name: str) -> list[float]:
-    """A series as floats (a value that is not a number becomes ``nan``)."""
-    out = []
+def _values(series: dict[str, Any], name: str) -> list[float | None]:
+    """A series as floats; a value that is not a finite number becomes ``None`` (a gap in the line)."""
+    out: list[float | None] = []
     for value in series.get(name) or []:
         try:
-            out.append(float(value))
+            number = float(value)
         except (TypeError, ValueError):
-            out.append(float("nan"))
+            number = math.nan
+        out.append(number if math.isfinite(number) else None)
     return out
 
 
@@ -67,194 +59,144 @@ def _seasons(series: dict[str, Any], count: int) -> list[str]:
 
 
 def _threshold(series: dict[str, Any], name: str, default: float) -> float:
-    values = [v for v in _values(series, name) if math.isfinite(v)]
+    values = [v for v in _values(series, name) if v is not None]
     return values[0] if values else default
 
 
-def _no_data(title: str, wide: bool = False) -> Figure:
-    big, _, _, note = FONT_PT[wide]
-    fig = Figure(figsize=FIG_SIZE, dpi=DPI, layout=None)
-    fig.text(0.5, 0.55, title, fontsize=big, ha="center")
-    fig.text(0.5, 0.4, "No data yet.", fontsize=note + 2, ha="center", color="#555")
-    return fig
+def _base(title: str, seasons: list[str], y_name: str, wide: bool) -> dict[str, Any]:
+    """The parts every public chart shares: title, grid, season axis, value axis, legend; no animation."""
+    big, label, tick, note = FONT_PX[wide]
+    return {
+        "animation": False,
+        "tooltip": {"show": False},
+        "title": {"text": title, "left": 4, "top": 2, "textStyle": {"fontSize": big, "color": "#222"}},
+        "legend": {"top": 4 + big + 8, "right": 8, "textStyle": {"fontSize": note}},
+        # the right margin leaves room for half the last season's label, centred on the axis's end
+        "grid": {"left": 16 + 2 * tick, "right": 8 + 3 * tick, "top": 2 * big + 40, "bottom": 24 + 3 * tick,
+                 "containLabel": True},
+        "xAxis": {"type": "category", "data": seasons, "boundaryGap": False,
+                  "axisLabel": {"fontSize": tick, "color": "#333", "hideOverlap": True}},
+        "yAxis": {"type": "value", "name": y_name, "nameLocation": "middle", "nameGap": 10 + 3 * tick,
+                  "nameTextStyle": {"fontSize": label, "color": "#333"},
+                  "axisLabel": {"fontSize": tick, "color": "#333"}, "splitLine": {"lineStyle": {"opacity": 0.4}}},
+    }
 
 
-def _public_axes(title: str, ylabel: str, wide: bool) -> tuple[Figure, Any]:
-    """A figure and its axes in the look of :mod:`wargame.tabletop.charts`, type sized by :data:`FONT_PT`."""
-    if not wide:
-        return _axes(title, ylabel)
-    big, label, tick, _ = FONT_PT[True]
-    left, right, top, bottom = MARGINS[True]
-    fig = Figure(figsize=FIG_SIZE, dpi=DPI, layout=None)
-    ax = fig.subplots()
-    fig.subplots_adjust(left=left, right=right, top=top, bottom=bottom)
-    # The title starts at the figure's left edge, not the axes': a full-length title fits at this size.
-    ax.set_title(title, fontsize=big, loc="left", x=(0.01 - left) / (right - left))
-    ax.set_ylabel(ylabel, fontsize=label)
-    ax.tick_params(labelsize=tick)
-    ax.grid(alpha=0.3)
-    return fig, ax
+def _no_data(title: str, wide: bool) -> dict[str, Any]:
+    big = FONT_PX[wide][0]
+    return {"animation": False, "tooltip": {"show": False},
+            "title": {"text": title, "subtext": "No data yet.", "left": "center", "top": "middle",
+                      "textStyle": {"fontSize": big, "color": "#222"}, "subtextStyle": {"fontSize": big - 2}}}
 
 
-def _ticks(ax: Any, seasons: list[str], wide: bool) -> None:
-    """Season ticks on the x axis (:func:`~wargame.tabletop.charts._season_ticks`) in the chart's tick size."""
-    _season_ticks(ax, seasons)
-    ax.tick_params(labelsize=FONT_PT[wide][2])
-
-
-def public_lead_figure(series: dict[str, Any], wide: bool = False) -> Figure:
+def public_lead_option(series: dict[str, Any], wide: bool = False) -> dict[str, Any]:
     """The lead of the US bloc's deployed models over the PRC's, by season, with the outcome thresholds.
 
     Args:
         series: :func:`~wargame.tabletop.role_views.public_series` output: ``season`` labels, ``lead_months``
             (months, US sign, one per season) and ``s1_lead_months`` / ``s2_lead_months`` (one-element lists,
             months: the S1 and S2 thresholds of the scenario's outcome; 12 and 3 if missing).
-        wide: The projector's larger type (:data:`FONT_PT`).
+        wide: The projector's larger type (:data:`FONT_PX`).
 
     Returns:
-        The figure: the deployed lead (black line), the S1 band above its threshold (blue) and the S2 band
-        below its threshold (red). No internal lead: it is not public.
+        An ECharts option (a JSON-able dict): the deployed lead (black line, series ``"deployed (public)"``),
+        the S1 band above its threshold (blue) and the S2 band below its threshold (red), each marked with its
+        threshold. No internal lead: it is not public.
 
     """
     lead = _values(series, "lead_months")
-    finite = [v for v in lead if math.isfinite(v)]
+    finite = [v for v in lead if v is not None]
     if not finite:
         return _no_data("Lead of deployed US models over PRC models", wide)
     s1 = _threshold(series, "s1_lead_months", 12.0)
     s2 = _threshold(series, "s2_lead_months", 3.0)
-    latest = finite[-1]
-    note = FONT_PT[wide][3]
-    fig, ax = _public_axes(f"US lead over PRC, deployed models: {latest:+.1f} months", "months (deployed)", wide)
-    ax.axhspan(s1, max(s1 + 12, max(finite) + 2), color=US_COLOR, alpha=0.07)
-    ax.axhspan(min(s2 - 12, min(finite) - 2), s2, color=PRC_COLOR, alpha=0.07)
-    ax.axhline(s1, color=US_COLOR, lw=0.8, ls=":")
-    ax.axhline(s2, color=PRC_COLOR, lw=0.8, ls=":")
-    ax.text(0.01, 0.97, f"S1 ≥ {s1:g}", transform=ax.transAxes, fontsize=note, va="top", color=US_COLOR)
-    ax.text(0.01, 0.03, f"S2 ≤ {s2:g}", transform=ax.transAxes, fontsize=note, va="bottom", color=PRC_COLOR)
-    ax.plot(range(len(lead)), lead, marker="o", ms=4 if wide else 3, color="black", label="deployed (public)")
-    ax.legend(fontsize=note, loc="upper right")
-    _ticks(ax, _seasons(series, len(lead)), wide)
-    return fig
+    note = FONT_PX[wide][3]
+    step = 10.0  # months between the axis's round ends (ECharts ticks every 5 or 10)
+    top = step * math.ceil(max(s1 + 12, max(finite) + 2) / step)
+    bottom = step * math.floor(min(s2 - 12, min(finite) - 2) / step)
+    option = _base(f"US lead over PRC, deployed models: {finite[-1]:+.1f} months", _seasons(series, len(lead)),
+                   "months (deployed)", wide)
+    option["yAxis"].update({"min": bottom, "max": top})
+    line = {"lineStyle": {"type": "dotted", "width": 1.5}, "symbol": "none"}
+    option["series"] = [{
+        "name": "deployed (public)", "type": "line", "data": lead, "color": "#000", "symbol": "circle",
+        "symbolSize": 8 if wide else 6, "lineStyle": {"width": 2}, "connectNulls": False,
+        "markArea": {"silent": True, "data": [
+            [{"yAxis": s1, "itemStyle": {"color": US_COLOR, "opacity": 0.07}}, {"yAxis": top}],
+            [{"yAxis": bottom, "itemStyle": {"color": PRC_COLOR, "opacity": 0.07}}, {"yAxis": s2}]]},
+        "markLine": {"silent": True, "symbol": "none", "data": [
+            {"yAxis": s1, **line, "lineStyle": {**line["lineStyle"], "color": US_COLOR},
+             "label": {"formatter": f"S1 ≥ {s1:g}", "position": "insideStartTop", "fontSize": note,
+                       "color": US_COLOR}},
+            {"yAxis": s2, **line, "lineStyle": {**line["lineStyle"], "color": PRC_COLOR},
+             "label": {"formatter": f"S2 ≤ {s2:g}", "position": "insideStartBottom", "fontSize": note,
+                       "color": PRC_COLOR}}]},
+    }]
+    return option
 
 
-def public_adoption_figure(series: dict[str, Any], wide: bool = False) -> Figure:
-    """Global South adoption of US models (share of users, 0 to 1) by season; the rest use PRC models.
+def public_adoption_option(series: dict[str, Any], wide: bool = False) -> dict[str, Any]:
+    """Global South adoption of US models (percent of users) by season; the rest use PRC models.
 
     Args:
-        series: :func:`~wargame.tabletop.role_views.public_series` output (``season``, ``adoption_share_us``).
-        wide: The projector's larger type (:data:`FONT_PT`).
+        series: :func:`~wargame.tabletop.role_views.public_series` output (``season``, ``adoption_share_us``
+            as a share from 0 to 1).
+        wide: The projector's larger type (:data:`FONT_PX`).
 
     Returns:
-        The figure: the US share (blue, from 0) and the PRC share (red, up to 1), with the 50% line.
+        An ECharts option: the US share in percent (blue area from 0, series ``"US models"``) and the PRC
+        share stacked on it up to 100 (red, series ``"PRC models"``), with the 50% line.
 
     """
     share = _values(series, "adoption_share_us")
-    finite = [v for v in share if math.isfinite(v)]
+    finite = [v for v in share if v is not None]
     if not finite:
         return _no_data("Global South adoption of US models", wide)
-    fig, ax = _public_axes(f"Global South adoption of US models: {finite[-1]:.0%}", "share using US models", wide)
-    x = range(len(share))
-    ax.fill_between(x, share, 0, color=US_COLOR, alpha=0.35, label="US models")
-    ax.fill_between(x, share, 1, color=PRC_COLOR, alpha=0.25, label="PRC models")
-    ax.axhline(0.5, color="black", lw=0.6, ls=":")
-    ax.set_ylim(0, 1)
-    ax.legend(fontsize=FONT_PT[wide][3], loc="lower left")
-    _ticks(ax, _seasons(series, len(share)), wide)
-    return fig
+    us = [None if v is None else round(100 * v, 2) for v in share]
+    prc = [None if v is None else round(100 - u, 2) for v, u in zip(share, us, strict=True)]
+    option = _base(f"Global South adoption of US models: {finite[-1]:.0%}", _seasons(series, len(share)),
+                   "% of users on US models", wide)
+    option["yAxis"].update({"min": 0, "max": 100})
+    option["series"] = [
+        {"name": "US models", "type": "line", "stack": "users", "data": us, "color": US_COLOR,
+         "symbol": "none", "areaStyle": {"opacity": 0.35}, "lineStyle": {"width": 1.5},
+         "markLine": {"silent": True, "symbol": "none", "label": {"show": False},
+                      "lineStyle": {"type": "dotted", "color": "#000"}, "data": [{"yAxis": 50}]}},
+        {"name": "PRC models", "type": "line", "stack": "users", "data": prc, "color": PRC_COLOR,
+         "symbol": "none", "areaStyle": {"opacity": 0.25}, "lineStyle": {"width": 0}},
+    ]
+    return option
 
 
-def _png(builder: Any, series: dict[str, Any], dpi: int) -> bytes:
-    """A chart as PNG bytes; on an unexpected error, a figure that says so instead of a crashed page."""
-    try:
-        fig = builder(series)
-    except Exception as exc:  # noqa: BLE001 - a chart must never take the page down
-        fig = Figure(figsize=FIG_SIZE, dpi=DPI)
-        fig.text(0.02, 0.5, f"Chart unavailable: {type(exc).__name__}", fontsize=8)
-    if dpi == RENDER_DPI:
-        return figure_png(fig)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
+CHARTS = (("lead", public_lead_option), ("adoption", public_adoption_option))
 
 
 def series_key(series: dict[str, Any]) -> tuple[Any, ...]:
-    """A hashable fingerprint of a series dict (its names and values), to cache its charts."""
+    """A hashable fingerprint of a series dict (its names and values), so a chart is rebuilt only on new data."""
     return tuple((str(name), tuple(values) if isinstance(values, list | tuple) else str(values))
                  for name, values in sorted(series.items()))
 
 
-_PNGS: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-_PNG_LOCKS: dict[tuple[Any, ...], threading.Lock] = {}
-_PNGS_LOCK = threading.Lock()
-
-
-def shared_png(name: str, builder: Any, series: dict[str, Any], dpi: int) -> bytes:
-    """A public chart as PNG bytes, drawn once per server for the same data and shared by every view.
-
-    Every team's page of a room shows the same public charts: after a step, each view used to draw them
-    itself, one after the other (one Python process), which delayed the last view by seconds. Now the first
-    view draws a chart and the others wait for it and reuse it. The data are public, so sharing them between
-    views (and rooms) shows nobody anything new.
-
-    Args:
-        name: The chart's name (``"lead"``, ``"adoption"``).
-        builder: Its figure builder (series -> figure).
-        series: :func:`~wargame.tabletop.role_views.public_series` output.
-        dpi: PNG resolution, dots per inch.
-
-    Returns:
-        The PNG (the last :data:`PNG_CACHE_SIZE` charts drawn are kept).
-
-    """
-    key = (name, series_key(series), int(dpi))
-    with _PNGS_LOCK:
-        if key in _PNGS:
-            _PNGS.move_to_end(key)
-            return _PNGS[key]
-        lock = _PNG_LOCKS.setdefault(key, threading.Lock())
-    with lock:  # one view draws, the others wait for its result
-        with _PNGS_LOCK:
-            if key in _PNGS:
-                return _PNGS[key]
-        png = _png(builder, series, dpi)
-        with _PNGS_LOCK:
-            _PNGS[key] = png
-            while len(_PNGS) > PNG_CACHE_SIZE:
-                _PNGS.popitem(last=False)
-            _PNG_LOCKS.pop(key, None)
-        return png
-
-
-CHARTS = (("lead", public_lead_figure), ("adoption", public_adoption_figure))
-
-
 @solara.component
 def PublicCharts(series: dict[str, Any], version: int, wide: bool = False) -> solara.Element:
-    """The public charts (deployed lead and Global South adoption) as PNG images.
+    """The public charts (deployed lead and Global South adoption), drawn by the browser.
 
-    The PNGs are drawn again only when the series' values change (a season is played, an undo), not on every
-    change of the room: a submission or a status bumps the version of every view, and drawing two charts
-    in each of them each time delayed every view by seconds.
+    The options are rebuilt only when the series' values change (a season is played, an undo), not on every
+    change of the room (a submission or a status bumps the version of every view), so the browser redraws
+    only then.
 
     Args:
         series: :func:`~wargame.tabletop.role_views.public_series` output.
-        version: The room's version.
+        version: The room's version (unused beyond re-rendering; the data decide).
         wide: Projector layout: two charts side by side, each 900 to 940 px wide on a 1920 px screen (they
-            stack, each up to 940 px, on a narrower one), drawn with larger type (:data:`FONT_PT`). Otherwise
-            the charts stack, each as wide as its column up to
+            stack, each up to 940 px, on a narrower one), with larger type (:data:`FONT_PX`). Otherwise the
+            charts stack, each as wide as its column up to
             :data:`~wargame.tabletop.charts.CHART_MAX_WIDTH_PX` (a phone, a laptop).
 
     """
     key = series_key(series)
-    dpi = WIDE_RENDER_DPI if wide else RENDER_DPI
-
-    def draw() -> list[tuple[str, bytes]]:
-        if wide:  # the projector's larger type: cached under its own name
-            return [(name, shared_png(f"{name}-wide", partial(builder, wide=True), series, dpi))
-                    for name, builder in CHARTS]
-        return [(name, shared_png(name, builder, series, dpi)) for name, builder in CHARTS]
-
-    pngs = solara.use_memo(draw, dependencies=[key, dpi, wide])
+    options = solara.use_memo(lambda: [(name, build(series, wide)) for name, build in CHARTS],
+                              dependencies=[key, wide])
     if wide:
         box = {"display": "flex", "flex-wrap": "wrap", "gap": "16px", "width": "100%", "justify-content": "center"}
         item = {"flex": f"1 1 {WIDE_CHART_MIN_WIDTH_PX}px", "min-width": f"min({WIDE_CHART_MIN_WIDTH_PX}px, 100%)",
@@ -263,7 +205,8 @@ def PublicCharts(series: dict[str, Any], version: int, wide: bool = False) -> so
         box = {"display": "flex", "flex-direction": "column", "gap": "8px", "width": "100%"}
         item = {"width": "100%", "max-width": f"{CHART_MAX_WIDTH_PX}px"}
     with solara.Div(classes=["public-charts", "public-charts-wide" if wide else "public-charts-narrow"], style=box):
-        for name, png in pngs:
+        for name, option in options:
             with solara.Div(classes=[f"public-chart-{name}", "public-chart"], style=item):
-                widgets.Image.element(value=png, format="png",
-                                      layout={"width": "100%", "height": "auto", "max_width": "100%"})
+                solara.FigureEcharts(option=option, responsive=True,
+                                     attributes={"style": f"height: {CHART_HEIGHT_PX[wide]}px; width: 100%;",
+                                                 "class": f"public-echart public-echart-{name}"})
