@@ -434,3 +434,29 @@ def test_a_submit_count_the_room_does_not_give_raises_no_alarm(room, monkeypatch
 ])
 def test_replaced_elsewhere_only_when_the_room_took_a_later_submission(seat, mine, replaced):
     assert replaced_elsewhere(seat, mine) is replaced
+
+
+def test_a_new_season_keeps_the_form_widgets_but_starts_the_form_afresh(room):
+    box, rc = render_team(room, "team1")
+    field = one_with_class(rc, "lever-us_gov-enforcement_budget_musd")
+    field.v_model = "135"
+    one_with_class(rc, "submit-us_gov").click()
+    redraw(rc, room, "team1")
+    assert with_class(rc, "submitted-us_gov")
+    one_with_class(rc, "lever-us_gov-enforcement_budget_musd").v_model = "150"  # changed again, not submitted
+    redraw(rc, room, "team1")
+    assert with_class(rc, "unsubmitted-us_gov")  # "your changes are not submitted yet"
+    facilitator = room.access_for(room.facilitator_token)
+    room.step(facilitator, "2026Q3", force=True)
+    redraw(rc, room, "team1")
+    assert one_with_class(rc, "lever-us_gov-enforcement_budget_musd") is field, "the widget was rebuilt"
+    assert room.season == "2026Q4"
+    notice = all_text(one_with_class(rc, "unsubmitted-us_gov"))
+    assert notice == "Not submitted yet for 2026Q4.", "last season's state leaked into the new season"
+    assert field.v_model != "150" and field.v_model == room.form_for(team_access(room, "team1"), "us_gov").lever_text(
+        "enforcement_budget_musd")
+    field.v_model = "120"  # the new season's form submits for the new season
+    one_with_class(rc, "submit-us_gov").click()
+    assert room.submissions["us_gov"]["enforcement_budget_musd"] == 120.0
+    redraw(rc, room, "team1")
+    assert all_text(one_with_class(rc, "submitted-us_gov")).startswith("Submitted for 2026Q4")

@@ -10,26 +10,21 @@ import io
 from typing import Any
 
 import ipywidgets as widgets
-import matplotlib
+import pandas as pd
+import solara
+import solara.lab
+from matplotlib.figure import Figure
 
-matplotlib.use("agg")
-# Names from a scenario or a log are text, never maths: "$" in a lab's name must not start a formula.
-matplotlib.rcParams["text.parse_math"] = False
-
-import pandas as pd  # noqa: E402
-import solara  # noqa: E402
-import solara.lab  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-US_COLOR = "#1f5fa8"
-PRC_COLOR = "#c0392b"
-SOURCE_COLORS = {"legal": "#4c956c", "domestic": "#8d6e63", "smuggled": "#e07a1f", "remote": "#7b4fa0"}
-# Figures are small in inches, so their text is large relative to the chart once the browser scales the
-# image to its column (about 540 px on a 1400 px screen): readable on a projector.
-FIG_SIZE = (4.8, 2.5)
-DPI = 90
-RENDER_DPI = 150  # PNG resolution (720 px wide); sharp up to the chart's maximum width
-CHART_MAX_WIDTH_PX = 900  # in a wide column (the debrief) a chart stops growing here
+# The shared look (and matplotlib's setup, done on import); the names stay importable from here.
+from wargame.tabletop.chart_style import (
+    CHART_MAX_WIDTH_PX,
+    DPI,
+    FIG_SIZE,
+    PRC_COLOR,
+    RENDER_DPI,
+    SOURCE_COLORS,
+    US_COLOR,
+)
 
 
 def model_frame(model: Any) -> pd.DataFrame:

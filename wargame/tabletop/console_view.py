@@ -32,6 +32,7 @@ from wargame.scenario import EVENT_NAMES
 from wargame.tabletop.charts import ViewTabs
 from wargame.tabletop.errors import SessionError
 from wargame.tabletop.live import RoundTimerView
+from wargame.tabletop.page_widgets import SafeArea, ScrollToTop
 from wargame.tabletop.panels import KIND_LABELS, SMALL_TEXT, PlainTable, policy_description
 from wargame.tabletop.room import Access, Room
 from wargame.tabletop.room_store import room_link
@@ -199,8 +200,6 @@ def FacilitatorConsole(room: Room, access: Access, version: int) -> solara.Eleme
         return ok
 
     solara.Title(f"Facilitator console: {state['title']}")
-    from wargame.tabletop.page import ScrollToTop
-
     with solara.Column(classes=["facilitator-console"], style={"padding": "4px 12px"}):
         ScrollToTop.element().key(f"console-top-{room.room_id}")  # after setup, open at the top, not the bottom
         ConsoleHeader(state)
@@ -442,8 +441,6 @@ def ConsoleCharts(room: Room, now: int) -> solara.Element:
         now: Changes when the charts' data change (a step or an undo), so a submission does not redraw them.
 
     """
-    from wargame.tabletop.page import SafeArea
-
     snapshot = solara.use_memo(lambda: ModelSnapshot(room), [id(room), now])
     with solara.Card("Charts (the true state: for the facilitator only)", classes=["console-charts"]):
         with SafeArea(reset_key=now):
@@ -467,7 +464,6 @@ def FinishedConsole(room: Room, access: Access, state: dict[str, Any], act: Call
                     now: int) -> solara.Element:
     """The console once the game is over: the debrief, the download, Undo, the links and the news."""
     from wargame.tabletop.debrief import RoomDebrief
-    from wargame.tabletop.page import SafeArea
 
     season = state["season"]
 

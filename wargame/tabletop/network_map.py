@@ -12,14 +12,14 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from wargame.tabletop.charts import DPI, FIG_SIZE
+from wargame.tabletop.chart_style import DPI, FIG_SIZE, PRC_COLOR, SOURCE_COLORS, US_COLOR
 
 FLOW_STYLE = {
-    "legal": {"color": "#4c956c", "rad": 0.0, "ls": "-"},
-    "smuggled": {"color": "#e07a1f", "rad": 0.25, "ls": "--"},
-    "remote": {"color": "#7b4fa0", "rad": -0.25, "ls": ":"},
+    "legal": {"color": SOURCE_COLORS["legal"], "rad": 0.0, "ls": "-"},
+    "smuggled": {"color": SOURCE_COLORS["smuggled"], "rad": 0.25, "ls": "--"},
+    "remote": {"color": SOURCE_COLORS["remote"], "rad": -0.25, "ls": ":"},
 }
-NODE_COLORS = {"US": "#1f5fa8", "PRC": "#c0392b"}
+NODE_COLORS = {"US": US_COLOR, "PRC": PRC_COLOR}
 NODE_NAMES = {"US": "United States", "PRC": "China", "NL": "Netherlands", "JP": "Japan", "KR": "South Korea",
               "TW": "Taiwan", "SEA": "Southeast Asia", "ME": "Gulf / Middle East"}
 

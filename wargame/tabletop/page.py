@@ -16,10 +16,10 @@ import ipyvuetify as v
 import solara
 import traitlets
 
-from wargame.decisions import DecisionError
 from wargame.tabletop.charts import ViewTabs
 from wargame.tabletop.debrief import RevealDebrief
 from wargame.tabletop.errors import GameNotFound, SessionError
+from wargame.tabletop.page_widgets import SafeArea, ScrollToTop
 from wargame.tabletop.panels import (
     DecisionPanel,
     FacilitatorControls,
@@ -51,29 +51,6 @@ def missing_game_notice(requested: str) -> str:
     shown = "".join(ch for ch in str(requested)[:40] if ch.isprintable())
     more = "…" if len(str(requested)) > 40 else ""
     return f"No saved game with id '{shown}{more}' — start a new game or upload a game log."
-
-
-class ScrollToTop(v.VuetifyTemplate):
-    """Scrolls the page to its top when it appears (after Start game the setup screen's scroll is gone)."""
-
-    template = traitlets.Unicode("""
-<template><span class="scroll-to-top" style="display: none"></span></template>
-<script>
-module.exports = {
-    mounted() {
-        const top = () => {
-            window.scrollTo(0, 0);
-            if (document.scrollingElement) document.scrollingElement.scrollTop = 0;
-            for (let el = this.$el && this.$el.parentElement; el; el = el.parentElement) {
-                if (el.scrollTop) el.scrollTop = 0;
-            }
-        };
-        this.$nextTick(top);
-        setTimeout(top, 100);
-    },
-};
-</script>
-""").tag(sync=True)
 
 
 #: Vuetify's width (px) below which Solara's sidebar drawer is a "mobile" drawer that opens over the page
@@ -119,35 +96,6 @@ module.exports = {
 };
 </script>
 """.replace("MOBILE_BELOW_PX", str(DRAWER_MOBILE_BELOW_PX))).tag(sync=True)
-
-
-@solara.component
-def SafeArea(children: list[solara.Element] | None = None, reset_key: Any = None) -> solara.Element:
-    """Shows what is inside it, or, if rendering it fails, a message instead of a page-wide traceback.
-
-    Args:
-        children: What to show.
-        reset_key: When it changes (e.g. the game's version), the contents are tried again.
-
-    """
-    exception, clear = solara.use_exception()
-
-    def retry() -> None:
-        if exception is not None:
-            clear()
-
-    solara.use_effect(retry, [reset_key])
-    if exception is not None:
-        if isinstance(exception, SessionError | DecisionError):
-            text = str(exception)
-        else:
-            logger.error("tabletop render failed", exc_info=exception)
-            text = f"Part of the page could not be shown ({type(exception).__name__}: {exception})."
-        # no button here: a button whose handler clears the exception makes reacton render in a loop
-        solara.Error(f"{text} The game is kept; this part is shown again after the next change.",
-                     classes=["session-error", "render-error"])
-    else:
-        solara.Column(children=list(children or []))
 
 
 @solara.component

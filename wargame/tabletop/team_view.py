@@ -159,7 +159,7 @@ def TeamView(room: Room, access: Access, version: int) -> solara.Element:
             TeamHeader(room, snapshot, version)
             for seat in snapshot["seats"]:
                 SeatCard(room, access, seat, season, bool(snapshot["locked"]),
-                         first_season).key(f"seat-{seat['seat']}-{season}")
+                         first_season).key(f"seat-{seat['seat']}")
             with solara.Card(classes=["team-briefing"], margin=0):
                 with solara.Details(f"Scenario briefing: {snapshot['title']}", expand=first_season):  # plain text
                     with solara.Column(classes=["team-briefing-text"], gap="0px"):
@@ -219,8 +219,9 @@ def SeatCard(room: Room, access: Access, seat: dict[str, Any], season: str, lock
 
     The decision form comes right after the seat's name and summary; the intelligence estimates sit beside it
     (above it on a phone). The policy, the objectives and the score's parts are in a collapsible panel below,
-    open in the first season. The card is keyed by seat and season by :func:`TeamView`, so a new season starts a
-    fresh form.
+    open in the first season. The card is keyed by seat only, so its widgets stay mounted from one season to the
+    next (a step used to rebuild about 50 widgets per team page); the form and its state start afresh each season
+    (:func:`use_season_state`).
 
     Args:
         room: The room.
@@ -289,6 +290,30 @@ def replaced_elsewhere(seat: dict[str, Any], mine: int | None) -> bool:
     return count > mine
 
 
+def use_season_state(season: str, default: Any) -> tuple[Any, Callable[[Any], None]]:
+    """A component state that starts again from ``default`` each season.
+
+    A seat's card stays mounted across seasons, so its form's state (an error, "changed", "submitted") must not
+    leak into the next season. The state is held with the season it was set in; read in another season it is
+    ``default``, and a setter made in an earlier season (a stale click) changes nothing the page shows.
+
+    Args:
+        season: The season the page shows now.
+        default: The value at the start of each season.
+
+    Returns:
+        ``(value, set_value)``, like :func:`solara.use_state` (``set_value`` takes a value, not an updater).
+
+    """
+    held, set_held = solara.use_state((season, default))
+    value = held[1] if held[0] == season else default
+
+    def set_value(new: Any) -> None:
+        set_held((season, new))
+
+    return value, set_value
+
+
 def _form(room: Room, access: Access, seat_id: str) -> tuple[SeatForm | None, str]:
     try:
         return room.form_for(access, seat_id), ""
@@ -311,13 +336,14 @@ def SeatDecision(room: Room, access: Access, seat: dict[str, Any], season: str, 
     submitted. A lower count is a snapshot drawn before this device's submit, not a replacement.
     """
     seat_id = str(seat["seat"])
-    form, form_problem = solara.use_memo(lambda: _form(room, access, seat_id), dependencies=[id(room), access, seat_id])
+    form, form_problem = solara.use_memo(lambda: _form(room, access, seat_id),
+                                         dependencies=[id(room), access, seat_id, season])
     _, set_tick = solara.use_state(0)
-    error, set_error = solara.use_state("")
-    dirty, set_dirty = solara.use_state(False)
-    sent, set_sent = solara.use_state(False)  # submitted from this page this season (before the room redraws)
-    mine, set_mine = solara.use_state(None)  # the room's submission count after this device's last submit
-    marked = solara.use_ref(False)
+    error, set_error = use_season_state(season, "")
+    dirty, set_dirty = use_season_state(season, False)
+    sent, set_sent = use_season_state(season, False)  # submitted from this page this season (before the redraw)
+    mine, set_mine = use_season_state(season, None)  # the room's submission count after this device's last submit
+    marked = solara.use_ref(None)  # the season whose form this device has started changing
 
     def opened() -> None:
         try:
@@ -325,7 +351,7 @@ def SeatDecision(room: Room, access: Access, seat: dict[str, Any], season: str, 
         except SessionError:
             pass  # a status hint only: the form works without it
 
-    solara.use_effect(opened, [id(room), seat_id])
+    solara.use_effect(opened, [id(room), seat_id, season])
     if form is None:
         solara.Text(form_problem, classes=["team-error"], style=ERROR_TEXT)
         return
@@ -333,8 +359,8 @@ def SeatDecision(room: Room, access: Access, seat: dict[str, Any], season: str, 
     def changed() -> None:
         set_dirty(True)
         set_error("")
-        if not marked.current:
-            marked.current = True
+        if marked.current != season:
+            marked.current = season
             try:
                 room.mark_drafting(access, seat_id)
             except SessionError:
@@ -368,7 +394,7 @@ def SeatDecision(room: Room, access: Access, seat: dict[str, Any], season: str, 
         set_error("")
         set_dirty(False)
         set_sent(True)
-        marked.current = False
+        marked.current = None
 
     fields, general = form.problems()
     replaced = replaced_elsewhere(seat, mine)
