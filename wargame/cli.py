@@ -1,5 +1,7 @@
 """The ``wargame`` command line: run, list, validate and replay scenarios (and batches, see ``wargame.batch``).
 
+Futures and branches of a saved game (``wargame futures``, ``wargame branch``) live in :mod:`wargame.futures_cli`.
+
 Exit codes: 0 success, 1 a run failed, 2 bad input (scenario, game log, arguments).
 """
 
@@ -261,8 +263,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", help="write the season table to FILE.csv or FILE.parquet")
     rep.set_defaults(func=cmd_replay)
 
+    from wargame import futures_cli  # imported here, like the batch commands: other commands load none of it
     from wargame.batch import cli as batch_cli  # imported here: commands that need no batch load none of it
 
+    futures_cli.register(sub)
     batch_cli.register(sub)
     return parser
 

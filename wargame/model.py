@@ -276,6 +276,34 @@ class AIRaceModel(mesa.Model):
         """Whether an inject is in play this season."""
         return name in self.active_events
 
+    # ---------------------------------------------------------------- randomness
+    def reseed(self, seed: int) -> None:
+        """Draw every random number from now on from ``seed``: fresh generators for every stream.
+
+        The model's ``rng`` becomes ``numpy.random.default_rng(seed)`` (Mesa's ``reset_rng``) and
+        :attr:`streams` its ``len(RANDOM_STREAMS)`` spawned children in :data:`RANDOM_STREAMS` order, exactly as
+        ``__init__`` builds them (Mesa's stdlib ``random``, which the model never draws from, is reseeded too).
+        The state of the game is untouched; only the draws still to come change. This is how a future of a
+        game is played (:mod:`wargame.futures`): two copies of one model reseeded with the same seed draw the
+        same numbers wherever their decisions do not change what is drawn (common random numbers).
+
+        :attr:`seed` keeps the game's seed, so the game log of a reseeded model (:func:`wargame.gamelog.game_log`)
+        does not replay what it played after the reseed: reseed a copy, never the game being played.
+
+        Args:
+            seed: An integer in [0, 2**63 - 1].
+
+        Raises:
+            ValueError: If ``seed`` is not such an integer.
+
+        """
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed <= MAX_SEED:
+            raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed!r}")
+        seed = int(seed)
+        self.reset_rng(seed)
+        self.random.seed(seed)
+        self.streams = dict(zip(RANDOM_STREAMS, self.rng.spawn(len(RANDOM_STREAMS)), strict=True))
+
     # ------------------------------------------------------ decisions from outside
     def default_decision(self, seat: str) -> dict[str, Any]:
         """The values of the seat's offered levers that its policy would choose now (to prefill a form)."""
