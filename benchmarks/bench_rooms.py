@@ -156,6 +156,7 @@ async def run(args: argparse.Namespace) -> int:
     failures: list[str] = []
     worst: list[float] = []
     cpu: list[float] = []
+    by_role: dict[str, list[float]] = {}
     every: list[float] = []
     try:
         async with async_playwright() as pw:
@@ -188,9 +189,14 @@ async def run(args: argparse.Namespace) -> int:
                     before = at_season[room.room_id]
                     others = [(at_season[other.room_id], p) for j, (other, p) in enumerate(games) if j != index]
                     console = pages[0][1]
+                    step_button = console.locator("button.step-season").first
+                    # the console enables Step once it shows every submission; the clock starts at the click
+                    await step_button.wait_for(state="visible", timeout=30_000)
+                    await console.wait_for_function("(b) => !b.disabled", arg=await step_button.element_handle(),
+                                                    timeout=30_000, polling=25)
                     cpu0 = server_cpu(server.pid)
                     t0 = time.monotonic()
-                    await console.locator(".step-season").first.click()
+                    await step_button.click()
                     after = _next_season(before)
                     times = await asyncio.gather(*(wait_season(page, after, 30) for _, page, _ in pages))
                     at_season[room.room_id] = after
@@ -198,6 +204,8 @@ async def run(args: argparse.Namespace) -> int:
                     worst.append(max(delays))
                     cpu.append(server_cpu(server.pid) - cpu0)
                     every.extend(delays)
+                    for (role, _, _), delay in zip(pages, delays, strict=True):
+                        by_role.setdefault("team" if role.startswith("team") else role, []).append(delay)
                     for season, other_pages in others:
                         for _, page, _ in other_pages:
                             if not (await marker(page)).startswith(season):
@@ -221,6 +229,8 @@ async def run(args: argparse.Namespace) -> int:
     print(f"step -> all clients updated: median {statistics.median(worst):.2f} s, p95 {p95:.2f} s "
           f"(goal: median <= 1 s, p95 <= 2 s)")
     print(f"step -> each client updated: median {statistics.median(every):.2f} s, p95 {p95_all:.2f} s")
+    print("step -> client updated, median by view: " + ", ".join(
+        f"{role} {statistics.median(values):.2f} s" for role, values in sorted(by_role.items())))
     print(f"server CPU time per step (until all its clients updated): median {statistics.median(cpu):.2f} s, "
           f"max {max(cpu):.2f} s")
     print(f"server peak RSS: {peak / 2**20:.0f} MiB")

@@ -164,13 +164,17 @@ def _query(link: str) -> str:
 
 
 @solara.component
-def FacilitatorConsole(room: Room, access: Access, version: int) -> solara.Element:
+def FacilitatorConsole(room: Room, access: Access, version: int,
+                       on_change: Callable[[], None] | None = None) -> solara.Element:
     """The facilitator's console of a room.
 
     Args:
         room: The room.
         access: The facilitator's access (anything else shows a refusal and nothing of the game).
         version: The room's version (the console redraws when it changes).
+        on_change: Redraws the page that holds the console (:func:`~wargame.tabletop.live.use_room_watch`),
+            called after an action of the console changed the room, so the whole page redraws once, at once.
+            Without it the console redraws itself.
 
     """
     _, set_tick = solara.use_state(0)
@@ -186,6 +190,7 @@ def FacilitatorConsole(room: Room, access: Access, version: int) -> solara.Eleme
     def act(action: Callable[[], Any]) -> bool:
         """Run a room action; a refusal or a failure becomes the console's message. True if it went through."""
         ok = False
+        before = room.version
         try:
             action()
         except SessionError as exc:  # RoomError: locked, waiting for seats, bad minutes, bad note, ...
@@ -196,7 +201,10 @@ def FacilitatorConsole(room: Room, access: Access, version: int) -> solara.Eleme
         else:
             set_problem("")
             ok = True
-        set_tick(lambda t: t + 1)
+        if room.version != before and on_change is not None:
+            on_change()  # the whole page (its season marker too) redraws once; its watcher skips this version
+        else:
+            set_tick(lambda t: t + 1)
         return ok
 
     solara.Title(f"Facilitator console: {state['title']}")

@@ -11,6 +11,7 @@ polling traffic to the browser.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import ipyvuetify as v
 import solara
@@ -32,10 +33,25 @@ def use_room_version(room: Room | None) -> int:
         The room's version as of the last redraw.
 
     """
+    return use_room_watch(room)[0]
+
+
+def use_room_watch(room: Room | None) -> tuple[int, Callable[[], None]]:
+    """:func:`use_room_version`, plus a function that redraws the calling component now.
+
+    A view that changes the room itself (the console's Step) calls the function from its click handler: the
+    page redraws once, at once, and the watcher then skips that version instead of drawing the same page again.
+
+    Args:
+        room: The room to watch, or ``None``.
+
+    Returns:
+        ``(version, refresh)``: the version as of the last redraw, and a function of no arguments that redraws
+        the component if the room moved since.
+
+    """
     version, set_version = solara.use_state(room.version if room is not None else 0)
-    # The version this view last drew. A view that changed the room itself (the console's Step) redraws at
-    # once, in its click handler; its watcher then skips that version instead of drawing the same page again.
-    drawn = solara.use_ref(version)
+    drawn = solara.use_ref(version)  # the version this view last drew
     drawn.current = room.version if room is not None else version
 
     def watch(cancel: threading.Event) -> None:
@@ -53,8 +69,12 @@ def use_room_version(room: Room | None) -> int:
                 if now != drawn.current:
                     set_version(now)
 
+    def refresh() -> None:
+        if room is not None and room.version != drawn.current:
+            set_version(room.version)
+
     solara.use_thread(watch, dependencies=[id(room)], intrusive_cancel=False)
-    return drawn.current
+    return drawn.current, refresh
 
 
 class CountdownWidget(v.VuetifyTemplate):

@@ -14,7 +14,7 @@ import solara
 
 from wargame.tabletop.console_view import FacilitatorConsole
 from wargame.tabletop.errors import SessionError
-from wargame.tabletop.live import use_room_version
+from wargame.tabletop.live import use_room_watch
 from wargame.tabletop.projector_view import ProjectorView
 from wargame.tabletop.room import Access, Room
 from wargame.tabletop.room_store import BAD_LINK, registry_for
@@ -53,7 +53,7 @@ def RoomPage(room_id: str | None, key: str | None, store_dir: str | None = None)
     """
     opened = solara.use_memo(lambda: open_room(room_id, key, store_dir), [room_id, key, store_dir])
     room, access, problem = opened
-    version = use_room_version(room)
+    version, refresh = use_room_watch(room)
     if room is None or access is None:
         solara.Title("AI race 2026–2028: tabletop")
         solara.Error(problem or BAD_LINK, classes=["room-link-error"])
@@ -63,7 +63,7 @@ def RoomPage(room_id: str | None, key: str | None, store_dir: str | None = None)
     # the season and version, hidden: tests and the load benchmark read it to know a view has caught up
     solara.Text(marker, classes=["room-state-marker"], style={"display": "none"})
     if access.role == "facilitator":
-        FacilitatorConsole(room, access, version)
+        FacilitatorConsole(room, access, version, on_change=refresh)
     elif access.role == "team":
         TeamView(room, access, version)
     else:
