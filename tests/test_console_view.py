@@ -433,3 +433,16 @@ def test_a_note_added_to_the_news_leaves_an_empty_fresh_box_and_a_refused_one_st
     box_now = rc.find(v.Textarea, class_="note-text").widget
     assert box_now is after and box_now.v_model == too_long, "a refused note stays to be fixed"
     assert rc.find(v.Alert, class_="console-error").widgets
+
+
+def test_console_lead_chart_is_drawn_by_the_browser_with_the_true_internal_lead(room):
+    room.step(fac(room), room.season, force=True)
+    box, rc = solara.render(FacilitatorConsole(room, fac(room), room.version), handle_error=False)
+    charts = rc.find(EchartsWidget).widgets
+    assert len(charts) == 1, "the open tab (lead) is an ECharts chart, not a PNG drawn by the server"
+    names = [series["name"] for series in charts[0].option["series"]]
+    assert names == ["deployed (public)", "internal (facilitator only)"]
+    frame = room.game.model.datacollector.get_model_vars_dataframe()
+    assert charts[0].option["series"][1]["data"] == pytest.approx(list(frame["lead_internal_months"]))
+    assert not rc.find(widgets.Image).widgets
+    json.dumps(charts[0].option, allow_nan=False)

@@ -188,7 +188,7 @@ def views() -> tuple[tuple[str, str, Any], ...]:
 
 
 @solara.component
-def ViewTabs(model: Any, version: int) -> solara.Element:
+def ViewTabs(model: Any, version: int, live: dict[str, Any] | None = None) -> solara.Element:
     """The chart views: a bar of tab headers, and the open tab's chart below it.
 
     Only the open tab's chart is drawn when a season is played, which keeps a step fast (a matplotlib
@@ -204,6 +204,9 @@ def ViewTabs(model: Any, version: int) -> solara.Element:
     Args:
         model: The model being played.
         version: The session's change counter.
+        live: Optional builders of charts the browser draws, by css name (``model -> ECharts option``): such
+            a tab shows a :func:`solara.FigureEcharts` instead of a PNG drawn on the server. The room's console
+            uses it, so a step does not draw a matplotlib figure for the facilitator's open tab.
 
     """
     tab, set_tab = solara.use_state(0)
@@ -213,7 +216,34 @@ def ViewTabs(model: Any, version: int) -> solara.Element:
         with solara.lab.Tabs(value=tab, on_value=set_tab):
             for tab_label, tab_name, _ in all_views:
                 solara.lab.Tab(tab_label, classes=[f"tab-{tab_name}"])
-        ChartView(builder, model, version, name=name).key(f"chart-{name}")
+        if live and name in live:
+            LiveChartView(live[name], model, version, name=name).key(f"live-chart-{name}")
+        else:
+            ChartView(builder, model, version, name=name).key(f"chart-{name}")
+
+
+@solara.component
+def LiveChartView(builder: Any, model: Any, version: int, name: str = "") -> solara.Element:
+    """One chart drawn by the browser (ECharts), as wide as its column; its option is rebuilt only on a new version.
+
+    Args:
+        builder: A function ``model -> ECharts option`` (a JSON-able dict of numbers and fixed labels).
+        model: The model being played (or the console's snapshot of it).
+        version: The change counter.
+        name: A CSS class suffix (``chart-<name>``), as :func:`ChartView` gives.
+
+    """
+
+    def build() -> dict[str, Any]:
+        try:
+            return builder(model)
+        except Exception as exc:  # noqa: BLE001 - a chart must never take the page down
+            return {"title": {"text": f"Chart unavailable: {type(exc).__name__}", "textStyle": {"fontSize": 12}}}
+
+    option = solara.use_memo(build, dependencies=[id(model), version])
+    with solara.Div(classes=[f"chart-{name}" if name else "chart", "chart-view", "live-chart"],
+                    style={"width": "100%", "max-width": f"{CHART_MAX_WIDTH_PX}px"}):
+        solara.FigureEcharts(option=option, responsive=True, attributes={"style": "height: 320px; width: 100%;"})
 
 
 @solara.component

@@ -29,11 +29,12 @@ import solara
 
 from wargame.model import EVENT_DESCRIPTIONS, MAX_NOTE_CHARS
 from wargame.scenario import EVENT_NAMES
-from wargame.tabletop.charts import ViewTabs
+from wargame.tabletop.charts import ViewTabs, model_frame, seasons_axis
 from wargame.tabletop.errors import SessionError
 from wargame.tabletop.live import RoundTimerView
 from wargame.tabletop.page_widgets import SafeArea, ScrollToTop
 from wargame.tabletop.panels import KIND_LABELS, SMALL_TEXT, PlainTable, policy_description
+from wargame.tabletop.public_charts import public_adoption_option, public_lead_option
 from wargame.tabletop.room import Access, Room
 from wargame.tabletop.room_store import room_link
 from wargame.tabletop.room_widgets import OnceButtonWidget, RoomLinkWidget
@@ -452,7 +453,32 @@ def ConsoleCharts(room: Room, now: int) -> solara.Element:
     snapshot = solara.use_memo(lambda: ModelSnapshot(room), [id(room), now])
     with solara.Card("Charts (the true state: for the facilitator only)", classes=["console-charts"]):
         with SafeArea(reset_key=now):
-            ViewTabs(snapshot, now)
+            ViewTabs(snapshot, now, live=LIVE_CHARTS)
+
+
+def truth_series(model: Any) -> dict[str, list[Any]]:
+    """The console's chart series from a model (or :class:`ModelSnapshot`): the public ones plus the internal lead.
+
+    Returns:
+        The keys of :func:`~wargame.tabletop.role_views.public_series` (``season``, ``lead_months``,
+        ``adoption_share_us``, the thresholds) and ``lead_internal_months`` (months): the true lead of internal
+        models, which only the facilitator sees.
+
+    """
+    frame = model_frame(model)
+    outcome = model.scenario_spec.outcome
+    series: dict[str, list[Any]] = {"season": seasons_axis(model, frame)}
+    for column in ("lead_months", "lead_internal_months", "adoption_share_us"):
+        series[column] = [float(x) for x in frame[column]] if column in frame else []
+    series["s1_lead_months"] = [float(outcome.s1_lead_months)]
+    series["s2_lead_months"] = [float(outcome.s2_lead_months)]
+    return series
+
+
+#: The console's tabs that the browser draws (:func:`~wargame.tabletop.charts.ViewTabs`): the lead (deployed and
+#: internal) and adoption; the other tabs stay PNGs, drawn only when opened.
+LIVE_CHARTS = {"lead": lambda model: public_lead_option(truth_series(model)),
+               "adoption": lambda model: public_adoption_option(truth_series(model))}
 
 
 @solara.component

@@ -95,25 +95,29 @@ def public_lead_option(series: dict[str, Any], wide: bool = False) -> dict[str, 
     Args:
         series: :func:`~wargame.tabletop.role_views.public_series` output: ``season`` labels, ``lead_months``
             (months, US sign, one per season) and ``s1_lead_months`` / ``s2_lead_months`` (one-element lists,
-            months: the S1 and S2 thresholds of the scenario's outcome; 12 and 3 if missing).
+            months: the S1 and S2 thresholds of the scenario's outcome; 12 and 3 if missing). The facilitator's
+            console adds ``lead_internal_months`` (the true lead of internal models); the public series never
+            holds it.
         wide: The projector's larger type (:data:`FONT_PX`).
 
     Returns:
         An ECharts option (a JSON-able dict): the deployed lead (black line, series ``"deployed (public)"``),
         the S1 band above its threshold (blue) and the S2 band below its threshold (red), each marked with its
-        threshold. No internal lead: it is not public.
+        threshold, and the internal lead (grey dashes) only if the series holds it.
 
     """
     lead = _values(series, "lead_months")
+    internal = _values(series, "lead_internal_months")  # only the facilitator's series holds it
     finite = [v for v in lead if v is not None]
     if not finite:
         return _no_data("Lead of deployed US models over PRC models", wide)
+    finite_internal = [v for v in internal if v is not None]
     s1 = _threshold(series, "s1_lead_months", 12.0)
     s2 = _threshold(series, "s2_lead_months", 3.0)
     note = FONT_PX[wide][3]
     step = 10.0  # months between the axis's round ends (ECharts ticks every 5 or 10)
-    top = step * math.ceil(max(s1 + 12, max(finite) + 2) / step)
-    bottom = step * math.floor(min(s2 - 12, min(finite) - 2) / step)
+    top = step * math.ceil(max(s1 + 12, max(finite + finite_internal) + 2) / step)
+    bottom = step * math.floor(min(s2 - 12, min(finite + finite_internal) - 2) / step)
     option = _base(f"US lead over PRC, deployed models: {finite[-1]:+.1f} months", _seasons(series, len(lead)),
                    "months (deployed)", wide)
     option["yAxis"].update({"min": bottom, "max": top})
@@ -132,6 +136,9 @@ def public_lead_option(series: dict[str, Any], wide: bool = False) -> dict[str, 
              "label": {"formatter": f"S2 ≤ {s2:g}", "position": "insideStartBottom", "fontSize": note,
                        "color": PRC_COLOR}}]},
     }]
+    if finite_internal:
+        option["series"].append({"name": "internal (facilitator only)", "type": "line", "data": internal,
+                                 "color": "#777", "symbol": "none", "lineStyle": {"width": 1.5, "type": "dashed"}})
     return option
 
 
