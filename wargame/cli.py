@@ -15,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from wargame import __version__
-from wargame.cli_args import seed_arg as seed_arg  # re-exported: its home before wargame.cli_args
+from wargame.cli_args import TABLE_SUFFIXES as TABLE_SUFFIXES  # re-exported (with the next two): their home
+from wargame.cli_args import check_output_path as check_output_path  # before wargame.cli_args, which
+from wargame.cli_args import seed_arg as seed_arg  # futures_cli imports too (it must not import this module)
 from wargame.gamelog import GameLogError, load_game, replay, save_game
 from wargame.model import AIRaceModel
 from wargame.scenario import ScenarioError, list_scenarios, load_scenario, resolve_scenario_path
@@ -43,35 +45,6 @@ def format_table(frame: pd.DataFrame) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join(lines)
-
-
-TABLE_SUFFIXES = (".csv", ".parquet")
-
-
-def check_output_path(path: Path, suffixes: tuple[str, ...], option: str) -> Path:
-    """Check an output file path before any work is done.
-
-    Args:
-        path: The path given on the command line.
-        suffixes: Allowed suffixes (compared case-insensitively).
-        option: The option's name, for messages.
-
-    Returns:
-        The path.
-
-    Raises:
-        ValueError: If the suffix is not allowed, the path is a directory, or its folder does not exist.
-
-    """
-    if path.is_dir():
-        raise ValueError(f"{option} {path}: is a directory; give a file name")
-    if path.suffix.lower() not in suffixes:
-        raise ValueError(f"{option} must end in {' or '.join(suffixes)}, got {path.name!r}")
-    if not path.parent.is_dir():
-        raise ValueError(f"{option} {path}: folder {path.parent} does not exist")
-    if not os.access(path.parent, os.W_OK):
-        raise ValueError(f"{option} {path}: folder {path.parent} is not writable")
-    return path
 
 
 def write_frame(frame: pd.DataFrame, path: Path) -> None:

@@ -16,15 +16,13 @@ from typing import Any
 
 import pandas as pd
 
-from wargame.cli_args import seed_arg
+from wargame.cli_args import TABLE_SUFFIXES, check_output_path, seed_arg
 from wargame.decisions import decision_model_for
 from wargame.futures import ARMS, MAX_FUTURES, Branch, Futures, FuturesError, branch, fan_chart, play_futures
 from wargame.gamelog import load_game, replay
 
 #: Futures played when ``-n`` is not given (illustrative: about 10-20 s on a 2-core laptop today).
 DEFAULT_FUTURES = 1000
-#: Suffixes ``--out`` takes.
-TABLE_SUFFIXES = (".csv", ".parquet")
 #: Words ``--set`` takes for yes/no levers (case-insensitive).
 TRUE_WORDS = ("true", "yes", "on", "1")
 FALSE_WORDS = ("false", "no", "off", "0")
@@ -33,31 +31,6 @@ FALSE_WORDS = ("false", "no", "off", "0")
 def default_workers() -> int:
     """Worker processes when ``--workers`` is not given: ``min(2, os.cpu_count())``."""
     return max(1, min(2, os.cpu_count() or 1))
-
-
-def check_path(path: str | None, suffixes: tuple[str, ...], option: str) -> Path | None:
-    """Check an output file before any work is done.
-
-    Returns:
-        The path, or ``None`` if none was given.
-
-    Raises:
-        FuturesError: If the suffix is not one of ``suffixes``, the path is a folder, or its folder does not
-            exist or cannot be written.
-
-    """
-    if path is None:
-        return None
-    out = Path(path)
-    if out.is_dir():
-        raise FuturesError(f"{option} {out}: is a directory; give a file name")
-    if out.suffix.lower() not in suffixes:
-        raise FuturesError(f"{option} must end in {' or '.join(suffixes)}, got {out.name!r}")
-    if not out.parent.is_dir():
-        raise FuturesError(f"{option} {out}: folder {out.parent} does not exist")
-    if not os.access(out.parent, os.W_OK):
-        raise FuturesError(f"{option} {out}: folder {out.parent} is not writable")
-    return out
 
 
 def parse_settings(texts: list[str], kind: str) -> dict[str, Any]:
@@ -185,8 +158,8 @@ def _timing(runs: int, seconds: float, workers: int) -> str:
 
 def cmd_futures(args: argparse.Namespace) -> int:
     """``wargame futures GAME.json``: play futures from a saved game's current season."""
-    out = check_path(args.out, TABLE_SUFFIXES, "--out")
-    chart = check_path(args.chart, (".png",), "--chart")
+    out = None if args.out is None else check_output_path(args.out, TABLE_SUFFIXES, "--out")
+    chart = None if args.chart is None else check_output_path(args.chart, (".png",), "--chart")
     workers = default_workers() if args.workers is None else args.workers
     log = load_game(args.game)
     started = time.perf_counter()
@@ -222,7 +195,7 @@ def cmd_futures(args: argparse.Namespace) -> int:
 
 def cmd_branch(args: argparse.Namespace) -> int:
     """``wargame branch GAME.json --season S --seat SEAT --set LEVER=VALUE``: a changed decision vs the game."""
-    out = check_path(args.out, TABLE_SUFFIXES, "--out")
+    out = None if args.out is None else check_output_path(args.out, TABLE_SUFFIXES, "--out")
     workers = default_workers() if args.workers is None else args.workers
     log = load_game(args.game)
     kind = replay(log, seasons=0).actor(args.seat).kind  # DecisionError naming the seats
