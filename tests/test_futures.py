@@ -266,6 +266,15 @@ def test_setting_a_computer_seat_to_its_policys_choice_changes_nothing(log):
     assert chosen["by"] == "computer"
     result = branch(log, SEASONS[1], "prc_gov", {"retaliation": chosen["levers"]["retaliation"]}, 4)
     _assert_arms_identical(result)
+    assert result.as_played == {"retaliation": chosen["levers"]["retaliation"]}  # read from the game itself
+    assert result.as_played_by == "computer"
+
+
+def test_a_branch_says_what_the_seat_played_in_the_game(log):
+    logged = next(e for e in log["decisions"] if e["season"] == SEASONS[0] and e["seat"] == "us_gov")
+    result = branch(log, SEASONS[0], "us_gov", {"remote_access_rule": "open"}, 2)
+    assert result.as_played == {"remote_access_rule": logged["levers"]["remote_access_rule"]}
+    assert result.as_played_by == "human"
 
 
 def test_a_strong_lever_change_moves_the_outcome(log):

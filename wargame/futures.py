@@ -341,6 +341,10 @@ class Branch:
         thresholds: Outcome thresholds of the scenario, ``{"s1": months, "s2": months}``.
         hold: Whether human seats (and ``seat``) kept their decision of ``season`` in later seasons.
         seed: Master seed of :func:`future_seeds`.
+        as_played: The changed levers as ``seat`` played them in ``season`` in the game itself (for a season
+            not played yet, as it would play them on the game's own seed), so a reader sees what was changed.
+        as_played_by: ``"human"`` (a submitted decision) or ``"computer"`` (the seat's policy; in the
+            futures a policy may choose differently, since it decides from each future's state).
 
     """
 
@@ -352,6 +356,8 @@ class Branch:
     thresholds: dict[str, float]
     hold: bool
     seed: int
+    as_played: dict[str, Any] = field(default_factory=dict)
+    as_played_by: str = ""
 
     def arm(self, name: str) -> pd.DataFrame:
         """The runs of one arm (``"as_played"`` or ``"changed"``), by future, without the ``arm`` column.
@@ -564,12 +570,36 @@ def branch(log: dict[str, Any], season: str, seat: str, levers: Mapping[str, Any
     changed = [(s, lv) for s, lv in logged if s != seat] + [(seat, {**mine, **levers})]
     check = copy.deepcopy(base)
     check.submit_decision(seat, {**mine, **levers})  # the model's own check; DecisionError names the lever
+    played_levers, played_by = _as_played(log, base, k, season, seat, logged, injects)
     plan = _Plan(log=log, start=k, arms=(_Arm("as_played", tuple(logged), injects, held),
                                          _Arm("changed", tuple(changed), injects, held)))
     per_future = None if progress is None else (lambda done: progress(2 * done))
     runs, lead = _run_plan(plan, base, int(n), int(seed), int(workers), per_future)
     return Branch(runs=runs, lead_paths=lead, season=season, seat=seat, levers=dict(levers),
-                  thresholds=_thresholds(base), hold=bool(hold), seed=int(seed))
+                  thresholds=_thresholds(base), hold=bool(hold), seed=int(seed),
+                  as_played={name: played_levers.get(name) for name in levers}, as_played_by=played_by)
+
+
+def _as_played(log: dict[str, Any], base: Any, k: int, season: str, seat: str,
+               logged: list[tuple[str, dict[str, Any]]], injects: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    """The levers ``seat`` played in ``season`` of the game, and who chose them (``"human"``/``"computer"``).
+
+    A season already played is read from the game's own replay; the next season to play is stepped once on a
+    copy, on the game's seed, with the logged decisions and injects.
+    """
+    if k < log["seasons_played"]:
+        after = replay(log, seasons=k + 1)
+    else:
+        after = copy.deepcopy(base)
+        for who, chosen in logged:
+            after.submit_decision(who, chosen)
+        for event in injects:
+            after.play_event(event)
+        after.step()
+    entries = [e for e in after.decision_history if e["season"] == season and e["seat"] == seat]
+    if not entries:
+        return {}, ""
+    return dict(entries[-1]["levers"]), str(entries[-1]["by"])
 
 
 # ----------------------------------------------------------------------------------------------- chart

@@ -210,6 +210,13 @@ def cmd_branch(args: argparse.Namespace) -> int:
     print(f"Branch of {args.game} at {result.season}: {result.seat} sets {change}; {len(result.arm('changed')):,} "
           f"futures per arm on common random numbers (seed {result.seed}); later seasons: "
           f"{'human seats and ' + result.seat if result.hold else 'all seats'} {later}")
+    if result.as_played:
+        played = ", ".join(f"{k}={v}" for k, v in result.as_played.items())
+        by = ("a human decision" if result.as_played_by == "human" else
+              "its computer policy, which may choose differently in each future")
+        print(f"In the game, {result.seat} played {played} in {result.season} ({by}).")
+        if result.as_played == result.levers and result.as_played_by == "human":
+            print("That is the decision as played: the two arms are the same game, so every difference is 0.")
     print()
     print(format_branch(result))
     print()
