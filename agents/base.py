@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import mesa
 
 from wargame.decisions import Decision, make_decision, offered_levers
-from wargame.policies import POLICIES
+from wargame.policies import PLANNER, POLICIES
 from wargame.scenario import Seat, seat_kind
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,6 +23,8 @@ class Actor(mesa.Agent):
         kind: Actor kind, the key of its decision model and objectives (e.g. ``"lab"``).
         bloc: ``"US"`` or ``"PRC"``.
         policy: Name of the policy that plays the seat when no human decision is supplied.
+        plan_cache: For a ``planner`` seat, the plan of the coming season once made: ``(seasons played,
+            lever values)`` (:func:`wargame.planner.planned_levers`); ``None`` before the first plan.
         levers: Names of the levers offered to this seat (a lever that cannot apply is not offered).
         decision: The decision in force this season.
         revenue_busd: Revenue net of costs this season, USD billion (firms, labs, allies' industry).
@@ -44,10 +46,24 @@ class Actor(mesa.Agent):
         self.decision: Decision = make_decision(self.kind, spec.levers)
         self.revenue_busd = 0.0
         self.penalty_busd = 0.0
+        self.plan_cache: tuple[int, dict[str, Any]] | None = None
+        if self.policy == PLANNER:  # the planner copies the model, so it is imported only where it plays
+            from wargame.planner import schedule_planning
+
+            schedule_planning(self)
 
     def proposed_decision(self) -> Decision:
-        """The decision the seat's policy proposes from what the seat observes, with fixed levers applied."""
-        values = POLICIES[self.kind][self.policy](self.model.observe(self.seat))
+        """The decision the seat's policy proposes from what the seat observes, with fixed levers applied.
+
+        A ``planner`` seat proposes what its look-ahead chose for the coming season
+        (:func:`wargame.planner.planned_levers`).
+        """
+        if self.policy == PLANNER:
+            from wargame.planner import planned_levers
+
+            values = planned_levers(self)
+        else:
+            values = POLICIES[self.kind][self.policy](self.model.observe(self.seat))
         values.update(self.spec.levers)
         return make_decision(self.kind, values)
 

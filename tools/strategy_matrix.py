@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from analysis_common import make_config, mean_se, replace_block, run_configs  # noqa: E402
 
 from wargame.decisions import decision_model_for  # noqa: E402
-from wargame.policies import POLICIES  # noqa: E402
+from wargame.policies import PLANNER, POLICIES  # noqa: E402
 from wargame.scenario import load_scenario  # noqa: E402
 from wargame.scoring import COMPONENTS  # noqa: E402
 
@@ -153,8 +153,17 @@ def government_strategies(kind: str, max_strategies: int) -> list[Strategy]:
             levers.update(settings)
             parts.append(f"{key}={label}")
         out.append(Strategy(f"c{number:03d}", " ".join(parts), levers=levers))
-    out += [Strategy(name, f"named policy '{name}'", policy=name) for name in POLICIES[kind]]
+    out += [Strategy(name, f"named policy '{name}'", policy=name) for name in named_policies(kind)]
     return out
+
+
+def named_policies(kind: str) -> list[str]:
+    """The kind's named policies, without the planner.
+
+    The planner looks ahead by playing games itself (about 1 s a game); tools/planner_matrix.py compares it
+    with these policies (docs/model.md §7.19).
+    """
+    return [name for name in POLICIES[kind] if name != PLANNER]
 
 
 def lab_strategies(max_strategies: int) -> list[Strategy]:
@@ -172,7 +181,7 @@ def lab_strategies(max_strategies: int) -> list[Strategy]:
                   "training_share": round(1.0 - safety - serving, 10), "testing_quarters": testing}
         out.append(Strategy(f"L{number:02d}", f"train={levers['training_share']:g} safety={safety:g} "
                             f"serve={serving:g} test={testing}", levers=levers, safety=safety))
-    out += [Strategy(name, f"named policy '{name}'", policy=name) for name in POLICIES["lab"]]
+    out += [Strategy(name, f"named policy '{name}'", policy=name) for name in named_policies("lab")]
     return out
 
 
@@ -235,7 +244,7 @@ def analyse(scenario: str, seeds: list[int], jobs: int, max_strategies: int) -> 
     strategies: dict[str, list[Strategy]] = {}
     for kind, other in (("us_government", "prc_government"), ("prc_government", "us_government")):
         strategies[kind] = government_strategies(kind, max_strategies)
-        for opponent in POLICIES[other]:
+        for opponent in named_policies(other):
             overrides = {f"governments.{seats[other]}.policy": opponent}
             for s in strategies[kind]:
                 plan.append((kind, opponent, s.name, _config(scenario, kind, seats[kind], s, overrides)))

@@ -9,7 +9,11 @@ Two families:
 
 * **static** archetypes (``status_quo``, ``hawkish``, ``dovish``, ``racing``, ``cautious``, ...): fixed
   lever settings, kept for comparison;
-* **reactive** policies that answer what the seat observes and the other side's last public moves.
+* **reactive** policies that answer what the seat observes and the other side's last public moves;
+* the **planner** (:data:`PLANNER`, governments and labs) looks ahead: each season it plays candidate decisions
+  out to the horizon in copies of the game (:mod:`wargame.planner`). It needs the model, not only an
+  observation, so :meth:`agents.base.Actor.proposed_decision` calls the planner for it; its entry in
+  :data:`POLICIES` is what it plays when it does not look ahead, its fallback (:data:`PLANNER_FALLBACK`).
 
 Lever values and reaction coefficients are illustrative settings of the archetypes, not forecasts.
 :data:`POLICY_DESCRIPTIONS` says what each does in one plain sentence, for the UI and the docs.
@@ -212,19 +216,31 @@ def _cloud_reactive(obs: Observation) -> dict[str, Any]:
     return {"capacity_offered_h100e": min(capacity, MAX_FLOW_H100E), "kyc_compliance": comply}
 
 
+#: Name of the look-ahead policy (:mod:`wargame.planner`), offered to the kinds of :data:`PLANNER_FALLBACK`.
+PLANNER = "planner"
+#: The named policy a planner seat plays when it does not look ahead: before the first season, once the game is
+#: over, and inside its own rollouts (a rollout never plans again); its :data:`POLICIES` entry is that policy.
+PLANNER_FALLBACK: dict[str, str] = {"us_government": "reactive", "prc_government": "reactive",
+                                    "ally_government": "reactive", "lab": "reactive"}
+_LAB_REACTIVE = _lab("racing_safety_cut", 0.8, behind_boost=1.0)
+
 POLICIES: dict[str, dict[str, Policy]] = {
     "us_government": {"status_quo": _us_status_quo, "hawkish": _us_hawkish, "dovish": _us_dovish,
-                      "reactive": _us_reactive},
+                      "reactive": _us_reactive, PLANNER: _us_reactive},
     "prc_government": {"status_quo": _prc_status_quo, "hawkish": _prc_hawkish, "dovish": _prc_dovish,
-                       "reactive": _prc_reactive},
+                       "reactive": _prc_reactive, PLANNER: _prc_reactive},
     "ally_government": {"status_quo": _ally(0.3, 0.5), "hawkish": _ally(0.95, 0.05), "dovish": _ally(0.1, 0.2),
-                        "reactive": _ally_reactive},
+                        "reactive": _ally_reactive, PLANNER: _ally_reactive},
     "lab": {"racing": _lab("racing_safety_cut", 0.8), "cautious": _lab("cautious_safety_cut", 0.3),
-            "reactive": _lab("racing_safety_cut", 0.8, behind_boost=1.0)},
+            "reactive": _LAB_REACTIVE, PLANNER: _LAB_REACTIVE},
     "chipmaker": {"compliant": _chipmaker(0.7, 0.5), "revenue_first": _chipmaker(0.3, 0.8)},
     "smuggler": {"profit_seeking": _smuggler_profit_seeking},
     "overseas_cloud": {"compliant": _cloud(0.9), "lax": _cloud(0.3), "reactive": _cloud_reactive},
 }
+
+_PLANNER_TEXT = ("Looks ahead: each season it plays its options (what the other policies would do, or keeping "
+                 "last season's choice) to the end of the game a few times, in worlds drawn from what it believes "
+                 "about the other side, and picks the one that scores best for it.")
 
 #: One plain sentence per policy, for the UI, the role cards and the docs.
 POLICY_DESCRIPTIONS: dict[str, dict[str, str]] = {
@@ -236,6 +252,7 @@ POLICY_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "dovish": "Sells more capable chips, spends little on enforcement and leans on talks with Beijing.",
         "reactive": "Tightens controls as its estimate of the US lead falls below about 15 months, loosens "
                     "when comfortable, and opens talks after a major incident.",
+        PLANNER: _PLANNER_TEXT,
     },
     "prc_government": {
         "status_quo": "Moderate subsidies, some buy-domestic guidance, tolerates smuggling, light retaliation.",
@@ -244,12 +261,14 @@ POLICY_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "dovish": "Small subsidies, buys licensed US chips, clamps down on smuggling and seeks talks.",
         "reactive": "Answers US tightening with subsidies, smuggling tolerance and mineral retaliation, and "
                     "spends more the further behind it believes it is and the more hostile relations become.",
+        PLANNER: _PLANNER_TEXT,
     },
     "ally_government": {
         "status_quo": "Matches US controls partly, more as Washington presses.",
         "hawkish": "Matches US tool and chip controls almost fully.",
         "dovish": "Puts its chipmakers' China revenue first and barely follows US controls.",
         "reactive": "Follows US pressure but backs off when Beijing retaliates.",
+        PLANNER: _PLANNER_TEXT,
     },
     "lab": {
         "racing": "Cuts safety work and testing sharply as the race tightens, serving more with what it saves; a "
@@ -257,6 +276,7 @@ POLICY_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "cautious": "Keeps most of its safety work and testing under pressure; distils little.",
         "reactive": "Races like a racing lab, and harder still (more training, less safety) when it believes "
                     "its bloc is behind.",
+        PLANNER: _PLANNER_TEXT,
     },
     "chipmaker": {
         "compliant": "Checks its customers carefully, invests moderately in yield, and sells a downgraded chip "
