@@ -6,7 +6,7 @@ from wargame.batch import load_results, run_batch
 
 
 def test_api_returns_dataframes(tmp_path):
-    res = run_batch("tight_controls", replications=6, seed=2, workers=2, out=tmp_path / "r")
+    res = run_batch("tight_controls", replications=6, seed=2, workers=2, out=tmp_path / "r", timeseries=True)
     runs = res.runs()
     assert list(runs.columns[:5]) == ["run_id", "scenario", "sample_id", "replication", "seed"]
     assert {"status", "error", "outcome", "final_lead_months", "mean_race_pressure"} <= set(runs.columns)

@@ -41,7 +41,7 @@ def test_grid_batch_report_and_store_queries(tmp_path, capsys):
     out = tmp_path / "grid"
     code = main(["batch", "--scenario", "baseline", "--scenario", "loopholes", "--set",
                  "parameters.enmity=0.2,1.5", "-n", "5", "--seed", "9", "--workers", "2", "--out", str(out),
-                 "--quiet"])
+                 "--quiet", "--timeseries"])
     assert code == 0
     assert capsys.readouterr().out.strip() == f"results: {out}  (20 runs, 0 failed)"
     assert main(["report", str(out)]) == 0
@@ -174,7 +174,7 @@ def test_scenario_paths_with_the_same_name_stay_distinct(tmp_path, capsys):
     (tmp_path / "b" / "x.toml").write_text(re.sub(r"(?m)^enmity = [0-9.]+", "enmity = 2.5", text))
     out = tmp_path / "r"
     assert main(["batch", "--scenario", str(tmp_path / "a" / "x.toml"), "--scenario", str(tmp_path / "b" / "x.toml"),
-                 "-n", "2", "--workers", "1", "--out", str(out)]) == 0
+                 "-n", "2", "--workers", "1", "--timeseries", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "baseline (a/x)" in printed and "baseline (b/x)" in printed  # full labels, not a truncated path
     assert str(tmp_path)[:14] not in printed.split("results:")[0]

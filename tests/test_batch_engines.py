@@ -11,7 +11,7 @@ def assert_same_results(a, b) -> None:
 
 
 def test_results_identical_across_engines_and_worker_counts(tmp_path):
-    kw = dict(replications=4, grid={"parameters.visibility": [0.0, 1.0]}, seed=3)
+    kw = dict(replications=4, grid={"parameters.visibility": [0.0, 1.0]}, seed=3, timeseries=True)
     one = run_batch(["baseline", "tight_controls"], workers=1, chunk_size=16, out=tmp_path / "one", **kw)
     two = run_batch(["baseline", "tight_controls"], workers=2, chunk_size=3, out=tmp_path / "two", **kw)
     dask = run_batch(["baseline", "tight_controls"], engine="dask", workers=2, chunk_size=5,

@@ -18,7 +18,7 @@ from wargame.batch.store import DamagedStoreError, ResultsStore, StoreError
 from wargame.batch.testing import ToyScenario, toy_run
 from wargame.cli import main
 
-BATCH = ["batch", "-n", "6", "--seed", "4", "--workers", "1", "--chunk-size", "2", "--quiet"]
+BATCH = ["batch", "-n", "6", "--seed", "4", "--workers", "1", "--chunk-size", "2", "--quiet", "--timeseries"]
 
 
 def _flip(path, offset, n=8):
@@ -39,9 +39,9 @@ def test_flipped_bytes_are_refused_by_report_and_repaired_by_resume(tmp_path, ca
     out, clean = tmp_path / "r", tmp_path / "clean"
     assert main([*BATCH, "--out", str(out)]) == 0
     assert main([*BATCH, "--out", str(clean)]) == 0
-    part = sorted((out / "chunks").glob("part-*.parquet"))[1]
+    (part,) = sorted((out / "chunks").glob("part-*.parquet"))  # the 3 chunks, merged once the batch completed
     original = part.read_bytes()
-    _flip(part, len(original) // 2)  # 8 bytes in the middle of a summary part
+    _flip(part, len(original) // 2)  # 8 bytes in the middle of the summary file
     capsys.readouterr()
     assert main(["report", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
@@ -50,7 +50,7 @@ def test_flipped_bytes_are_refused_by_report_and_repaired_by_resume(tmp_path, ca
     assert not (out / "report").exists()  # nothing written from a damaged folder
     assert main([*BATCH, "--out", str(out)]) == 0  # resume repairs it
     err = capsys.readouterr().err
-    assert f"chunks/{part.name}" in err and "quarantine" in err and "run ids 2 to 3" in err and "run again" in err
+    assert f"chunks/{part.name}" in err and "quarantine" in err and "run ids 0 to 5" in err and "run again" in err
     kept = list((out / "quarantine").glob(f"*/chunks/{part.name}"))
     assert len(kept) == 1 and kept[0].read_bytes() != original  # set aside, not deleted
     assert (out / "quarantine" / kept[0].parent.parent.name / "timeseries" / part.name).is_file()
@@ -66,8 +66,8 @@ def test_flipped_bytes_are_refused_by_report_and_repaired_by_resume(tmp_path, ca
 
 def test_truncated_part_and_damaged_design_are_repaired_on_resume(tmp_path):
     out = tmp_path / "r"
-    kw = dict(replications=9, seed=2, workers=1, chunk_size=3, out=out, run_fn=toy_run)
-    first = run_batch([ToyScenario()], **kw).runs()
+    kw = dict(replications=9, seed=2, workers=1, chunk_size=3, out=out, run_fn=toy_run, timeseries=True)
+    first = run_batch([ToyScenario()], **kw, compact=False).runs()  # one part per chunk
     part, other = sorted((out / "chunks").glob("part-*.parquet"))[:2]
     part.write_bytes(part.read_bytes()[: part.stat().st_size // 2])  # a torn copy
     (out / "timeseries" / other.name).unlink()  # a lost time-series part
@@ -335,7 +335,7 @@ def small_disk(tmp_path, monkeypatch):
 
 def test_full_disk_exits_3_naming_the_folder_and_resume_completes(tmp_path, small_disk, capsys):
     out, grow = small_disk
-    cmd = ["batch", "-n", "80", "--seed", "6", "--workers", "1", "--chunk-size", "2", "--quiet"]
+    cmd = ["batch", "-n", "80", "--seed", "6", "--workers", "1", "--chunk-size", "2", "--quiet", "--timeseries"]
     assert main([*cmd, "--out", str(out)]) == 3
     err = capsys.readouterr().err
     assert err.startswith(f"wargame batch: error: the disk is full: cannot write to {out}")

@@ -66,7 +66,7 @@ def test_lead_bands_quantiles():
 
 def test_write_report_files(tmp_path):
     res = run_batch([ToyScenario()], replications=30, grid={"parameters.drift": [-1.0, 0.0, 1.0]},
-                    workers=2, out=tmp_path / "r", run_fn=toy_run)
+                    workers=2, out=tmp_path / "r", run_fn=toy_run, timeseries=True)
     paths = res.report()
     assert set(paths) == {"summary", "scores", "lead_bands", "fan_toy"}
     summary = pd.read_csv(paths["summary"])
@@ -113,7 +113,7 @@ def test_single_panel_fan_chart_title_fits_the_image(tmp_path):
     from PIL import Image
 
     res = run_batch([ToyScenario(name="a_scenario_with_a_rather_long_name_indeed")], replications=8, workers=1,
-                    out=tmp_path / "r", run_fn=toy_run)
+                    out=tmp_path / "r", run_fn=toy_run, timeseries=True)
     paths = res.report()
     png = paths["fan_a_scenario_with_a_rather_long_name_indeed"]
     with Image.open(png) as im:

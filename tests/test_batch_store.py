@@ -26,7 +26,7 @@ def assert_same_results(a, b) -> None:
 
 
 def small(out, **kw):
-    args = dict(replications=3, grid=GRID, seed=11, workers=2, chunk_size=2, out=out)
+    args = dict(replications=3, grid=GRID, seed=11, workers=2, chunk_size=2, out=out, timeseries=True)
     args.update(kw)
     return run_batch("baseline", **args)
 
@@ -39,7 +39,8 @@ def test_layout_design_first_and_tidy_tables(tmp_path):
     assert manifest["master_seed"] == 11
     assert set(manifest["scenarios"]) == {"baseline"} and len(manifest["scenarios"]["baseline"]) == 64
     parts = sorted((res.path / "chunks").glob("part-*.parquet"))
-    assert len(parts) == 3  # 6 runs in chunks of 2
+    assert [p.name for p in parts] == [p.name for p in (res.path / "timeseries").glob("part-*.parquet")]
+    assert len(parts) == 1 and "-merged-" in parts[0].name  # 6 runs in chunks of 2, merged once complete
     assert not list(res.path.rglob("*.tmp"))
     runs = res.runs()
     assert runs["run_id"].tolist() == list(range(6))
@@ -78,9 +79,10 @@ def test_failing_runs_are_recorded_and_batch_completes(tmp_path):
 
 def test_rerun_is_a_no_op_and_partial_folder_resumes(tmp_path):
     out = tmp_path / "r"
-    first = small(out)
+    first = small(out, compact=False)  # one part per chunk, as a batch leaves them until it completes
     stamp = {p.name: p.stat().st_mtime_ns for p in (out / "chunks").glob("*.parquet")}
-    again = small(out)
+    assert len(stamp) == 3
+    again = small(out, compact=False)
     assert {p.name: p.stat().st_mtime_ns for p in (out / "chunks").glob("*.parquet")} == stamp
     assert_same_results(first, again)
     # drop a chunk (and simulate a torn write: a leftover temp file and an orphan time-series part)
@@ -90,6 +92,7 @@ def test_rerun_is_a_no_op_and_partial_folder_resumes(tmp_path):
     resumed = small(out, chunk_size=1)  # a different chunking on resume is fine
     assert not list(out.rglob("*.tmp"))
     assert_same_results(first, resumed)
+    assert len(list((out / "chunks").glob("*.parquet"))) == 1  # complete: merged into one file
 
 
 @pytest.mark.parametrize("change, what", [
@@ -104,7 +107,7 @@ def test_mismatched_folder_is_refused(tmp_path, change, what):
     before = sorted(p.name for p in out.rglob("*"))
     scen = change.pop("scenarios", "baseline")
     plan = api.plan_batch(scen, replications=change.get("replications", 3), seed=change.get("seed", 11),
-                          grid=change.get("grid", GRID))
+                          grid=change.get("grid", GRID), timeseries=True)
     with pytest.raises(StoreMismatchError) as info:
         api.execute_plan(plan, out, workers=1)
     msg = str(info.value)
@@ -123,7 +126,7 @@ def test_other_code_version_or_scenario_content_is_refused(tmp_path, monkeypatch
     # same scenario name, edited content: the content hash differs
     from wargame.scenario import load_scenario
     edited = load_scenario("baseline").with_overrides({"parameters.enmity": 0.9})
-    plan = api.plan_batch([edited], replications=3, seed=11, grid=GRID)
+    plan = api.plan_batch([edited], replications=3, seed=11, grid=GRID, timeseries=True)
     with pytest.raises(StoreMismatchError, match="scenario names and content hashes"):
         api.execute_plan(plan, out, workers=1)
 
@@ -143,7 +146,7 @@ def _chunks(path):
 
 def test_resume_after_kill_9_equals_uninterrupted(tmp_path):
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "wargame.cli", "batch", "--scenario", "loopholes", "-n", "150",
+    cmd = [sys.executable, "-m", "wargame.cli", "batch", "--scenario", "loopholes", "-n", "150", "--timeseries",
            "--seed", "5", "--workers", "2", "--chunk-size", "2", "--quiet", "--out", str(out)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
@@ -230,7 +233,7 @@ def test_unknown_time_series_variable_is_an_error_listing_known_ones(tmp_path):
     # a single name is one variable, not its letters
     assert set(res.timeseries("lead_months")["variable"]) == {"lead_months"}
     no_ts = small(tmp_path / "no_ts", timeseries=False)
-    with pytest.raises(StoreError, match="no time series"):
+    with pytest.raises(StoreError, match="no time series.*with --timeseries"):
         no_ts.timeseries(["lead_months"])
     assert no_ts.report()["summary"].is_file()  # the report still works without time series
 
@@ -301,7 +304,7 @@ def test_score_columns_one_per_seat_null_where_absent_or_failed(tmp_path):
     import pyarrow.parquet as pq
 
     res = run_batch(TWO_TOYS, replications=6, seed=4, workers=2, chunk_size=2, out=tmp_path / "r",
-                    run_fn=failing_toy_run)
+                    run_fn=failing_toy_run, timeseries=True, compact=False)
     scores = ["score_us", "score_prc", "score_eu"]  # union over the scenarios, first-seen order
     assert res.manifest["score_columns"] == scores == res.score_columns()
     assert res.manifest["seats"] == {"a": ["us", "prc"], "b": ["us", "eu"]}
@@ -359,7 +362,7 @@ def test_folder_without_score_columns_still_reads(tmp_path):
 
     from wargame.batch.runner import SUMMARY_SCHEMA
 
-    res = run_batch([ToyScenario()], replications=3, workers=1, out=tmp_path / "r", run_fn=toy_run)
+    res = run_batch([ToyScenario()], replications=3, workers=1, out=tmp_path / "r", run_fn=toy_run, timeseries=True)
     manifest = json.loads((res.path / "manifest.json").read_text())
     for key in ("score_columns", "seats"):  # as written before seat scores
         del manifest[key]
@@ -377,7 +380,8 @@ def test_real_model_runs_record_every_seat_score(tmp_path):
     # needs the model's seat scores (model.summary()["score_<seat>"]): passes once Model v2 has landed
     from wargame.scenario import load_scenario
 
-    res = run_batch(["baseline", "loopholes"], replications=2, seed=5, workers=1, out=tmp_path / "r")
+    res = run_batch(["baseline", "loopholes"], replications=2, seed=5, workers=1, out=tmp_path / "r",
+                    timeseries=True)
     seats = [s.id for s in load_scenario("baseline").seats()]
     assert res.score_columns() == [f"score_{s}" for s in seats]  # both scenarios have the same seats
     runs = res.runs()

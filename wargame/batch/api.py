@@ -9,7 +9,7 @@ the worker function lives in :mod:`wargame.batch.runner` and the fork server doe
     res.outcomes()          # P(S1), P(S2), P(contested) with Wilson 95% intervals per scenario x sample
     res.runs()              # one row per run: design columns + status + outcome metrics + score_<seat>
     res.scores()            # mean score per seat with its standard error, per scenario x sample
-    res.timeseries(["lead_months"])
+    res.timeseries(["lead_months"])  # only with run_batch(..., timeseries=True)
 
 The results type, :class:`wargame.batch.results.BatchResult` (and :func:`load_results`), lives in
 :mod:`wargame.batch.results`; both are importable from here and from :mod:`wargame.batch`.
@@ -70,7 +70,7 @@ def batch_size(
     sweep: str | Path | dsg.SweepFile | None = None,
     method: dsg.Method | None = None,
     n: int | None = None,
-    timeseries: bool = True,
+    timeseries: bool = False,
 ) -> BatchSize:
     """The size of a batch from its options, without loading scenarios or building anything.
 
@@ -105,12 +105,19 @@ class BatchPlan:
 
     @property
     def default_out(self) -> Path:
-        """``results/batch-<first 12 hex of the batch identity>``: the same command maps to the same folder."""
+        """``results/batch-<first 12 hex of the batch identity>``: the same command maps to the same folder.
+
+        A batch with time series and one without are two batches, in two folders. The identity of a batch
+        with time series leaves the setting out, so its folder keeps the name it had when time series were
+        the default (and a batch of that older default resumes there).
+        """
         import hashlib
         import json
 
-        ident = json.dumps({k: self.manifest[k] for k in ("scenarios", "design_hash", "master_seed",
-                                                          "code_version")}, sort_keys=True)
+        keys = ["scenarios", "design_hash", "master_seed", "code_version"]
+        if not self.manifest.get("timeseries"):
+            keys.append("timeseries")
+        ident = json.dumps({k: self.manifest[k] for k in keys}, sort_keys=True)
         return Path("results") / f"batch-{hashlib.sha256(ident.encode()).hexdigest()[:12]}"
 
 
@@ -184,7 +191,7 @@ def plan_batch(
     method: dsg.Method | None = None,
     n: int | None = None,
     seed_scope: dsg.SeedScope = "sample",
-    timeseries: bool = True,
+    timeseries: bool = False,
     max_runs: int | None = MAX_RUNS,
     announce: Callable[[BatchSize], None] | None = None,
 ) -> BatchPlan:
@@ -202,7 +209,9 @@ def plan_batch(
         method: ``"lhs"``, ``"sobol"`` or ``"morris"`` for the sweep's ranges.
         n: Sample size of the method (see :func:`wargame.batch.design.make_samples`).
         seed_scope: ``"sample"`` (seed from (sample, replication)) or ``"replication"``.
-        timeseries: Store the long time series.
+        timeseries: Also store the long time series of every run (every numeric model variable per
+            season, about 640 rows per run of ``baseline``): needed for lead bands and fan charts. Off by
+            default: the per-run summaries are about a fifth of the disk.
         max_runs: Refuse batches of more runs (default :data:`wargame.batch.sizing.MAX_RUNS`); ``None`` for
             no limit (a batch whose plan would not fit in memory is refused anyway).
         announce: Called with the batch's size once the options are valid, before the design is built.
@@ -267,12 +276,14 @@ def execute_plan(
     progress: bool | None = False,
     run_fn: RunFn = run_model,
     log: Callable[[str], None] | None = None,
+    compact: bool = True,
 ) -> ResultsStore:
     """Run the missing runs of a plan into a results folder (creating or resuming it).
 
     The folder is locked for the whole batch (:class:`wargame.batch.lock.FolderLock`): a second batch on
     it is refused. Before anything runs, damaged files are set aside and their runs run again
-    (:meth:`wargame.batch.store.ResultsStore.repair`).
+    (:meth:`wargame.batch.store.ResultsStore.repair`). When every run is done, the chunk parts are merged
+    into few large files (:meth:`wargame.batch.store.ResultsStore.compact`).
 
     Args:
         plan: From :func:`plan_batch`.
@@ -280,11 +291,15 @@ def execute_plan(
         workers: Processes (local) or LocalCluster workers (dask); default: cores.
         engine: ``"local"`` or ``"dask"``.
         scheduler: Dask scheduler address (with ``engine="dask"``).
-        chunk_size: Runs per task; default from :func:`wargame.batch.runner.default_chunk_size`.
+        chunk_size: Runs per task; default from :func:`wargame.batch.runner.default_chunk_size` (at least
+            1,000 locally and 5,000 on Dask, unless the batch is small), for the runs still to do and the
+            tasks that run at once.
         progress: ``True`` for a tqdm bar on stderr, ``None`` for a bar only on a terminal, ``False`` none.
         run_fn: Importable run function (tests use this to inject failures).
         log: Receives notes for the user (workers lowered, damaged files set aside); default: a
             :class:`BatchWarning`.
+        compact: Merge the chunk parts into few large files once every run is done (default); ``False``
+            leaves one file per chunk (a later completed run of the batch merges them).
 
     Returns:
         The store.
@@ -294,6 +309,7 @@ def execute_plan(
         wargame.batch.lock.FolderInUseError: If another process is writing the folder.
         OSError: If the folder cannot be written (``errno.ENOSPC``: the disk is full; what was written
             stays valid and a re-run resumes).
+        ValueError: If ``chunk_size`` is not a positive integer.
 
     """
     log = log or _warn
@@ -304,8 +320,14 @@ def execute_plan(
             log(note)
     else:
         n_workers = workers or default_workers()
+    if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) < 1):
+        raise ValueError(f"chunk_size must be a positive number of runs, got {chunk_size!r}")
     with FolderLock(out):
-        return _execute_locked(plan, out, n_workers, engine, scheduler, chunk_size, progress, run_fn, log)
+        store = _execute_locked(plan, out, n_workers, engine, scheduler, chunk_size, progress, run_fn, log)
+        if compact:
+            for message in store.compact():
+                log(message)
+        return store
 
 
 def _execute_locked(plan: BatchPlan, out: str | Path, n_workers: int, engine: Engine, scheduler: str | None,
@@ -316,13 +338,11 @@ def _execute_locked(plan: BatchPlan, out: str | Path, n_workers: int, engine: En
     store = ResultsStore.create_or_resume(out, plan.design, plan.manifest)
     for message in store.repair(plan.design):
         log(message)
+    store.remove_replaced()  # parts left by a compaction that was interrupted
     done = store.completed_run_ids()
     todo = plan.design[~plan.design["run_id"].isin(done)]
     if todo.empty:
         return store
-    size = chunk_size or default_chunk_size(len(todo), n_workers)
-    tasks = iter_chunks(todo, plan.scenarios, size, run_fn=run_fn, timeseries=plan.manifest["timeseries"],
-                        scores=plan.manifest["score_columns"])
     disable = None if progress is None else not progress  # None: tqdm shows a bar only on a terminal
     with tqdm(total=len(plan.design), initial=len(done), unit="run", dynamic_ncols=True, smoothing=0.1,
               disable=disable, desc="batch") as bar:
@@ -332,6 +352,9 @@ def _execute_locked(plan: BatchPlan, out: str | Path, n_workers: int, engine: En
             bar.update(len(task))
 
         with make_executor(engine, n_workers, scheduler) as (executor, slots):
+            size = chunk_size or default_chunk_size(len(todo), slots, engine)  # slots: known once connected
+            tasks = iter_chunks(todo, plan.scenarios, size, run_fn=run_fn, timeseries=plan.manifest["timeseries"],
+                                scores=plan.manifest["score_columns"])
             run_tasks(executor, tasks, on_result, window=2 * slots)
     return store
 
@@ -346,7 +369,7 @@ def run_batch(
     method: dsg.Method | None = None,
     n: int | None = None,
     seed_scope: dsg.SeedScope = "sample",
-    timeseries: bool = True,
+    timeseries: bool = False,
     out: str | Path | None = None,
     workers: int | None = None,
     engine: Engine = "local",
@@ -355,11 +378,13 @@ def run_batch(
     progress: bool | None = False,
     run_fn: RunFn = run_model,
     max_runs: int | None = MAX_RUNS,
+    compact: bool = True,
 ) -> BatchResult:
     """Plan and run a batch (or resume it), then return its results.
 
     Arguments are those of :func:`plan_batch` and :func:`execute_plan`. With ``out=None`` results go to a
-    new temporary folder (kept; its path is ``result.path``).
+    new temporary folder (kept; its path is ``result.path``). Time series are off by default
+    (``timeseries=True`` records them, for :meth:`BatchResult.timeseries`, lead bands and fan charts).
 
     Returns:
         A :class:`BatchResult` reading the results folder.
@@ -370,5 +395,5 @@ def run_batch(
     if out is None:
         out = tempfile.mkdtemp(prefix="wargame-batch-")
     store = execute_plan(plan, out, workers=workers, engine=engine, scheduler=scheduler,
-                         chunk_size=chunk_size, progress=progress, run_fn=run_fn)
+                         chunk_size=chunk_size, progress=progress, run_fn=run_fn, compact=compact)
     return BatchResult(store)

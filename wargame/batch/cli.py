@@ -54,14 +54,20 @@ def _add_run_options(p: argparse.ArgumentParser, replications: int) -> None:
     g.add_argument("--seed-scope", choices=("sample", "replication"), default="sample",
                    help="what a run's seed depends on: (sample, replication) [default] or the replication "
                         "only (common random numbers across samples too)")
-    g.add_argument("--no-timeseries", action="store_true", help="store per-run summaries only")
+    g.add_argument("--timeseries", action=argparse.BooleanOptionalAction, default=False,
+                   help="also store every run's time series (each model variable per season; several times "
+                        "the disk of the per-run summaries): needed for the lead bands and fan charts of "
+                        "'wargame report'. Default: summaries only (--no-timeseries says so explicitly; it is "
+                        "kept for older commands)")
     e = p.add_argument_group("execution")
     e.add_argument("--workers", type=_positive_int, help="worker processes (default: the machine's cores)")
     e.add_argument("--engine", choices=("local", "dask"), default="local",
                    help="local process pool [default] or dask.distributed")
     e.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster)")
-    e.add_argument("--chunk-size", type=_positive_int, metavar="RUNS", help="runs per task (default: auto)")
+    e.add_argument("--chunk-size", type=_positive_int, metavar="RUNS",
+                   help="runs per task (default: 1,000 or more locally, 5,000 or more on Dask; a batch smaller "
+                        "than that per worker is split evenly over the workers)")
     e.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no table")
     e.add_argument("--yes", "-y", action="store_true",
                    help=f"run a batch over the size limit ({MAX_RUNS:,} runs) without refusing it")
@@ -165,7 +171,7 @@ def _run(args: argparse.Namespace, cmd: str, out: str | None) -> tuple[int, Any]
 
         plan = plan_batch(scenarios, replications=args.replications, seed=args.seed,
                           grid=grid, sweep=args.sweep, method=method, n=n, seed_scope=args.seed_scope,
-                          timeseries=not args.no_timeseries, max_runs=None if args.yes else sizing.MAX_RUNS,
+                          timeseries=args.timeseries, max_runs=None if args.yes else sizing.MAX_RUNS,
                           announce=announce)
     except (ScenarioError, SweepError) as exc:
         return _err(cmd, exc), None
@@ -244,7 +250,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Handler of ``wargame report``."""
-    from wargame.batch.report import format_outcomes, format_scores
+    from wargame.batch.report import format_outcomes, format_scores, timeseries_note
     from wargame.batch.results import load_results
     from wargame.batch.store import StoreError
 
@@ -253,6 +259,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         paths = result.report(args.out)
         manifest = result.manifest
         n_done = len(result.store.completed_run_ids())
+        note = timeseries_note(result)
     except StoreError as exc:
         return _err("report", exc)
     except OSError as exc:
@@ -260,6 +267,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         if code is None:
             raise
         return code
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     if not args.quiet:
         if n_done < manifest.get("n_runs", n_done):
             print(f"note: batch incomplete ({n_done} of {manifest['n_runs']} runs); re-run its "

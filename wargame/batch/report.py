@@ -13,6 +13,9 @@
   panel per sample when there are at most six, else pooled over samples), and
   ``fan_compare.png`` overlaying scenarios when there are several.
 
+The last two need the batch's time series, which are off by default (``wargame batch --timeseries``);
+without them the report has the first two files and :func:`timeseries_note` says how to get the others.
+
 Probabilities are over the runs that completed (``status == "ok"``); failed runs are counted apart.
 """
 
@@ -30,7 +33,7 @@ import pandas as pd
 
 from wargame.batch.design import parameter_columns
 from wargame.batch.runner import SCORE_PREFIX
-from wargame.batch.store import ResultsStore
+from wargame.batch.store import NO_TIMESERIES, ResultsStore
 
 #: Outcome classes of a run, as in ``model.summary()["outcome"]``.
 OUTCOMES = ("S1", "S2", "contested")
@@ -348,8 +351,16 @@ def fan_charts(lead_ts: pd.DataFrame, design: pd.DataFrame, out: Path,
     return paths
 
 
+def timeseries_note(result: BatchData) -> str | None:
+    """Why a batch's report has no lead bands or fan charts and how to get them; None when it has series."""
+    return None if result.manifest.get("timeseries", True) else NO_TIMESERIES
+
+
 def write_report(result: BatchData, out: str | Path | None = None) -> dict[str, Path]:
     """Write ``summary.csv``, ``scores.csv``, ``lead_bands.csv`` and the fan charts of a batch.
+
+    ``lead_bands.csv`` and the fan charts need the batch's time series: a batch without them (the default;
+    see :func:`timeseries_note`) gets ``summary.csv`` and ``scores.csv`` only.
 
     Args:
         result: The batch, e.g. a :class:`wargame.batch.results.BatchResult` (see
@@ -357,7 +368,8 @@ def write_report(result: BatchData, out: str | Path | None = None) -> dict[str, 
         out: Output folder; default ``<results folder>/report``.
 
     Returns:
-        ``{"summary": path, "scores": path, "lead_bands": path, "fan_<scenario>": path, ...}``.
+        ``{"summary": path, "scores": path, "lead_bands": path, "fan_<scenario>": path, ...}`` (no
+        ``lead_bands`` and no fan charts for a batch without time series).
 
     Raises:
         wargame.batch.store.DamagedStoreError: If a file of the folder differs from its recorded SHA-256
@@ -370,13 +382,14 @@ def write_report(result: BatchData, out: str | Path | None = None) -> dict[str, 
     design = result.design()
     runs = result.runs()
     summary = outcome_table(runs, design)
-    paths = {"summary": out / "summary.csv", "scores": out / "scores.csv", "lead_bands": out / "lead_bands.csv"}
+    paths = {"summary": out / "summary.csv", "scores": out / "scores.csv"}
     summary.to_csv(paths["summary"], index=False)
     score_table(runs, design, result.score_columns(), result.manifest.get("seats")).to_csv(paths["scores"],
                                                                                           index=False)
-    has_ts = result.manifest.get("timeseries", True)
-    lead_ts = result.timeseries(["lead_months"]) if has_ts else pd.DataFrame(
-        columns=["run_id", "season", "variable", "value"])
+    if timeseries_note(result):
+        return paths
+    lead_ts = result.timeseries(["lead_months"])
+    paths["lead_bands"] = out / "lead_bands.csv"
     lead_bands(lead_ts, design).to_csv(paths["lead_bands"], index=False)
     if not lead_ts.empty:
         thresholds = result.manifest.get("thresholds") or {}

@@ -71,7 +71,8 @@ class BatchResult:
         Raises:
             wargame.batch.store.UnknownVariableError: If a requested variable was not recorded (the message
                 lists those that were; :meth:`timeseries_variables` returns them).
-            wargame.batch.store.StoreError: If variables are requested from a ``--no-timeseries`` batch.
+            wargame.batch.store.StoreError: If variables are requested from a batch without time series
+                (the default; run it with ``timeseries=True``, ``--timeseries``, to record them).
 
         """
         return self.store.timeseries(variables)
@@ -97,13 +98,19 @@ class BatchResult:
         return batch_report.outcome_table(self.runs(), self.design())
 
     def lead_bands(self) -> pd.DataFrame:
-        """Median and 5-95% bands of the lead (months) per scenario x sample x season."""
+        """Median and 5-95% bands of the lead (months) per scenario x sample x season.
+
+        Raises:
+            wargame.batch.store.StoreError: For a batch without time series (the message says how to get them).
+
+        """
         return batch_report.lead_bands(self.timeseries(["lead_months"]), self.design())
 
     def report(self, out: str | Path | None = None) -> dict[str, Path]:
         """Write the report (CSV + fan charts) to ``out`` (default ``DIR/report``); return the paths.
 
-        See :func:`wargame.batch.report.write_report`.
+        See :func:`wargame.batch.report.write_report`: a batch without time series gets no lead bands and
+        no fan charts (:func:`wargame.batch.report.timeseries_note` says how to get them).
         """
         return batch_report.write_report(self, out)
 

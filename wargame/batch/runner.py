@@ -2,9 +2,10 @@
 
 The worker entry point, :func:`execute_chunk`, lives in this importable module (never in ``__main__``),
 so it pickles by reference under every start method and on Dask workers, and works from Jupyter.
-Each task is a *chunk* of runs of one scenario; a chunk returns two small Arrow tables (per-run summary
-and tidy long time series) that the parent streams to the results store. The parent keeps at most
-``window`` chunks in flight, so memory stays flat however many runs a batch has.
+Each task is a *chunk* of runs of one scenario (:func:`default_chunk_size`: 1,000 runs or more locally,
+5,000 or more on Dask, unless the batch is small); a chunk returns Arrow tables (per-run summary and, when
+the batch records them, the tidy long time series) that the parent streams to the results store. The
+parent keeps at most ``window`` chunks in flight, so memory stays flat however many runs a batch has.
 
 Engines:
 
@@ -72,6 +73,15 @@ TIMESERIES_SCHEMA = pa.schema([
     ("run_id", pa.int64()),
     ("season", pa.string()),
     ("variable", pa.string()),
+    ("value", pa.float64()),
+])
+#: :data:`TIMESERIES_SCHEMA` as a chunk sends it to the parent: the repeated ``season`` and ``variable`` texts
+#: dictionary-encoded, which halves the bytes sent and held (a run of ``baseline`` has 638 rows). The store
+#: writes them without the Arrow schema, so they read back as plain strings.
+TIMESERIES_WIRE_SCHEMA = pa.schema([
+    ("run_id", pa.int64()),
+    ("season", pa.dictionary(pa.int32(), pa.string())),
+    ("variable", pa.dictionary(pa.int32(), pa.string())),
     ("value", pa.float64()),
 ])
 #: Longest error text kept per failed run (characters).
@@ -153,7 +163,7 @@ class ChunkTask:
     seeds: tuple[int, ...]
     overrides: tuple[dict[str, Any], ...]
     run_fn: RunFn = run_model
-    timeseries: bool = True
+    timeseries: bool = False
     scores: tuple[str, ...] = ()
 
     def __len__(self) -> int:
@@ -162,7 +172,7 @@ class ChunkTask:
 
 @dataclass
 class ChunkResult:
-    """Output of one chunk: Arrow tables with the batch's :func:`summary_schema` and :data:`TIMESERIES_SCHEMA`."""
+    """Output of one chunk: Arrow tables with the batch's :func:`summary_schema` and :data:`TIMESERIES_WIRE_SCHEMA`."""
 
     summary: pa.Table
     timeseries: pa.Table | None
@@ -293,8 +303,10 @@ def execute_chunk(task: ChunkTask) -> ChunkResult:
     summary_table = pa.table(cols, schema=schema)
     ts_table = None
     if task.timeseries:
-        ts_table = pa.table({"run_id": ts_run, "season": ts_season, "variable": ts_var, "value": ts_val},
-                            schema=TIMESERIES_SCHEMA)
+        ts_table = pa.table({"run_id": pa.array(ts_run, pa.int64()),
+                             "season": pa.array(ts_season, pa.string()).dictionary_encode(),
+                             "variable": pa.array(ts_var, pa.string()).dictionary_encode(),
+                             "value": pa.array(ts_val, pa.float64())}, schema=TIMESERIES_WIRE_SCHEMA)
     return ChunkResult(summary_table, ts_table)
 
 
@@ -311,11 +323,48 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def default_chunk_size(n_runs: int, workers: int) -> int:
-    """Runs per task: about 8 tasks per worker for load balance, between 1 and 50 runs."""
+#: Fewest runs per task when the batch is large enough, per engine. A run of ``baseline`` takes about 11 ms
+#: (docs/batch.md, Benchmark), so a local task is about 11 s of work and a Dask task about 55 s: the cost of
+#: sending a task, a scenario and its results (milliseconds locally, up to about a second on a cluster)
+#: stays well under 1% of it. Illustrative.
+MIN_CHUNK_RUNS: dict[str, int] = {"local": 1_000, "dask": 5_000}
+
+
+def default_chunk_size(n_runs: int, workers: int, engine: str = "local") -> int:
+    """Runs per task: at least :data:`MIN_CHUNK_RUNS` (1,000 locally, 5,000 on Dask) unless the batch is small.
+
+    * A batch smaller than ``workers x minimum`` is split evenly across the workers: ``ceil(n_runs /
+      workers)`` runs per task, so every worker gets a share (2 workers share a 600-run batch, 300 each).
+    * A larger batch is cut into tasks of ``ceil(n_runs / t)`` runs, at least the minimum and under twice
+      it, with ``t = workers x floor(n_runs / (minimum x workers))``: whole rounds of the workers (2,500
+      local runs on 2 workers: 2 tasks of 1,250, not 1,000 + 1,000 + 500; above minimum² runs the rounding
+      up may save a few tasks).
+
+    A task holds runs of one scenario (:func:`iter_chunks`), so a scenario with fewer runs than this makes a
+    smaller task.
+
+    Args:
+        n_runs: Runs to do (those missing, on a resume).
+        workers: Tasks that run at once (local processes, Dask worker threads).
+        engine: ``"local"`` or ``"dask"`` (:data:`MIN_CHUNK_RUNS`).
+
+    Returns:
+        Runs per task, at least 1.
+
+    Raises:
+        ValueError: On an unknown engine.
+
+    """
+    if engine not in MIN_CHUNK_RUNS:
+        raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(MIN_CHUNK_RUNS)}")
     if n_runs <= 0:
         return 1
-    return int(min(50, max(1, -(-n_runs // (8 * max(1, workers))))))
+    workers = max(1, int(workers))
+    minimum = MIN_CHUNK_RUNS[engine]
+    if n_runs < workers * minimum:
+        return -(-n_runs // workers)
+    tasks = workers * (n_runs // (minimum * workers))
+    return -(-n_runs // tasks)
 
 
 def iter_chunks(
@@ -323,7 +372,7 @@ def iter_chunks(
     scenarios: Mapping[str, Any],
     chunk_size: int,
     run_fn: RunFn = run_model,
-    timeseries: bool = True,
+    timeseries: bool = False,
     scores: Sequence[str] = (),
 ) -> Iterator[ChunkTask]:
     """Split design rows (e.g. the missing runs) into tasks of at most ``chunk_size`` runs of one scenario.

@@ -7,6 +7,8 @@
   model, a toy scenario has seats (``scenario.seats()``, each with an ``id``), and a toy run reports each
   seat's cumulative score as ``score_<seat id>`` in its summary and its time series.
   :func:`failing_toy_run` fails the even seeds, as :func:`failing_run` does with the real model.
+* :func:`instant_run` does no modelling at all (microseconds per run), for tests of the batch machinery
+  at the scale of a hundred thousand runs (chunking, compaction, row groups).
 """
 
 from __future__ import annotations
@@ -125,3 +127,18 @@ def failing_toy_run(scenario: ToyScenario, seed: int) -> tuple[dict[str, Any], d
     if seed_fails(seed):
         raise RuntimeError(f"injected failure for seed {seed}")
     return toy_run(scenario, seed)
+
+
+def instant_run(scenario: Any, seed: int) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """A run without a model: a final lead (months) read off the seed, for tests at scale.
+
+    The lead is ``(seed mod 1000) / 50`` (0 to 20 months, illustrative), the outcome follows the toy's
+    thresholds, each seat of the scenario scores ``side * (lead - 6) / 4``, and the time series has two
+    seasons of ``lead_months``.
+    """
+    lead = (seed % 1000) / 50.0
+    summary: dict[str, Any] = {"outcome": "S1" if lead >= 12 else ("S2" if lead <= 3 else "contested"),
+                               "final_lead_months": lead, "seasons_played": 1}
+    for seat in scenario.seats():
+        summary[f"score_{seat.id}"] = seat.side * (lead - 6.0) / 4.0
+    return summary, {"season": ["2026Q3", "2026Q4"], "lead_months": [6.0, lead]}
