@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,9 @@ def _configure_offline_assets() -> None:
 
 
 _configure_offline_assets()
+# Solara warns on every page load that its samesite=none session cookie wants https; on a classroom's plain
+# http (docs/tabletop.md) that is expected, and 58 copies of a 12-line warning buried the server's log.
+warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
 
 
 def _redacting_record_factory(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:

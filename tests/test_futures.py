@@ -349,7 +349,7 @@ def test_cli_branch_end_to_end(game_file, tmp_path, capsys):
                  "--hold", "--out", str(out)])
     printed = capsys.readouterr().out
     assert code == 0, printed
-    assert "us_gov sets chip_threshold_h100e=1.0, licences_downgraded=True" in printed
+    assert "us_gov sets chip_threshold_h100e=1.0, licences_downgraded=yes" in printed
     assert "changed - as played [95% CI, paired]" in printed
     assert "P(S1)" in printed and "final_lead_months" in printed
     runs = pd.read_parquet(out)
@@ -361,8 +361,9 @@ def test_cli_branch_end_to_end(game_file, tmp_path, capsys):
     (["futures", "{corrupt}", "-n", "5"], "not a valid JSON file"),
     (["futures", "{game}", "-n", "0"], "number of futures must be an integer from 1 to 100,000, got 0"),
     (["futures", "{game}", "-n", "99999999"], "number of futures must be an integer from 1 to 100,000"),
-    (["futures", "{game}", "-n", "5", "--workers", "0"], "workers must be an integer of at least 1"),
+    (["futures", "{game}", "-n", "5", "--workers", "0"], "--workers must be at least 1"),
     (["futures", "{game}", "-n", "5", "--chart", "{tmp}/fan.jpg"], "--chart must end in .png"),
+    (["futures", "{game}", "-n", "5", "--chart", "/proc/fan.png"], "cannot write in folder /proc"),  # up front
     (["futures", "{over}", "-n", "5"], "the saved game is over"),
     (["branch", "{game}", "--season", "2029Q1", "--seat", "us_gov", "--set", "remote_access_rule=ban", "-n", "5"],
      "season '2029Q1' cannot be branched"),
@@ -398,3 +399,21 @@ def test_the_saved_fixture_replays_to_the_game(log):
     model = replay(log)
     assert json.dumps(model.summary(), sort_keys=True, default=str) == json.dumps(
         play_game().summary(), sort_keys=True, default=str)
+
+
+def test_a_branch_needs_two_futures_for_its_paired_interval(log):
+    with pytest.raises(FuturesError, match="a paired interval needs at least 2 futures"):
+        branch(log, SEASONS[0], "us_gov", {}, 1)
+
+
+def test_cli_run_can_stop_early_and_save_a_game_in_progress_for_futures(tmp_path, capsys):
+    from wargame.cli import main
+
+    game = tmp_path / "part.json"
+    assert main(["run", "baseline", "--seed", "3", "--seasons", "2", "--save", str(game)]) == 0
+    out = capsys.readouterr().out
+    assert "Game in progress: 2 of 10 seasons played, next 2027Q1" in out and "Outcome at" not in out
+    assert main(["futures", str(game), "-n", "3", "--workers", "1"]) == 0
+    assert "3 futures from 2027Q1" in capsys.readouterr().out
+    assert main(["run", "baseline", "--seasons", "0"]) == 2
+    assert "--seasons must be from 1 to 10" in capsys.readouterr().err

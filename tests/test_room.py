@@ -228,6 +228,9 @@ def test_undo_brings_back_the_seasons_submissions_and_drops_the_computer_note(ro
     assert room.season == season and room.game.seasons_played == 0
     assert room.submissions["us_gov"]["enforcement_budget_musd"] == 321.0
     assert [n["text"] for n in room.game.model.note_log] == ["A manual note"]
+    assert room.message.startswith(f"{season} was taken back")
+    room.step(fac, season, force=True)  # played again: the notice is about the past now
+    assert room.message == ""
 
 
 def test_bad_setups_are_refused_with_a_plain_message(registry):

@@ -156,19 +156,29 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out and args.save and Path(args.out).resolve() == Path(args.save).resolve():
         raise ValueError("--out and --save name the same file; give two different files")
     scenario = load_scenario(args.scenario)
-    model = AIRaceModel(scenario, seed=args.seed).run_to_end()
+    model = AIRaceModel(scenario, seed=args.seed)
+    if args.seasons is not None and not 1 <= args.seasons <= model.total_seasons:
+        raise ValueError(f"--seasons must be from 1 to {model.total_seasons} (the seasons of scenario "
+                         f"{scenario.name}), got {args.seasons}")
+    for _ in range(model.total_seasons if args.seasons is None else args.seasons):
+        model.step()
     frame = model.datacollector.get_model_vars_dataframe()
     print(f"{scenario.title}  (scenario {scenario.name}, seed {args.seed}, "
           f"{scenario.scenario.start}..{scenario.scenario.end})")
     print(format_table(frame))
-    print_outcome(model)
+    if model.running:  # stopped early with --seasons: no outcome yet
+        print(f"\nGame in progress: {model.seasons_played} of {model.total_seasons} seasons played, next "
+              f"{model.season}. Scores so far:")
+    else:
+        print_outcome(model)
     print_scores(model)
     if args.out:
         write_frame(frame, Path(args.out))
         print(f"\nSeason table written to {args.out}")
     if args.save:
         save_game(model, args.save)
-        print(f"Game saved to {args.save} (replay with: wargame replay {args.save})")
+        more = f"; its odds: wargame futures {args.save}" if model.running else ""
+        print(f"Game saved to {args.save} (replay with: wargame replay {args.save}{more})")
     return 0
 
 
@@ -222,6 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=seed_arg, default=1, help="random seed (default: 1)")
     run.add_argument("--out", help="write the season table to FILE.csv or FILE.parquet")
     run.add_argument("--save", help="save the game log to GAME.json for replay")
+    run.add_argument("--seasons", type=int, default=None,
+                     help="play only the first N seasons (a game in progress, e.g. for wargame futures)")
     run.set_defaults(func=cmd_run)
 
     scen = sub.add_parser("scenarios", help="list the shipped scenarios with their briefings")

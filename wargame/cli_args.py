@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 from pathlib import Path
 
 from wargame.model import MAX_SEED
@@ -58,4 +59,9 @@ def check_output_path(path: str | Path, suffixes: tuple[str, ...], option: str) 
         raise ValueError(f"{option} {path}: folder {path.parent} does not exist")
     if not os.access(path.parent, os.W_OK):
         raise ValueError(f"{option} {path}: folder {path.parent} is not writable")
+    try:  # a real probe: permission bits do not tell (root, read-only mounts, /proc)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".wargame-probe-"):
+            pass
+    except OSError as exc:
+        raise ValueError(f"{option} {path}: cannot write in folder {path.parent} ({exc.strerror})") from None
     return path

@@ -119,7 +119,8 @@ class USGovernmentDecision(Decision):
     )
     export_promotion: float = lever(
         0.3, "intensity [0, 1]", "Promotion of US AI exports to the Global South; costs up to "
-        "export_promotion_cost_busd a quarter.", ge=0.0, le=1.0
+        "the scenario's export-promotion budget (billion USD) a quarter at full intensity.",
+        ge=0.0, le=1.0
     )
     intelligence_budget_musd: float = lever(
         20.0, "USD million per quarter", "Intelligence on PRC labs' internal models and compute; sharpens "
@@ -155,7 +156,8 @@ class PRCGovernmentDecision(Decision):
     )
     open_weights_push: float = lever(
         0.5, "intensity [0, 1]", "State promotion of PRC open-weights models abroad: pulls Global South "
-        "adoption; costs up to export_promotion_cost_busd a quarter.", ge=0.0, le=1.0
+        "adoption; costs up to the scenario's export-promotion budget (billion USD) a quarter at full "
+        "intensity.", ge=0.0, le=1.0
     )
     intelligence_budget_musd: float = lever(
         20.0, "USD million per quarter", "Intelligence on US labs' internal models and compute; sharpens "

@@ -419,13 +419,15 @@ def _check_seed(seed: Any) -> None:
         raise FuturesError(f"seed must be an integer from 0 to {MAX_SEED}, got {seed!r}")
 
 
-def _check_run_args(n: Any, seed: Any, workers: Any, runs_per_future: int = 1) -> None:
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= MAX_FUTURES:
+def _check_run_args(n: Any, seed: Any, workers: Any, runs_per_future: int = 1, least: int = 1) -> None:
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not least <= n <= MAX_FUTURES:
         extra = ""
         if isinstance(n, int | np.integer) and not isinstance(n, bool) and n > MAX_FUTURES:
             extra = (f" ({int(n):,} futures would take about "
                      f"{format_seconds(int(n) * runs_per_future * SECONDS_PER_RUN)} on one core)")
-        raise FuturesError(f"number of futures must be an integer from 1 to {MAX_FUTURES:,}, got {n!r}{extra}")
+        why = " (a paired interval needs at least 2 futures)" if least > 1 else ""
+        raise FuturesError(f"number of futures must be an integer from {least} to {MAX_FUTURES:,}{why}, "
+                           f"got {n!r}{extra}")
     _check_seed(seed)
     if isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1:
         raise FuturesError(f"workers must be an integer of at least 1, got {workers!r}")
@@ -520,7 +522,7 @@ def branch(log: dict[str, Any], season: str, seat: str, levers: Mapping[str, Any
         season: A season already played, or the next one to play, e.g. ``"2027Q2"``.
         seat: Seat id whose decision changes.
         levers: Lever -> value for that seat (typed values as the model takes them; may be empty).
-        n: Futures per arm, 1 to :data:`MAX_FUTURES`.
+        n: Futures per arm, 2 to :data:`MAX_FUTURES` (the paired interval needs two).
         hold: Keep human seats' (and ``seat``'s) decisions of ``season`` in later seasons.
         seed: Master seed of :func:`future_seeds`.
         workers: Processes; 1 plays in this process. Results do not depend on it.
@@ -537,7 +539,7 @@ def branch(log: dict[str, Any], season: str, seat: str, levers: Mapping[str, Any
         wargame.gamelog.GameLogError: If the log does not replay.
 
     """
-    _check_run_args(n, seed, workers, runs_per_future=2)
+    _check_run_args(n, seed, workers, runs_per_future=2, least=2)
     if not isinstance(levers, Mapping):
         raise FuturesError(f"levers must be a mapping of lever names to values, got {type(levers).__name__}")
     start = replay(log, seasons=0)  # the calendar and the seats, before any season is replayed

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from wargame.batch.runner import cap_workers
 from wargame.cli_args import TABLE_SUFFIXES, check_output_path, seed_arg
 from wargame.decisions import decision_model_for
 from wargame.futures import ARMS, MAX_FUTURES, Branch, Futures, FuturesError, branch, fan_chart, play_futures
@@ -152,6 +153,25 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
         frame.to_parquet(path, index=False)
 
 
+def _workers(requested: int | None) -> int:
+    """``--workers``, or the default; above the batch runner's cap per core it is lowered, with a warning."""
+    if requested is None:
+        return default_workers()
+    if requested < 1:
+        raise ValueError(f"--workers must be at least 1, got {requested}")
+    workers, warning = cap_workers(requested)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    return workers
+
+
+def _shown(value: Any) -> str:
+    """A lever value as the user types it: yes/no for a switch."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 def _timing(runs: int, seconds: float, workers: int) -> str:
     return f"{runs:,} runs in {seconds:.1f} s: {runs / max(seconds, 1e-9):,.0f} runs/s with {workers} worker(s)"
 
@@ -160,7 +180,7 @@ def cmd_futures(args: argparse.Namespace) -> int:
     """``wargame futures GAME.json``: play futures from a saved game's current season."""
     out = None if args.out is None else check_output_path(args.out, TABLE_SUFFIXES, "--out")
     chart = None if args.chart is None else check_output_path(args.chart, (".png",), "--chart")
-    workers = default_workers() if args.workers is None else args.workers
+    workers = _workers(args.workers)
     log = load_game(args.game)
     started = time.perf_counter()
     with _progress_bar(max(0, args.n), "futures") as bar:
@@ -173,11 +193,11 @@ def cmd_futures(args: argparse.Namespace) -> int:
           f"{log['seasons_played']} season(s) played; {len(result.runs):,} futures from {result.start_season} to "
           f"{horizon} (seed {result.seed}); {_who(result.hold, result.human_seats)}")
     print()
-    print(f"Outcome at {horizon} (S1: lead >= {thresholds['s1']:g} months; S2: lead <= {thresholds['s2']:g} "
-          "months; else contested)")
+    print(f"Outcome at {horizon}, from the lead of deployed models (S1: lead >= {thresholds['s1']:g} months; "
+          f"S2: lead <= {thresholds['s2']:g} months; else contested)")
     print(format_odds(result.odds()))
     lead = result.runs["final_lead_months"]
-    print(f"Final lead (months): median {lead.median():.1f}, 5-95% {lead.quantile(0.05):.1f} to "
+    print(f"Final lead of deployed models (months): median {lead.median():.1f}, 5-95% {lead.quantile(0.05):.1f} to "
           f"{lead.quantile(0.95):.1f}")
     print()
     print("Final scores over the futures (points; the seasons played count in every future)")
@@ -196,7 +216,7 @@ def cmd_futures(args: argparse.Namespace) -> int:
 def cmd_branch(args: argparse.Namespace) -> int:
     """``wargame branch GAME.json --season S --seat SEAT --set LEVER=VALUE``: a changed decision vs the game."""
     out = None if args.out is None else check_output_path(args.out, TABLE_SUFFIXES, "--out")
-    workers = default_workers() if args.workers is None else args.workers
+    workers = _workers(args.workers)
     log = load_game(args.game)
     kind = replay(log, seasons=0).actor(args.seat).kind  # DecisionError naming the seats
     levers = parse_settings(args.set_, kind)
@@ -205,13 +225,13 @@ def cmd_branch(args: argparse.Namespace) -> int:
         result = branch(log, args.season, args.seat, levers, args.n, hold=args.hold, seed=args.seed,
                         workers=workers, progress=bar.update)
     seconds = time.perf_counter() - started
-    change = ", ".join(f"{k}={v}" for k, v in levers.items())
+    change = ", ".join(f"{k}={_shown(v)}" for k, v in levers.items())
     later = "keep their decisions of that season" if result.hold else "are played by computer policies"
     print(f"Branch of {args.game} at {result.season}: {result.seat} sets {change}; {len(result.arm('changed')):,} "
           f"futures per arm on common random numbers (seed {result.seed}); later seasons: "
           f"{'human seats and ' + result.seat if result.hold else 'all seats'} {later}")
     if result.as_played:
-        played = ", ".join(f"{k}={v}" for k, v in result.as_played.items())
+        played = ", ".join(f"{k}={_shown(v)}" for k, v in result.as_played.items())
         by = ("a human decision" if result.as_played_by == "human" else
               "its computer policy, which may choose differently in each future")
         print(f"In the game, {result.seat} played {played} in {result.season} ({by}).")

@@ -106,7 +106,7 @@ def ScoreCard(rows: list[list[str]]) -> solara.Element:
     with solara.Card("Final scores", classes=["final-scores"]):
         solara.Text("Each seat scores weight x component every season on its own objectives, so points compare "
                     "seats of the same kind, not a government with a lab.", style=SMALL_TEXT)
-        text_table(["Seat", "Kind", "Played by", "Score", "Made of"], rows, classes=["score-table"], numeric=(3,))
+        WideTable(["Seat", "Kind", "Played by", "Score", "Made of"], rows, classes=["score-table"], numeric=(3,))
 
 
 @solara.component

@@ -464,6 +464,8 @@ class Room:
                 names = ", ".join(self.game.seat(s).name for s in missing)
                 model.add_note(f"{MISSING_NOTE} {names}: the computer's proposal was played.")
             model.step()
+            if not self.message.startswith("Autosave failed"):  # "taken back" and such notices are about the
+                self.message = ""  # season just played; an autosave failure stays until a save works
             self._new_season()
             self._commit()
             return True
