@@ -387,13 +387,27 @@ def measure_sobol(sizes: Sizes) -> Result:
         wall = time.perf_counter() - t0
     print(f"   measured: {wall:.1f} s for {runs:,} runs ({t_batch:.1f} s plan + runs + Parquet, "
           f"{wall - t_batch:.1f} s Sobol indices of {len(indices)} factors); {load()}")
-    if runs == full:
-        return Result(f"3. Sobol study, {full:,} runs (measured)", f"{wall:,.1f} s", f"<= {GOAL_SOBOL_S:.0f} s",
-                      wall <= GOAL_SOBOL_S)
-    est = extrapolate(wall, runs, full)
-    print(f"   EXTRAPOLATED linearly to {full:,} runs: {est:,.0f} s ({est / 60:.1f} min); --full measures it")
-    return Result(f"3. Sobol study, {full:,} runs (extrapolated from {runs:,})", f"{est:,.0f} s (extrapolated)",
-                  f"<= {GOAL_SOBOL_S:.0f} s", est <= GOAL_SOBOL_S)
+    return time_result("3. Sobol study", wall, runs, full, "runs", GOAL_SOBOL_S)
+
+
+def time_result(title: str, wall: float, done: int, full: int, noun: str, goal_s: float) -> Result:
+    """The table row of a timed item: measured at full size, else extrapolated linearly (and said so).
+
+    Args:
+        title: The item, e.g. ``"3. Sobol study"``.
+        wall: Seconds measured for ``done`` units.
+        done: Units measured (runs, futures).
+        full: Units of the goal's size.
+        noun: What a unit is, for the labels.
+        goal_s: The goal, seconds at full size.
+
+    """
+    if done == full:
+        return Result(f"{title}, {full:,} {noun} (measured)", f"{wall:,.2f} s", f"<= {goal_s:g} s", wall <= goal_s)
+    est = extrapolate(wall, done, full)
+    print(f"   EXTRAPOLATED linearly to {full:,} {noun}: {est:,.1f} s ({est / 60:.1f} min); --full measures it")
+    return Result(f"{title}, {full:,} {noun} (extrapolated from {done:,})", f"{est:,.1f} s (extrapolated)",
+                  f"<= {goal_s:g} s", est <= goal_s)
 
 
 def measure_futures(sizes: Sizes) -> Result:
@@ -417,13 +431,7 @@ def measure_futures(sizes: Sizes) -> Result:
     if len(fut.runs) != n:  # pragma: no cover - play_futures returns one row per future
         sys.exit(f"futures: {len(fut.runs)} rows for {n} futures")
     print(f"   measured: {wall:.2f} s for {n:,} futures ({n / wall:.0f} futures/s); {load()}")
-    if n == FUTURES_FULL:
-        return Result(f"4. {FUTURES_FULL:,} futures (measured)", f"{wall:.2f} s", f"<= {GOAL_FUTURES_S:.0f} s",
-                      wall <= GOAL_FUTURES_S)
-    est = extrapolate(wall, n, FUTURES_FULL)
-    print(f"   EXTRAPOLATED linearly to {FUTURES_FULL:,} futures: {est:.1f} s; --full measures it")
-    return Result(f"4. {FUTURES_FULL:,} futures (extrapolated from {n:,})", f"{est:.1f} s (extrapolated)",
-                  f"<= {GOAL_FUTURES_S:.0f} s", est <= GOAL_FUTURES_S)
+    return time_result("4. futures", wall, n, FUTURES_FULL, "futures", GOAL_FUTURES_S)
 
 
 def measure_planner(sizes: Sizes) -> Result:

@@ -138,36 +138,31 @@ def now_ms() -> float:
     return time.time() * 1000.0
 
 
-# A watcher armed before an action: records the browser's clock (Date.now(), ms) the first time an element
-# matching the selector holds the text. A MutationObserver fires on the DOM change itself, not on a poll.
-_ARM_JS = """([name, css, text]) => {
-    window.__seen = window.__seen || {};
+def _watcher_js(args: str, hit: str) -> str:
+    """A watcher armed before an action: records the browser's clock (Date.now(), ms) in ``window.__seen[name]``
+    the first time ``hit()`` holds. A MutationObserver fires on the DOM change itself, not on a poll."""
+    return f"""([{args}]) => {{
+    window.__seen = window.__seen || {{}};
     window.__seen[name] = null;
-    const hit = () => Array.from(document.querySelectorAll(css)).some(e => (e.textContent || '').includes(text));
-    if (hit()) { window.__seen[name] = Date.now(); return true; }
-    const observer = new MutationObserver(() => {
-        if (window.__seen[name] === null && hit()) { window.__seen[name] = Date.now(); observer.disconnect(); }
-    });
-    observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+    const hit = () => {hit};
+    if (hit()) {{ window.__seen[name] = Date.now(); return true; }}
+    const observer = new MutationObserver(() => {{
+        if (window.__seen[name] === null && hit()) {{ window.__seen[name] = Date.now(); observer.disconnect(); }}
+    }});
+    observer.observe(document.body, {{subtree: true, childList: true, characterData: true}});
     return false;
-}"""
+}}"""
 
-# The same for one row of the console's status table: the row whose first cell is the seat's name ends with
-# the status.
-_ARM_ROW_JS = """([name, seat, status]) => {
-    window.__seen = window.__seen || {};
-    window.__seen[name] = null;
-    const hit = () => Array.from(document.querySelectorAll('.seat-status-table tbody tr')).some(row => {
-        const cells = Array.from(row.querySelectorAll('td')).map(td => (td.textContent || '').trim());
-        return cells[0] === seat && cells[cells.length - 1] === status;
-    });
-    if (hit()) { window.__seen[name] = Date.now(); return true; }
-    const observer = new MutationObserver(() => {
-        if (window.__seen[name] === null && hit()) { window.__seen[name] = Date.now(); observer.disconnect(); }
-    });
-    observer.observe(document.body, {subtree: true, childList: true, characterData: true});
-    return false;
-}"""
+
+# an element matching the selector holds the text
+_ARM_JS = _watcher_js("name, css, text", "Array.from(document.querySelectorAll(css))"
+                      ".some(e => (e.textContent || '').includes(text))")
+# one row of the console's status table: the row whose first cell is the seat's name ends with the status
+_ARM_ROW_JS = _watcher_js("name, seat, status", """Array.from(document.querySelectorAll('.seat-status-table tbody tr'))
+        .some(row => {
+            const cells = Array.from(row.querySelectorAll('td')).map(td => (td.textContent || '').trim());
+            return cells[0] === seat && cells[cells.length - 1] === status;
+        })""")
 
 
 def arm(page, name: str, css: str, text: str) -> None:

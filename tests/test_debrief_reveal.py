@@ -302,21 +302,8 @@ def _upload_panel(uploads: list):
 
 
 def alert_texts(box) -> list[str]:
-    return [" ".join(str(c) for c in w.children if isinstance(c, str)) for w in _walk(box) if isinstance(w, v.Alert)]
-
-
-def _walk(root):
-    stack, seen = [root], set()
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, widgets.Widget) or id(node) in seen:
-            continue
-        seen.add(id(node))
-        yield node
-        for attr in ("children", "v_slots"):
-            value = getattr(node, attr, None)
-            for item in value if isinstance(value, list | tuple) else []:
-                stack.extend(item.get("children", []) if isinstance(item, dict) else [item])
+    return [" ".join(str(c) for c in w.children if isinstance(c, str))
+            for w in _walk_in_order(box) if isinstance(w, v.Alert)]
 
 
 def test_an_oversized_upload_is_refused_by_its_size_with_a_message_and_never_read():
@@ -393,7 +380,8 @@ def _Layout(store_dir):
 
 
 def _all_text(root) -> str:
-    return "\n".join(str(c) for w in _walk(root) for c in (getattr(w, "children", None) or []) if isinstance(c, str))
+    return "\n".join(str(c) for w in _walk_in_order(root) for c in (getattr(w, "children", None) or [])
+                     if isinstance(c, str))
 
 
 def test_page_upload_of_a_foreign_file_says_so_and_keeps_the_game(tmp_path, no_kernel):

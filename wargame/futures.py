@@ -22,8 +22,8 @@ same whatever ``n``, ``workers`` or chunking (workers run chunks of futures in s
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import copy
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -161,6 +161,12 @@ def _play_chunk(plan: _Plan, futures: Sequence[int], seeds: Sequence[int],
     return rows, paths
 
 
+def _play_task(plan: _Plan, chunk: tuple[int, int, list[int]]) -> tuple[list[dict[str, Any]], list[list[float]]]:
+    """A worker's task: futures ``start .. stop-1`` of a plan with their seeds (:func:`_play_chunk`)."""
+    start, stop, seeds = chunk
+    return _play_chunk(plan, tuple(range(start, stop)), seeds)
+
+
 def _run_plan(plan: _Plan, base: AIRaceModel, n: int, seed: int, workers: int,
               progress: Callable[[int], None] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Play a plan on futures ``0 .. n-1``, in this process (``workers == 1``) or in worker processes.
@@ -178,35 +184,16 @@ def _run_plan(plan: _Plan, base: AIRaceModel, n: int, seed: int, workers: int,
             if progress is not None:
                 progress(stop - start)
     else:
-        from wargame.batch.runner import make_executor
+        from wargame.batch.runner import make_executor, run_tasks
+
+        def collect(chunk: tuple[int, int, list[int]], result: tuple[list, list]) -> None:
+            results[chunk[0]] = result
+            if progress is not None:
+                progress(chunk[1] - chunk[0])
 
         with make_executor("local", workers) as (executor, slots):
-            pending = iter(chunks)
-            in_flight: dict[cf.Future, tuple[int, int]] = {}
-
-            def top_up() -> None:
-                while len(in_flight) < 2 * slots:
-                    chunk = next(pending, None)
-                    if chunk is None:
-                        return
-                    start, stop = chunk
-                    in_flight[executor.submit(_play_chunk, plan, tuple(range(start, stop)),
-                                              seeds[start:stop].tolist())] = chunk
-
-            try:
-                top_up()
-                while in_flight:
-                    done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
-                    for fut in done:
-                        start, stop = in_flight.pop(fut)
-                        results[start] = fut.result()
-                        if progress is not None:
-                            progress(stop - start)
-                    top_up()
-            except BaseException:
-                for fut in in_flight:
-                    fut.cancel()
-                raise
+            run_tasks(executor, ((start, stop, seeds[start:stop].tolist()) for start, stop in chunks), collect,
+                      window=2 * slots, fn=functools.partial(_play_task, plan))
     rows = [row for start, _ in chunks for row in results[start][0]]
     paths = [path for start, _ in chunks for path in results[start][1]]
     runs = pd.DataFrame(rows)

@@ -606,31 +606,41 @@ def make_executor(
 
 def run_tasks(
     executor: cf.Executor,
-    tasks: Iterator[ChunkTask],
-    on_result: Callable[[ChunkTask, ChunkResult], None],
+    tasks: Iterable[Any],
+    on_result: Callable[[Any, Any], None],
     window: int,
+    fn: Callable[[Any], Any] = execute_chunk,
 ) -> None:
-    """Submit tasks with at most ``window`` in flight; hand each result to ``on_result`` as it completes.
+    """Run ``fn(task)`` in the executor with at most ``window`` tasks in flight; hand each result to ``on_result``.
 
-    Results arrive in completion order; the store keys them by run id, so the final table does not
-    depend on it. On an exception (or Ctrl-C) pending tasks are cancelled and the exception propagates.
+    Results arrive in completion order; the batch store keys them by run id and futures by future index, so
+    nothing downstream depends on it. On an exception (or Ctrl-C) pending tasks are cancelled and the
+    exception propagates.
+
+    Args:
+        executor: Where the tasks run.
+        tasks: The tasks, consumed lazily (the parent never holds more than ``window`` of them).
+        on_result: Called with ``(task, result)`` as tasks complete (those done together in submission order).
+        window: Most tasks submitted and not yet handed over.
+        fn: The function a worker runs on a task (picklable): :func:`execute_chunk` for a batch.
+
     """
-    in_flight: dict[cf.Future, ChunkTask] = {}
-    tasks = iter(tasks)
+    in_flight: dict[cf.Future, tuple[int, Any]] = {}
+    numbered = enumerate(tasks)
 
     def top_up() -> None:
         while len(in_flight) < window:
-            task = next(tasks, None)
-            if task is None:
+            item = next(numbered, None)
+            if item is None:
                 return
-            in_flight[executor.submit(execute_chunk, task)] = task
+            in_flight[executor.submit(fn, item[1])] = item
 
     try:
         top_up()
         while in_flight:
             done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
-            for fut in sorted(done, key=lambda f: in_flight[f].run_ids[0]):
-                task = in_flight.pop(fut)
+            for fut in sorted(done, key=lambda f: in_flight[f][0]):
+                _, task = in_flight.pop(fut)
                 on_result(task, fut.result())
             top_up()
     except BaseException:
