@@ -13,12 +13,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from wargame.batch import api, load_results, run_batch
+from wargame.batch import compaction as compaction_mod
 from wargame.batch import store as store_mod
+from wargame.batch.compaction import SUMMARY_ROW_GROUP_ROWS, TIMESERIES_ROW_GROUP_ROWS, compact
 from wargame.batch.runner import MIN_CHUNK_RUNS, default_chunk_size
 from wargame.batch.store import (
     REPLACES_KEY,
-    SUMMARY_ROW_GROUP_ROWS,
-    TIMESERIES_ROW_GROUP_ROWS,
     DamagedStoreError,
     ResultsStore,
     StoreError,
@@ -138,7 +138,7 @@ def test_row_groups_and_file_sizes_follow_the_limits(tmp_path):
     res = run_batch([ToyScenario()], replications=2_500, seed=8, workers=2, chunk_size=50, run_fn=toy_run,
                     timeseries=True, out=tmp_path / "r", compact=False)
     before_runs, before_ts = res.runs(), res.timeseries()
-    assert res.store.compact(summary_rows=600, timeseries_rows=5_000, max_summary_rows=1_300) == []
+    assert compact(res.store, summary_rows=600, timeseries_rows=5_000, max_summary_rows=1_300) == []
     summaries, series = _files(res.path), _files(res.path, "timeseries")
     assert [p.name for p in summaries] == [p.name for p in series] and len(summaries) == 2  # 2,500 > 1,300 rows
     for path, target in [*((p, 600) for p in summaries), *((p, 5_000) for p in series)]:
@@ -167,14 +167,14 @@ class Crash(BaseException):
 
 
 def _crash_after_timeseries(monkeypatch):
-    real = ResultsStore._write_merged
+    real = compaction_mod._write_merged
 
-    def write(self, path, *a, **k):
+    def write(store, path, *a, **k):
         if path.parent.name == "chunks":
             raise Crash
-        return real(self, path, *a, **k)
+        return real(store, path, *a, **k)
 
-    monkeypatch.setattr(ResultsStore, "_write_merged", write)
+    monkeypatch.setattr(compaction_mod, "_write_merged", write)
 
 
 def _crash_in_cleanup(after):
@@ -187,7 +187,8 @@ def _crash_in_cleanup(after):
             calls.append(path)
             real(path)
 
-        monkeypatch.setattr(store_mod, "_remove_file", remove)
+        monkeypatch.setattr(store_mod, "_remove_file", remove)  # the parts a resume removes
+        monkeypatch.setattr(compaction_mod, "_remove_file", remove)  # the parts a merge removes
     return install
 
 
@@ -211,7 +212,7 @@ def test_a_crash_while_merging_leaves_every_run_once_and_resume_finishes(tmp_pat
     run_batch([ToyScenario()], out=out, compact=False, **kw)
     crash(monkeypatch)
     with pytest.raises(error):
-        ResultsStore.open(out).compact()
+        compact(ResultsStore.open(out))
     monkeypatch.undo()
     assert len(_files(out)) > 1 and not list(out.rglob("*.tmp"))
     _same(out, reference.path)  # every run once, through load_results
@@ -237,9 +238,9 @@ def test_kill_9_between_merge_and_cleanup(tmp_path):
     first = run_batch([ToyScenario()], out=out, compact=False, **kw)
     code = textwrap.dedent(f"""
         import os, signal
-        from wargame.batch import store
-        store._remove_file = lambda path: os.kill(os.getpid(), signal.SIGKILL)  # die before removing a part
-        store.ResultsStore.open({str(out)!r}).compact()
+        from wargame.batch import compaction, store
+        compaction._remove_file = lambda path: os.kill(os.getpid(), signal.SIGKILL)  # die before removing a part
+        compaction.compact(store.ResultsStore.open({str(out)!r}))
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == -signal.SIGKILL, done.stderr
@@ -276,7 +277,7 @@ def test_damaged_merged_file_brings_back_the_parts_it_replaced(tmp_path, monkeyp
     first = run_batch([ToyScenario()], out=out, compact=False, **kw)
     _crash_in_cleanup(0)(monkeypatch)
     with pytest.raises(Crash):
-        ResultsStore.open(out).compact()
+        compact(ResultsStore.open(out))
     monkeypatch.undo()
     (merged,) = [p for p in _files(out) if is_merged_part(p.name)]
     _flip(merged, merged.stat().st_size // 2)
@@ -293,7 +294,7 @@ def test_a_damaged_part_is_not_merged_and_resume_reruns_it(tmp_path):
     first = run_batch([ToyScenario()], out=out, compact=False, **kw)
     victim = _files(out)[2]
     _flip(victim, victim.stat().st_size // 2)
-    messages = ResultsStore.open(out).compact()
+    messages = compact(ResultsStore.open(out))
     assert len(messages) == 1 and f"chunks/{victim.name}: its SHA-256 differs" in messages[0]
     assert "not merged" in messages[0] and "run ids 8 to 11" in messages[0]
     assert victim in _files(out) and len(_files(out)) == 2  # the damaged part stays apart, never laundered
@@ -309,7 +310,7 @@ def test_reader_lists_again_when_a_running_batch_merges_the_parts(tmp_path, monk
     expected = res.runs()
     reader = load_results(res.path)
     stale = reader.store.summary_parts()  # listed just before the batch merged and removed them
-    ResultsStore.open(res.path).compact()
+    compact(ResultsStore.open(res.path))
     real, calls = ResultsStore.summary_parts, []
 
     def listing(self):

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from wargame.batch import design as dsg
+from wargame.batch.compaction import compact as compact_store
 from wargame.batch.lock import FolderLock
 from wargame.batch.results import BatchResult
 from wargame.batch.results import load_results as load_results  # re-exported: the API's way to open a folder
@@ -325,7 +326,7 @@ def execute_plan(
     with FolderLock(out):
         store = _execute_locked(plan, out, n_workers, engine, scheduler, chunk_size, progress, run_fn, log)
         if compact:
-            for message in store.compact():
+            for message in compact_store(store):
                 log(message)
         return store
 
