@@ -40,7 +40,8 @@ class Smuggler(Actor):
         self.market_h100e = model.smuggling_market(self)
         self.decide()
         sd = p.smuggling_volume_sd
-        shipped = self.decision.volume_h100e * math.exp(model.streams["grey_market"].normal(-0.5 * sd * sd, sd))
+        shock = float(model.draw("normal", "grey_market", model.smugglers.index(self))[0])
+        shipped = self.decision.volume_h100e * math.exp(-0.5 * sd * sd + sd * shock)
         limit = model.smuggling_supply_limit()
         if shipped > limit:
             model.add_news("grey market", f"{self.name} could source only {limit:,.0f} H100e of controlled chips "

@@ -64,7 +64,8 @@ class Lab(Actor):
         self.inflow_h100e = dict.fromkeys(SOURCES, 0.0)
         self.seized_h100e = 0.0
         self.depreciation_h100e = 0.0
-        self.skill = model.streams["initial"].normal(0.0, model.params.initial_capability_noise_sd)
+        self.skill = model.params.initial_capability_noise_sd * float(
+            model.draw("normal", "initial", len(model.labs), season=0)[0])
         start = math.log(self.decision.training_share * self.stock_h100e) + self.skill
         self.internal_capability = start
         self.deployed_capability = start
@@ -141,7 +142,7 @@ class Lab(Actor):
         self._learn_from_open_weights()
         if self.bloc == "PRC":
             # One draw per PRC lab and season, used or not, so choosing not to distil shifts no other draw.
-            detection_draw = self.model.streams["distillation"].random()
+            detection_draw = float(self.model.draw("uniform", "distillation", self.model.labs.index(self))[0])
             if self.decision.distillation_effort > 0:
                 self._distil(detection_draw)
         paused = self.pause_quarters > 0

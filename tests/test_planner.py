@@ -16,7 +16,7 @@ import pytest
 from wargame import planner as pl
 from wargame.decisions import DecisionError
 from wargame.gamelog import game_log, replay
-from wargame.model import RANDOM_STREAMS, AIRaceModel
+from wargame.model import AIRaceModel
 from wargame.planner import PlannerError, plan, plan_report, sample_world, score_candidates
 from wargame.policies import PLANNER, PLANNER_FALLBACK, POLICIES, describe_policy, policy_names
 from wargame.scenario import ScenarioError, load_scenario, validate_scenario
@@ -41,8 +41,7 @@ def trajectory(model: AIRaceModel) -> pd.DataFrame:
 
 
 def stream_states(model: AIRaceModel) -> dict:
-    states = {name: model.streams[name].bit_generator.state for name in RANDOM_STREAMS}
-    states["rng"] = model.rng.bit_generator.state
+    states = {"draw_seeds": model.draw_seeds.tolist(), "rng": model.rng.bit_generator.state}
     return states
 
 

@@ -9,9 +9,10 @@ Each season runs six phases in a fixed order (DESIGN §3):
 5. **adjudication** – algorithmic progress, lead, incidents, adoption, events and news;
 6. **collect** – the DataCollector records the season.
 
-All randomness flows from the model's ``rng`` (a seeded ``numpy.random.Generator``), through one child
-generator per source of randomness (``RANDOM_STREAMS``), so the same scenario, seed and decisions give the
-same trajectory, and runs that differ in decisions share the draws of every mechanism they do not change.
+All randomness is counter-based (:mod:`wargame.ensemble.draws`): every draw is a pure function of the run's
+seed, its source of randomness (``RANDOM_STREAMS``), the season and a slot (which lab, which event), so the
+same scenario, seed and decisions give the same trajectory, and runs that differ in decisions share the draws
+of every mechanism they do not change.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from agents import Chipmaker, Government, Lab, OverseasCloud, Smuggler
 from agents.base import Actor
 from agents.chipmaker import REFERENCE_THRESHOLD_H100E, ROLE_ORDER
 from wargame.decisions import Decision, DecisionError, check_offered, decision_model_for, make_decision
+from wargame.ensemble import draws
 from wargame.mechanics import (
     MAX_INCIDENT_HAZARD,
     adoption_target,
@@ -44,8 +46,11 @@ from wargame.scoring import COMPONENTS, season_components
 from wargame.seasons import parse_season, season_label
 
 FLOW_KINDS = ("legal", "smuggled", "remote")
-#: Sources of randomness, each with its own generator (``AIRaceModel.streams``).
-RANDOM_STREAMS = ("initial", "events", "grey_market", "intelligence", "distillation", "incidents")
+#: Sources of randomness (:data:`wargame.ensemble.draws.STREAMS`); each is its own counter space.
+RANDOM_STREAMS = draws.STREAMS
+#: Most incidents one lab can have in a season (a cap on the Poisson draw; at the hazard cap of 10 a quarter,
+#: P(more than 60) is below 1e-25).
+MAX_INCIDENTS_PER_LAB = 60
 #: Largest seed the model takes (seeds are integers in [0, MAX_SEED]; the CLI and the browser use the same).
 MAX_SEED = 2**63 - 1
 #: Who may read a news item or a facilitator's note: everyone, or one bloc alone.
@@ -104,11 +109,10 @@ class AIRaceModel(mesa.Model):
             raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed!r}")
         super().__init__(rng=seed)
         self.seed = seed
-        # One child generator per source of randomness, spawned from the model's rng. A decision that
-        # changes how often one mechanism draws (no distillation, more incidents) then does not shift the
-        # draws of the others, so runs that differ only in decisions or policies see common random numbers.
-        self.streams: dict[str, np.random.Generator] = dict(
-            zip(RANDOM_STREAMS, self.rng.spawn(len(RANDOM_STREAMS)), strict=True))
+        # Counter-based draws keyed on (seed, stream, season, slot): a decision that changes how often one
+        # mechanism draws (no distillation, more incidents) shifts no other draw, so runs that differ only
+        # in decisions or policies see common random numbers.
+        self.draw_seeds = np.array([seed], dtype=np.int64)
         self.scenario_spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         self.params = self.scenario_spec.parameters
         self.objectives = self.scenario_spec.objectives
@@ -150,7 +154,9 @@ class AIRaceModel(mesa.Model):
         # holders before chip producers.
         role_rank = {"us": 0, "prc": 1, "ally": 2}
         self.governments = [Government(self, s) for s in sorted(spec.governments, key=lambda s: role_rank[s.role])]
-        self.labs = [Lab(self, s) for s in sorted(spec.labs, key=lambda s: s.bloc != "US")]
+        self.labs: list[Lab] = []  # filled one by one: a lab draws its skill at slot len(self.labs)
+        for lab_spec in sorted(spec.labs, key=lambda s: s.bloc != "US"):
+            self.labs.append(Lab(self, lab_spec))
         self.chipmakers = [Chipmaker(self, s)
                            for s in sorted(spec.chipmakers, key=lambda s: ROLE_ORDER.index(s.role))]
         self.smugglers = [Smuggler(self, s) for s in spec.smugglers]
@@ -280,10 +286,9 @@ class AIRaceModel(mesa.Model):
     def reseed(self, seed: int) -> None:
         """Draw every random number from now on from ``seed``: fresh generators for every stream.
 
-        The model's ``rng`` becomes ``numpy.random.default_rng(seed)`` (Mesa's ``reset_rng``) and
-        :attr:`streams` its ``len(RANDOM_STREAMS)`` spawned children in :data:`RANDOM_STREAMS` order, exactly as
-        ``__init__`` builds them (Mesa's stdlib ``random``, which the model never draws from, is reseeded too).
-        The state of the game is untouched; only the draws still to come change. This is how a future of a
+        The draws still to come are keyed on ``seed`` (:attr:`draw_seeds`); the model's Mesa ``rng`` and stdlib
+        ``random``, which the mechanics never draw from, are reseeded too. The state of the game is untouched;
+        only the draws still to come change. This is how a future of a
         game is played (:mod:`wargame.futures`): two copies of one model reseeded with the same seed draw the
         same numbers wherever their decisions do not change what is drawn (common random numbers).
 
@@ -302,7 +307,29 @@ class AIRaceModel(mesa.Model):
         seed = int(seed)
         self.reset_rng(seed)
         self.random.seed(seed)
-        self.streams = dict(zip(RANDOM_STREAMS, self.rng.spawn(len(RANDOM_STREAMS)), strict=True))
+        self.draw_seeds = np.array([seed], dtype=np.int64)
+
+    def draw(self, kind: str, stream: str, slot: Any = 0, season: int | None = None, lam: Any = None) -> np.ndarray:
+        """Counter-based draws of this model's runs (:mod:`wargame.ensemble.draws`), one per run and slot.
+
+        Args:
+            kind: ``"uniform"`` (on (0, 1)), ``"normal"`` (standard) or ``"poisson"`` (mean ``lam``).
+            stream: Source of randomness, one of :data:`RANDOM_STREAMS`.
+            slot: Which draw within (stream, season): an integer, or an array aligned as in
+                :func:`wargame.ensemble.draws.uniform`.
+            season: Season index of the counter; by default the number of seasons played so far (0 while the
+                first season is played).
+            lam: Poisson means (``kind="poisson"`` only), at most
+                :data:`~wargame.mechanics.MAX_INCIDENT_HAZARD` here.
+
+        Returns:
+            float64 (int64 for Poisson) array with the runs on its first axis.
+
+        """
+        season = self.seasons_played if season is None else season
+        if kind == "poisson":
+            return draws.poisson(lam, self.draw_seeds, stream, season, slot, max_count=MAX_INCIDENTS_PER_LAB)
+        return getattr(draws, kind)(self.draw_seeds, stream, season, slot)
 
     # ------------------------------------------------------ decisions from outside
     def default_decision(self, seat: str) -> dict[str, Any]:
@@ -474,10 +501,9 @@ class AIRaceModel(mesa.Model):
 
     def _perceive(self) -> None:
         """Each bloc's intelligence draws, then every lab's belief and race pressure (end of a season)."""
-        intel = self.streams["intelligence"]
-        for bloc in ("US", "PRC"):
-            self.intel_error[bloc] = float(intel.normal(0.0, 1.0))
-            self.intel_compute_error[bloc] = float(intel.normal(0.0, 1.0))
+        for b, bloc in enumerate(("US", "PRC")):
+            self.intel_error[bloc] = float(self.draw("normal", "intelligence", draws.nested_slot(b, 0))[0])
+            self.intel_compute_error[bloc] = float(self.draw("normal", "intelligence", draws.nested_slot(b, 1))[0])
         for lab in self.labs:
             lab.perceive()
 
@@ -673,9 +699,8 @@ class AIRaceModel(mesa.Model):
         self.season_severity = 0.0
         self._purchases_delivered: set[str] = set()
         deck = self.scenario_spec.events
-        events_rng = self.streams["events"]
-        draws = events_rng.random(len(EVENT_NAMES))
-        events = [e for e, u in zip(EVENT_NAMES, draws, strict=True) if u < getattr(deck, e)]
+        occur = self.draw("uniform", "events", draws.nested_slot(np.arange(len(EVENT_NAMES))[None, :], 0))[0]
+        events = [e for e, u in zip(EVENT_NAMES, occur, strict=True) if u < getattr(deck, e)]
         events += [s.event for s in deck.scheduled if s.season == self.season]
         for name in self._queued_injects:
             self.inject_log.append({"season": self.season, "event": name})
@@ -686,7 +711,8 @@ class AIRaceModel(mesa.Model):
             self.add_news("events", EVENT_DESCRIPTIONS[name])
         if self.event_active("taiwan_strait_crisis"):
             self.foundry_output_factor = 0.5
-        bloc_draw = events_rng.random()
+        bloc_draw = self.draw("uniform", "events",
+                              draws.nested_slot(EVENT_NAMES.index("algorithmic_breakthrough"), 1))[0]
         if self.event_active("algorithmic_breakthrough"):
             bloc = "US" if bloc_draw < 0.6 else "PRC"
             self.log_efficiency[bloc] += math.log(2.0)
@@ -764,16 +790,16 @@ class AIRaceModel(mesa.Model):
                 hazard = min(MAX_INCIDENT_HAZARD, hazard * p.open_weights_hazard_multiplier)
             lab.hazard = hazard * relief
             hazards.append(lab.hazard)
-        incidents_rng = self.streams["incidents"]
-        counts = incidents_rng.poisson(hazards)
-        tiers = incidents_rng.random(int(counts.sum()))
-        k = 0
+        index = np.arange(len(self.labs))[None, :]
+        counts = self.draw("poisson", "incidents", index, lam=np.asarray(hazards)[None, :])[0]
+        top = int(counts.max(initial=0))
+        tiers = self.draw("uniform", "incidents", draws.nested_slot(index[:, :, None],
+                                                                    np.arange(top)[None, None, :]))[0]
         majors = {"US": 0, "PRC": 0}
-        for lab, n in zip(self.labs, counts, strict=True):
+        for i, (lab, n) in enumerate(zip(self.labs, counts, strict=True)):
             lab.incidents = int(n)
-            for _ in range(int(n)):
-                u = tiers[k]
-                k += 1
+            for j in range(int(n)):
+                u = tiers[i, j]
                 if u < p.catastrophic_incident_share:
                     tier = "catastrophic"
                 elif u < p.catastrophic_incident_share + p.major_incident_share:

@@ -279,11 +279,11 @@ def _rollout_copy(model: Any) -> Any:
     """A deep copy of the model's state without its logs, with no pending submissions or injects.
 
     The configuration (the scenario, its parameters and objectives, the seats' specs: read-only) is shared;
-    the news, the decision logs and histories start empty; the data collector records nothing; the random
-    streams are left out (the caller reseeds the copy); submitted decisions and queued injects are dropped
+    the news, the decision logs and histories start empty; the data collector records nothing; the caller
+    reseeds the copy; submitted decisions and queued injects are dropped
     (the planning seat cannot see them).
     """
-    memo: dict[int, Any] = {id(model.datacollector): _NoCollector(), id(model.streams): {},
+    memo: dict[int, Any] = {id(model.datacollector): _NoCollector(),
                             id(model._submitted): {}, id(model._queued_injects): []}
     for shared in (model.scenario_spec, model.params, model.objectives, *(a.spec for a in model.seats())):
         memo[id(shared)] = shared
