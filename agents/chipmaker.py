@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from agents.base import Actor
+from wargame.ensemble.lanes import lane_all, where
 from wargame.mechanics import saturating_boost, seizure_probability
 from wargame.scenario import ChipmakerSpec
 
@@ -52,11 +55,10 @@ class Chipmaker(Actor):
             buy_domestic: The PRC's public buy-domestic guidance.
 
         """
-        if not rules["licences_downgraded"] or rules["chip_threshold_h100e"] <= 0:
-            return 0.0
         share = rules["revenue_share"]
         chips, price = self.licensed_sale(market_index, buy_domestic, 1.0, share, rules["chip_threshold_h100e"])
-        return chips * price * (1.0 - share) / 1e9
+        sells = np.logical_and(rules["licences_downgraded"], rules["chip_threshold_h100e"] > 0)
+        return where(sells, chips * price * (1.0 - share) / 1e9, 0.0)
 
     def licensed_sale(self, market_index: float, buy_domestic: float, output_factor: float, share: float,
                       threshold: float) -> tuple[float, float]:
@@ -68,7 +70,7 @@ class Chipmaker(Actor):
         """
         p, model = self.model.params, self.model
         chips = (p.prc_legal_chip_demand * market_index * (1.0 - buy_domestic)
-                 * output_factor * (1.0 + share) ** -p.licensed_price_elasticity)
+                 * output_factor * np.power(1.0 + share, -p.licensed_price_elasticity))
         price = (p.licensed_chip_price_usd * model.h100e_price_usd / p.h100e_price_usd
                  * threshold / REFERENCE_THRESHOLD_H100E * (1.0 + share))
         return chips, price
@@ -112,7 +114,7 @@ class Chipmaker(Actor):
         model, p = self.model, self.model.params
         us = model.government("us").decision
         prc = model.government("prc").decision
-        self.capacity_h100e *= 1.0 + p.us_output_growth_per_quarter * self.rd_factor
+        self.capacity_h100e = self.capacity_h100e * (1.0 + p.us_output_growth_per_quarter * self.rd_factor)
         output = (self.capacity_h100e * model.foundry_output_factor
                   * (1.0 - p.retaliation_output_cut * prc.retaliation))
         self.output_h100e = output
@@ -122,20 +124,21 @@ class Chipmaker(Actor):
         if foundry != self.jurisdiction:
             model.record_flow(foundry, self.jurisdiction, "legal", output + purchased)
         us_sales = (output + purchased) * model.h100e_price_usd / 1e9
-        self.prc_sales_busd = 0.0
         offers = self.decision.compliant_downgraded
-        if us.licences_downgraded and us.chip_threshold_h100e > 0 and offers:
-            share = us.revenue_share
-            chips, price = self.licensed_sale(model.chip_market_index, prc.buy_domestic, model.foundry_output_factor,
-                                              share, us.chip_threshold_h100e)
+        sells = lane_all([us.licences_downgraded, us.chip_threshold_h100e > 0, offers])
+        share = us.revenue_share
+        chips, price = self.licensed_sale(model.chip_market_index, prc.buy_domestic, model.foundry_output_factor,
+                                          share, us.chip_threshold_h100e)
+        chips = where(sells, chips, 0.0)
+        if np.any(sells):
             model.deliver("PRC", "legal", chips * us.chip_threshold_h100e, origin=self.jurisdiction)
-            model.licence_revenue_musd += chips * price * share / 1e6
-            self.prc_sales_busd = chips * price * (1.0 - share) / 1e9
+        model.licence_revenue_musd = model.licence_revenue_musd + chips * price * share / 1e6
+        self.prc_sales_busd = chips * price * (1.0 - share) / 1e9
         checks_cost = p.checks_revenue_cost * p.designer_checked_sales_share * self.decision.customer_checks
         self.revenue_busd = ((us_sales + self.prc_sales_busd) * (1.0 - checks_cost)
-                             - (p.downgraded_product_cost_busd if offers else 0.0))
+                             - where(offers, p.downgraded_product_cost_busd, 0.0))
         # Revenue funds R&D: next quarter's growth scales with PRC revenue relative to US sales.
-        self.rd_factor = (1.0 + self.prc_sales_busd / max(us_sales, 1e-9)) ** p.designer_rd_elasticity
+        self.rd_factor = np.power(1.0 + self.prc_sales_busd / np.maximum(us_sales, 1e-9), p.designer_rd_elasticity)
 
     def _produce_domestic(self) -> None:
         model, p = self.model, self.model.params
@@ -146,9 +149,9 @@ class Chipmaker(Actor):
         absorb = 1.0 - p.tool_control_effect * tools
         growth = (p.domestic_output_growth_per_quarter
                   + saturating_boost(prc.domestic_subsidy_busd, p.prc_subsidy_max_boost, p.prc_subsidy_scale_busd))
-        self.capacity_h100e *= 1.0 + growth * absorb
+        self.capacity_h100e = self.capacity_h100e * (1.0 + growth * absorb)
         learning = p.buy_domestic_learning * prc.buy_domestic + p.yield_ramp_learning * self.decision.yield_ramp
-        self.domestic_yield += min(1.0, learning) * (1.0 - self.domestic_yield)
+        self.domestic_yield = self.domestic_yield + np.minimum(1.0, learning) * (1.0 - self.domestic_yield)
         output = (self.capacity_h100e * self.domestic_yield * (1.0 - p.memory_control_effect * memory)
                   * (1.0 + p.foundry_leakage * (1.0 - foundry)))
         self.output_h100e = output

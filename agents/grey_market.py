@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+import numpy as np
+
 from agents.base import Actor
-from wargame.mechanics import REMOTE_RULE_LEVEL, seizure_probability, smuggling_profit_usd
+from wargame.ensemble.lanes import where
+from wargame.mechanics import remote_rule_level, seizure_probability, smuggling_profit_usd
 from wargame.scenario import OverseasCloudSpec, SmugglerSpec
 
 
@@ -40,13 +42,13 @@ class Smuggler(Actor):
         self.market_h100e = model.smuggling_market(self)
         self.decide()
         sd = p.smuggling_volume_sd
-        shock = float(model.draw("normal", "grey_market", model.smugglers.index(self))[0])
-        shipped = self.decision.volume_h100e * math.exp(-0.5 * sd * sd + sd * shock)
+        shock = model.draw("normal", "grey_market", model.smugglers.index(self))
+        shipped = self.decision.volume_h100e * np.exp(-0.5 * sd * sd + sd * shock)
         limit = model.smuggling_supply_limit()
-        if shipped > limit:
+        if model.narrate and shipped > limit:
             model.add_news("grey market", f"{self.name} could source only {limit:,.0f} H100e of controlled chips "
                            f"(it wanted {shipped:,.0f}).")
-            shipped = limit
+        shipped = np.minimum(shipped, limit)
         seize = model.seizure_share()
         seized = shipped * seize
         self.shipped_h100e, self.seized_h100e = shipped, seized
@@ -55,7 +57,7 @@ class Smuggler(Actor):
         self.revenue_busd = smuggling_profit_usd(shipped, seized, self.market_h100e, p.smuggler_margin_usd_per_h100e,
                                                  p.smuggler_seizure_loss_usd_per_h100e) / 1e9
         model.charge_diversion(shipped)
-        if seized > 0.2 * shipped:
+        if model.narrate and seized > 0.2 * shipped:
             model.add_news("grey market", f"{self.name}: {seized:,.0f} H100e of smuggled chips seized "
                            f"({seize:.0%} of {shipped:,.0f}) by enforcement.")
 
@@ -95,15 +97,15 @@ class OverseasCloud(Actor):
         us = model.government("us").decision
         rule = us.remote_access_rule
         compliance = self.decision.kyc_compliance
-        offered = min(self.decision.capacity_offered_h100e,
-                      p.cloud_max_capacity_multiple * self.base_capacity_h100e * model.chip_market_index)
-        target = {"open": 0.0, "kyc": p.kyc_block_share, "ban": 1.0}[rule]
-        voluntary = p.kyc_voluntary_block_share if rule == "open" else 0.0
-        blocked = min(1.0, (target + voluntary) * compliance)
+        offered = np.minimum(self.decision.capacity_offered_h100e,
+                             p.cloud_max_capacity_multiple * self.base_capacity_h100e * model.chip_market_index)
+        target = where(rule == "ban", 1.0, where(rule == "kyc", p.kyc_block_share, 0.0))
+        voluntary = where(rule == "open", p.kyc_voluntary_block_share, 0.0)
+        blocked = np.minimum(1.0, (target + voluntary) * compliance)
         rented = offered * (1.0 - blocked * (1.0 - p.remote_access_leakage))
         violating = offered * target * (1.0 - compliance)
         self.rented_h100e = rented
-        if rule != "open" and rented > 0.5 * offered:
+        if model.narrate and rule != "open" and rented > 0.5 * offered:
             model.add_news("grey market", f"{self.name} still rents {rented:,.0f} H100e to PRC labs under the "
                            f"{rule} rule: it applies know-your-customer checks to only {compliance:.0%} of them.")
         model.deliver("PRC", "remote", rented, origin=self.jurisdiction)
@@ -114,5 +116,5 @@ class OverseasCloud(Actor):
 
     def observation(self) -> dict[str, Any]:
         """The cloud's capacity and the rule it faces."""
-        return {"base_capacity_h100e": self.base_capacity_h100e, "rule_level": REMOTE_RULE_LEVEL[
-            self.model.government("us").decision.remote_access_rule], "rented_h100e": self.rented_h100e}
+        return {"base_capacity_h100e": self.base_capacity_h100e, "rule_level": remote_rule_level(
+            self.model.government("us").decision.remote_access_rule), "rented_h100e": self.rented_h100e}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+import numpy as np
+
 from agents.base import Actor
+from wargame.ensemble.lanes import pick_back, where
 from wargame.mechanics import (
     detection_probability,
     distillation_gain,
@@ -64,13 +66,13 @@ class Lab(Actor):
         self.inflow_h100e = dict.fromkeys(SOURCES, 0.0)
         self.seized_h100e = 0.0
         self.depreciation_h100e = 0.0
-        self.skill = model.params.initial_capability_noise_sd * float(
-            model.draw("normal", "initial", len(model.labs), season=0)[0])
-        start = math.log(self.decision.training_share * self.stock_h100e) + self.skill
+        self.skill = model.params.initial_capability_noise_sd * model.draw("normal", "initial", len(model.labs),
+                                                                          season=0)
+        start = np.log(self.decision.training_share * self.stock_h100e) + self.skill
         self.internal_capability = start
         self.deployed_capability = start
         self.trained_history = [start] * 5
-        self.deployed_open = False
+        self.deployed_open: Any = False
         self.race_pressure = 0.0
         self.perceived_lead_months = 0.0
         self.perceived_uncertainty_months = 0.0
@@ -128,7 +130,7 @@ class Lab(Actor):
         self.perceived_uncertainty_months = sd
         between = race_pressure(self.perceived_lead_months, sd, p.pressure_scale_months, model.enmity,
                                 p.laggard_pressure_scale)
-        to_months = 12.0 / math.log(p.frontier_effective_compute_growth_per_year)
+        to_months = 12.0 / np.log(p.frontier_effective_compute_growth_per_year)
         gaps = [(self.internal_capability - lab.internal_capability) * to_months
                 for lab in model.labs if lab.bloc == self.bloc and lab is not self]
         self.race_pressure = between + within_bloc_pressure(gaps, p.within_bloc_pressure_weight,
@@ -142,15 +144,12 @@ class Lab(Actor):
         self._learn_from_open_weights()
         if self.bloc == "PRC":
             # One draw per PRC lab and season, used or not, so choosing not to distil shifts no other draw.
-            detection_draw = float(self.model.draw("uniform", "distillation", self.model.labs.index(self))[0])
-            if self.decision.distillation_effort > 0:
-                self._distil(detection_draw)
+            self._distil(self.model.detection_draws[..., self.model.labs.index(self)])
         paused = self.pause_quarters > 0
-        if not paused:
-            self._release()
-        else:
-            self.deployed_open = self.deployed_open and self.decision.open_weights
-            self.pause_quarters -= 1
+        self._release(paused)
+        self.pause_quarters = where(paused, self.pause_quarters - 1, self.pause_quarters)
+        if self.model.n_runs == 1:
+            self.pause_quarters = int(self.pause_quarters)
         self._serve(paused)
 
     def _update_stock(self) -> None:
@@ -160,9 +159,9 @@ class Lab(Actor):
         self.stock_h100e = self.stock_h100e + owned_in - self.seized_h100e - self.depreciation_h100e
 
     def _train(self) -> None:
-        training = max(self.decision.training_share * self.available_compute_h100e, 1e-9)
-        run = math.log(training) + self.model.log_efficiency[self.bloc] + self.skill
-        self.internal_capability = max(self.internal_capability, run)
+        training = np.maximum(self.decision.training_share * self.available_compute_h100e, 1e-9)
+        run = np.log(training) + self.model.log_efficiency[self.bloc] + self.skill
+        self.internal_capability = np.maximum(self.internal_capability, run)
         self.trained_history.append(self.internal_capability)
 
     def _learn_from_open_weights(self) -> None:
@@ -171,45 +170,55 @@ class Lab(Actor):
         teacher = model.best_open_capability("PRC" if self.bloc == "US" else "US")
         if teacher is None:
             return
+        # -inf where the other bloc has no open model this run: no gain there.
         gain = distillation_gain(self.internal_capability, teacher, p.open_weights_diffusion, 1.0)
-        if gain > 0:
-            self.internal_capability += gain
-            self.trained_history[-1] = self.internal_capability
-            self.open_weights_gain_log = gain
+        self.internal_capability = self.internal_capability + gain
+        self.trained_history[-1] = self.internal_capability
+        self.open_weights_gain_log = gain
 
-    def _distil(self, detection_draw: float) -> None:
+    def _distil(self, detection_draw: Any) -> None:
+        """Distil US models where the lab makes an effort this season: detected, it is sanctioned; else it gains."""
         model, p = self.model, self.model.params
+        effort = self.decision.distillation_effort
+        tries = effort > 0
         teacher = model.best_deployed_capability("US")
         defence = model.us_distillation_defence()
-        detected = detection_draw < detection_probability(defence, p.detection_strength)
-        if detected:
-            self.distillation_detected = True
-            self.penalty_busd = p.distillation_sanction_busd * self.decision.distillation_effort
-            model.add_news("labs", f"{self.name}: distillation campaign detected, its accounts closed and the lab "
-                           "sanctioned.")
-            return
-        gain = distillation_gain(self.internal_capability, teacher, p.distillation_rate,
-                                 self.decision.distillation_effort)
-        if gain > 0:
-            self.internal_capability += gain
-            self.trained_history[-1] = self.internal_capability
-            self.distillation_gain_log = gain
-            months = gain / months_to_log_ratio(1.0, p.frontier_effective_compute_growth_per_year)
-            model.add_news("labs", f"{self.name}: undetected distillation of US models gained {months:.1f} "
-                           "months of capability.", audience="PRC")
+        detected = tries & (detection_draw < detection_probability(defence, p.detection_strength))
+        self.distillation_detected = detected
+        self.penalty_busd = where(detected, p.distillation_sanction_busd * effort, self.penalty_busd)
+        gain = where(tries & ~detected, distillation_gain(self.internal_capability, teacher, p.distillation_rate,
+                                                             effort), 0.0)
+        self.internal_capability = self.internal_capability + gain
+        self.trained_history[-1] = self.internal_capability
+        self.distillation_gain_log = gain
+        if model.narrate:
+            self.distillation_detected = bool(detected)
+            if detected:
+                model.add_news("labs", f"{self.name}: distillation campaign detected, its accounts closed and the "
+                               "lab sanctioned.")
+            elif gain > 0:
+                months = gain / months_to_log_ratio(1.0, p.frontier_effective_compute_growth_per_year)
+                model.add_news("labs", f"{self.name}: undetected distillation of US models gained {months:.1f} "
+                               "months of capability.", audience="PRC")
 
-    def _release(self) -> None:
-        self.deployed_open = self.decision.open_weights
-        if not self.decision.release:
-            return
-        tested = self.trained_history[-1 - self.decision.testing_quarters]
-        if tested > self.deployed_capability + 1e-12:
-            months = (tested - self.deployed_capability) / months_to_log_ratio(
-                1.0, self.model.params.frontier_effective_compute_growth_per_year)
-            kind = "open-weights" if self.deployed_open else "API"
-            self.model.add_news("labs", f"{self.name} released a new {kind} model (+{months:.1f} months, "
-                                f"after {self.decision.testing_quarters} quarter(s) of testing).")
-            self.deployed_capability = tested
+    def _release(self, paused: Any) -> None:
+        """Release the newest model that has finished testing, where not paused.
+
+        A pause keeps the deployed model (its weights open only if the lab still chooses open weights).
+        """
+        d = self.decision
+        self.deployed_open = where(paused, np.logical_and(self.deployed_open, d.open_weights), d.open_weights)
+        tested = pick_back(self.trained_history, d.testing_quarters)
+        released = ~np.asarray(paused) & np.asarray(d.release) & (tested > self.deployed_capability + 1e-12)
+        if self.model.narrate:
+            self.deployed_open = bool(self.deployed_open)
+            if released:
+                months = (tested - self.deployed_capability) / months_to_log_ratio(
+                    1.0, self.model.params.frontier_effective_compute_growth_per_year)
+                kind = "open-weights" if self.deployed_open else "API"
+                self.model.add_news("labs", f"{self.name} released a new {kind} model (+{months:.1f} months, "
+                                    f"after {d.testing_quarters} quarter(s) of testing).")
+        self.deployed_capability = where(released, tested, self.deployed_capability)
 
     def serving_demand_h100e(self) -> float:
         """Inference demand the lab's deployed model meets this season, H100e-quarters.
@@ -218,21 +227,19 @@ class Lab(Actor):
         """
         model, p = self.model, self.model.params
         share = model.adoption_share_us if self.bloc == "US" else 1.0 - model.adoption_share_us
-        gap = max(0.0, model.best_deployed_capability_all - self.deployed_capability)
+        gap = np.maximum(0.0, model.best_deployed_capability_all - self.deployed_capability)
         return (p.serving_demand_h100e * model.chip_market_index * (0.5 + share)
-                * math.exp(-p.serving_quality_elasticity * gap))
+                * np.exp(-p.serving_quality_elasticity * gap))
 
     def _serve(self, paused: bool) -> None:
         """Serving revenue this season; half of it buys compute next season (``lab_reinvestment_share``)."""
         p = self.model.params
         serving = self.decision.serving_share * self.available_compute_h100e
         revenue = serving_revenue_usd(serving, self.serving_demand_h100e(), p.serving_price_usd_per_h100e)
-        if self.deployed_open:
-            revenue *= 1.0 - p.open_weights_revenue_loss
-        if paused:
-            revenue *= 1.0 - p.incident_pause_revenue_loss
+        revenue = where(self.deployed_open, revenue * (1.0 - p.open_weights_revenue_loss), revenue)
+        revenue = where(paused, revenue * (1.0 - p.incident_pause_revenue_loss), revenue)
         if self.bloc == "US":
-            revenue *= 1.0 - p.distillation_defence_revenue_cost * self.decision.distillation_defence
+            revenue = revenue * (1.0 - p.distillation_defence_revenue_cost * self.decision.distillation_defence)
         self.revenue_busd = revenue / 1e9
         price = self.model.h100e_price_usd * (p.prc_compute_price_premium if self.bloc == "PRC" else 1.0)
         self.purchase_h100e = p.lab_reinvestment_share * revenue / price

@@ -89,7 +89,7 @@ def test_reseed_keys_the_draws_like_init_and_gives_common_random_numbers():
     fresh = AIRaceModel("baseline", seed=99)
     assert model.draw_seeds.tolist() == fresh.draw_seeds.tolist() == [99]
     for stream in RANDOM_STREAMS:
-        assert model.draw("uniform", stream, 3, season=4).tolist() == fresh.draw("uniform", stream, 3, season=4).tolist()
+        assert model.draw("uniform", stream, 3, season=4) == fresh.draw("uniform", stream, 3, season=4), stream
     a, b, c = play_game(1), play_game(1), play_game(1)
     a.reseed(5)
     b.reseed(5)
@@ -154,37 +154,42 @@ def test_progress_counts_every_run(log):
     assert sum(seen) == 6, "two runs a future"
 
 
-def _capture_histories(monkeypatch):
-    """Record the decision history of every run played by the futures in this process."""
-    histories: list[list[dict]] = []
+def _capture_decisions(monkeypatch):
+    """Record, for every ensemble of futures played in this process, us_gov's decision after each season."""
+    played: list[list[tuple[str, dict]]] = []
     original = fut._play_arm
 
     def spy(model, arm):
+        seasons: list[tuple[str, dict]] = []
+        step = model.step
+
+        def recording_step():
+            season = model.season
+            step()
+            us = model.actor("us_gov")
+            seasons.append((season, {k: np.broadcast_to(getattr(us.decision, k), (model.n_runs,)).tolist()
+                                     for k in us.levers}))
+
+        model.step = recording_step
         original(model, arm)
-        histories.append(list(model.decision_history))
+        played.append(seasons)
 
     monkeypatch.setattr(fut, "_play_arm", spy)
-    return histories
+    return played
 
 
 def test_hold_keeps_the_human_seats_last_decision(log, monkeypatch):
     last = [e for e in log["decisions"] if e["seat"] == "us_gov"][-1]
     assert last["season"] == SEASONS[1] and last["levers"]["chip_threshold_h100e"] == 0.0
     assert last["levers"]["remote_access_rule"] != "ban", "the last decision, not the first"
-    histories = _capture_histories(monkeypatch)
+    played = _capture_decisions(monkeypatch)
     held = play_futures(log, 3, hold=True)
     free = play_futures(log, 3)
-    assert len(histories) == 6
-    for history, hold in zip(histories, [True] * 3 + [False] * 3, strict=True):
-        later = [e for e in history if e["seat"] == "us_gov" and e["season"] in SEASONS[PLAYED:]]
-        assert [e["season"] for e in later] == list(SEASONS[PLAYED:])
-        for entry in later:
-            if hold:
-                assert entry["by"] == "human" and entry["levers"] == last["levers"], entry
-            else:
-                assert entry["by"] == "computer", entry
-        others = [e for e in history if e["seat"] != "us_gov" and e["season"] in SEASONS[PLAYED:]]
-        assert others and all(e["by"] == "computer" for e in others)
+    assert len(played) == 2, "one ensemble of 3 futures each"
+    for seasons, hold in zip(played, [True, False], strict=True):
+        assert [season for season, _ in seasons] == list(SEASONS[PLAYED:])
+        as_logged = [all(values == [last["levers"][k]] * 3 for k, values in levers.items()) for _, levers in seasons]
+        assert all(as_logged) if hold else not all(as_logged), (hold, seasons)
     assert held.hold and not free.hold
     assert not held.runs["final_lead_months"].equals(free.runs["final_lead_months"])
 

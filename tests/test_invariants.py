@@ -417,10 +417,12 @@ def test_distillation_at_full_strength_reaches_the_teacher_exactly():
         for lab in distillers:
             own = lab.internal_capability - lab.distillation_gain_log
             assert lab.internal_capability == pytest.approx(max(own, teacher), abs=1e-12)
-    gains = [c["after"] - c["before"] for c in spy.calls]
-    assert len(spy.calls) == len(distillers) * model.total_seasons
+    tried = [c for c in spy.calls if c["effort"] > 0]  # every PRC lab's _distil runs; only distillers try
+    gains = [c["after"] - c["before"] for c in tried]
+    assert len(tried) == len(distillers) * model.total_seasons
+    assert all(c["after"] == c["before"] for c in spy.calls if c["effort"] == 0)
     assert sum(g > 0 for g in gains) >= model.total_seasons // 2, "distillation should have gained capability"
-    assert all(c["after"] == pytest.approx(max(c["before"], c["teacher"]), abs=1e-12) for c in spy.calls)
+    assert all(c["after"] == pytest.approx(max(c["before"], c["teacher"]), abs=1e-12) for c in tried)
 
 
 def test_detected_distillation_gains_nothing():

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from wargame.ensemble.lanes import plain
+
 
 class DecisionError(ValueError):
     """A decision supplied for a seat is invalid (unknown seat, unknown lever, bad value)."""
@@ -355,7 +357,8 @@ def make_decision(kind: str, levers: dict[str, Any] | Decision, base: Decision |
 
     Args:
         kind: Actor kind (see :data:`DECISION_MODELS`).
-        levers: Lever values, or a ready decision.
+        levers: Lever values (numpy scalars, as a policy may return, count as the Python values they hold),
+            or a ready decision.
         base: Decision whose values fill levers not given (e.g. the seat policy's proposal).
 
     Returns:
@@ -369,7 +372,7 @@ def make_decision(kind: str, levers: dict[str, Any] | Decision, base: Decision |
     if isinstance(levers, Decision):
         levers = levers.model_dump()
     values = base.model_dump() if base is not None else {}
-    values.update(levers)
+    values.update({k: plain(v) for k, v in levers.items()})  # a policy's numpy scalars as Python values
     try:
         return cls.model_validate(values)
     except ValidationError as exc:

@@ -5,6 +5,7 @@
   random draw (events, grey market, intelligence, distillation, incidents) comes from the future's seed
   (:meth:`wargame.model.AIRaceModel.reseed`). Computer policies play every seat, or with ``hold=True`` every
   human seat (a seat with a decision in the log) repeats its last logged decision every remaining season.
+  A planner seat plays its fallback policy in the futures, as inside a planner's own rollouts.
 * :func:`branch`: replay the game to the start of one of its seasons and play two arms on the same future
   seeds (common random numbers): **as played** (that season's logged decisions and injects) and **changed**
   (the same, with one seat's levers overridden). The paired per-future differences measure what the change
@@ -12,12 +13,11 @@
 
 Results are :class:`Futures` and :class:`Branch`, holding pandas DataFrames (one row per future and arm).
 
-Engine: today each future is a deep copy of the replayed model, reseeded and stepped season by season
-(:func:`_play_chunk`, about 11 ms a run on the ``baseline`` scenario). A vectorised ensemble engine
-(:mod:`wargame.ensemble`) will replace that inner loop; the plan (:class:`_Plan`), the seeds and the tables
-returned stay as they are. Future ``i`` depends only on the log, the plan and seed ``i``, so results are the
-same whatever ``n``, ``workers`` or chunking (workers run chunks of futures in separate processes through
-:func:`wargame.batch.runner.make_executor`).
+Engine: a chunk of futures is one ensemble (:meth:`wargame.model.AIRaceModel.spawn_runs`): the replayed game
+played on as R runs at once, run r drawing from the seed of future r, so lane r is exactly the game reseeded
+with that seed (:func:`_play_chunk`). Future ``i`` depends only on the log, the plan and seed ``i``, so results
+are the same whatever ``n``, ``workers`` or chunking (workers run chunks of futures in separate processes
+through :func:`wargame.batch.runner.make_executor`).
 """
 
 from __future__ import annotations
@@ -42,9 +42,10 @@ from wargame.seasons import parse_season, season_label
 #: Most futures in one call (illustrative: about 35 minutes on one core at the batch sizing's 0.02 s a run, a
 #: branch twice that, and a few hundred MB for the result rows). More than that is almost surely a typo.
 MAX_FUTURES = 100_000
-#: Futures per task given to a worker process (the worker replays the game once per task). Illustrative:
-#: 50 runs are about 0.5 s, so a progress bar moves and a task's replay costs about 2% of it.
-CHUNK_FUTURES = 50
+#: Futures per chunk, one ensemble (and per task given to a worker process, which replays the game once per
+#: task). Illustrative: 2,500 runs stay in cache (issue 9: beyond R of about 1,000 to 10,000 arrays fall out
+#: of it) and take well under a second, so a progress bar still moves.
+CHUNK_FUTURES = 2_500
 #: Names of the two arms of a branch, in the order of :attr:`Branch.runs`.
 ARMS = ("as_played", "changed")
 
@@ -109,21 +110,15 @@ class _Plan:
 
 
 def _play_arm(model: AIRaceModel, arm: _Arm) -> None:
-    """Play a reseeded model to the horizon under an arm's decisions."""
+    """Play a reseeded model (or an ensemble of its futures) to the horizon under an arm's decisions."""
     for seat, levers in arm.decisions:
         model.submit_decision(seat, levers)
     for event in arm.injects:
         model.play_event(event)
-    first = model.season
     model.step()
-    held: dict[str, dict[str, Any]] = {}
-    if arm.hold:
-        for entry in model.decision_history:
-            if entry["season"] == first and entry["seat"] in arm.hold:
-                held[entry["seat"]] = entry["levers"]
     while model.running:
-        for seat, levers in held.items():
-            model.submit_decision(seat, levers)
+        for seat in arm.hold:  # the levers each run applied in the arm's first season, every later season
+            model.repeat_decision(seat)
         model.step()
 
 
@@ -139,25 +134,31 @@ def _play_chunk(plan: _Plan, futures: Sequence[int], seeds: Sequence[int],
 
     Returns:
         ``(rows, paths)``: per arm, then per future, a row of :attr:`Futures.runs` (with ``arm``) and the
-        lead (months) of every row of the model's data collector (the start, then each season).
+        lead (months) at the start of the game, then after each season.
 
     """
     if base is None:
         base = replay(plan.log, seasons=plan.start)
+    played = [float(v) for v in base.datacollector.model_vars["lead_months"]]
+    n = len(seeds)
     rows: list[dict[str, Any]] = []
     paths: list[list[float]] = []
     for arm in plan.arms:
-        for future, seed in zip(futures, seeds, strict=True):
-            model = copy.deepcopy(base)
-            model.reseed(int(seed))
-            _play_arm(model, arm)
-            row: dict[str, Any] = {"arm": arm.name, "future": int(future), "seed": int(seed),
-                                   "outcome": model.outcome(), "final_lead_months": model.lead_months,
+        # Two copies at least: a single future is played as an ensemble of itself and a discarded twin, so
+        # every chunk runs the same ensemble code.
+        model = base.spawn_runs([*seeds, *seeds[:1]] if n == 1 else list(seeds), record_seasons=True)
+        _play_arm(model, arm)
+        columns: dict[str, Any] = {"outcome": model.outcome(), "final_lead_months": model.lead_months,
                                    "final_lead_internal_months": model.lead_internal_months}
-            for seat, score in model.seat_scores().items():
-                row[f"score_{seat}"] = score
+        columns.update({f"score_{seat}": score for seat, score in model.seat_scores().items()})
+        columns = {k: np.broadcast_to(v, (model.n_runs,)).tolist() for k, v in columns.items()}
+        after = np.column_stack([np.broadcast_to(record["lead_months"], (model.n_runs,))
+                                 for record in model.season_records[1:]])
+        for r, (future, seed) in enumerate(zip(futures, seeds, strict=True)):
+            row: dict[str, Any] = {"arm": arm.name, "future": int(future), "seed": int(seed)}
+            row.update({k: v[r] for k, v in columns.items()})
             rows.append(row)
-            paths.append([float(v) for v in model.datacollector.model_vars["lead_months"]])
+            paths.append(played + after[r].tolist())
     return rows, paths
 
 

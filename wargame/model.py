@@ -17,7 +17,8 @@ of every mechanism they do not change.
 
 from __future__ import annotations
 
-import math
+import copy
+from collections.abc import Mapping
 from typing import Any
 
 import mesa
@@ -29,6 +30,8 @@ from agents.base import Actor
 from agents.chipmaker import REFERENCE_THRESHOLD_H100E, ROLE_ORDER
 from wargame.decisions import Decision, DecisionError, check_offered, decision_model_for, make_decision
 from wargame.ensemble import draws
+from wargame.ensemble.lanes import LeverLanes, lane_any, lane_max, per_run, plain, stack_attributes, where
+from wargame.ensemble.parameters import LaneParameters
 from wargame.mechanics import (
     MAX_INCIDENT_HAZARD,
     adoption_target,
@@ -40,7 +43,7 @@ from wargame.mechanics import (
     seizure_probability,
 )
 from wargame.observation import observe
-from wargame.policies import us_control_index
+from wargame.policies import PLANNER, PLANNER_FALLBACK, us_control_index
 from wargame.scenario import EVENT_NAMES, JURISDICTIONS, Scenario, load_scenario
 from wargame.scoring import COMPONENTS, season_components
 from wargame.seasons import parse_season, season_label
@@ -51,6 +54,8 @@ RANDOM_STREAMS = draws.STREAMS
 #: Most incidents one lab can have in a season (a cap on the Poisson draw; at the hazard cap of 10 a quarter,
 #: P(more than 60) is below 1e-25).
 MAX_INCIDENTS_PER_LAB = 60
+#: Outer and inner indices of the four intelligence draws of a perception, lane-aligned (1, 4).
+_BLOC_SLOTS = (np.array([[0, 0, 1, 1]]), np.array([[0, 1, 0, 1]]))
 #: Largest seed the model takes (seeds are integers in [0, MAX_SEED]; the CLI and the browser use the same).
 MAX_SEED = 2**63 - 1
 #: Who may read a news item or a facilitator's note: everyone, or one bloc alone.
@@ -70,9 +75,21 @@ EVENT_DESCRIPTIONS = {
 class AIRaceModel(mesa.Model):
     """Agent-based model of the US-PRC race for AI leadership, one step per season.
 
+    One model plays R runs at once (an ensemble) when given ``seeds``: the mechanics are the same code, and
+    every number of the state is then an array of shape (R,), one entry per run (:mod:`wargame.ensemble.lanes`).
+    An ensemble keeps no news, flow map, logs or data collector (a single game does), and its planner seats
+    play their fallback policy.
+
     Args:
         scenario: A validated :class:`~wargame.scenario.Scenario`, or a scenario name or path.
-        seed: Seed of the model's random generators (any non-negative integer).
+        seed: Seed of the model's random draws (any non-negative integer).
+        seeds: For an ensemble, the seeds of its R runs (a sequence or integer array, shape (R,), R >= 1);
+            ``seed`` is then ignored. Lane r plays exactly the game ``AIRaceModel(scenario, seeds[r])``.
+        parameters: Parameters given per run (a sweep): name -> values of shape (R,), replacing the scenario's
+            (:class:`~wargame.ensemble.parameters.LaneParameters`); lane r then plays the scenario with run r's
+            values.
+        record_seasons: For an ensemble, whether to record every model reporter (:data:`MODEL_REPORTERS`)
+            after each season in :attr:`season_records` (a game always has its data collector).
 
     Attributes:
         scenario_spec: The scenario being played.
@@ -100,25 +117,42 @@ class AIRaceModel(mesa.Model):
 
     Raises:
         ScenarioError: If ``scenario`` is a name or path that does not load.
-        ValueError: If ``seed`` is not an integer in [0, 2**63 - 1].
+        ValueError: If ``seed`` is not an integer in [0, 2**63 - 1] or ``seeds`` not a sequence of such.
+        LaneParameterError: If ``parameters`` names an unknown parameter or holds a value its field refuses.
 
     """
 
-    def __init__(self, scenario: Scenario | str, seed: int = 0) -> None:
-        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+    def __init__(self, scenario: Scenario | str, seed: int = 0, *, seeds: Any = None,
+                 parameters: Mapping[str, Any] | None = None, record_seasons: bool = False) -> None:
+        if seeds is not None:
+            seed_array = np.asarray(seeds)
+            if seed_array.ndim != 1 or seed_array.size == 0 or seed_array.dtype.kind not in "iu" \
+                    or seed_array.min() < 0 or seed_array.max() > MAX_SEED:
+                raise ValueError("seeds must be a non-empty 1-D sequence of integers from 0 to 2**63 - 1")
+            seed = int(seed_array[0])
+        elif isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
             raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed!r}")
         super().__init__(rng=seed)
         self.seed = seed
         # Counter-based draws keyed on (seed, stream, season, slot): a decision that changes how often one
         # mechanism draws (no distillation, more incidents) shifts no other draw, so runs that differ only
         # in decisions or policies see common random numbers.
-        self.draw_seeds = np.array([seed], dtype=np.int64)
+        self.draw_seeds = np.array([seed], dtype=np.int64) if seeds is None else seed_array.astype(np.int64)
+        #: Number of runs played at once (1 for a single game).
+        self.n_runs = int(self.draw_seeds.size)
+        #: Whether the model keeps the news, the flow map, the logs and the data collector (a single game).
+        self.narrate = self.n_runs == 1
         self.scenario_spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-        self.params = self.scenario_spec.parameters
+        self.params: Any = self.scenario_spec.parameters
+        if parameters:
+            lane_params = LaneParameters(self.params, parameters, self.n_runs)
+            self.params = lane_params if self.n_runs > 1 else lane_params.run(0)
         self.objectives = self.scenario_spec.objectives
         self.start_index = parse_season(self.scenario_spec.scenario.start)
         self.end_index = parse_season(self.scenario_spec.scenario.end)
         self.seasons_played = 0
+        self._market_season = -1
+        self._market_index: Any = 1.0
         self.enmity = self.params.enmity
         self.log_efficiency = {"US": 0.0, "PRC": 0.0}
         self.adoption_share_us = self.params.initial_adoption_share_us
@@ -164,7 +198,7 @@ class AIRaceModel(mesa.Model):
         self._by_seat: dict[str, Actor] = {a.seat: a for a in self.agents}
         self._by_role = {g.role: g for g in self.governments if g.role != "ally"}
         self.reference_capability = self.best_deployed_capability("US")
-        self.best_deployed_capability_all = max(lab.deployed_capability for lab in self.labs)
+        self.best_deployed_capability_all = lane_max(lab.deployed_capability for lab in self.labs)
         self.lead_months = 0.0
         self.lead_internal_months = 0.0
         self._update_leads()
@@ -181,15 +215,23 @@ class AIRaceModel(mesa.Model):
         self.control_index = us_control_index(self.public_rules["us_government"])
         self._perceive()
 
-        reporters = dict(MODEL_REPORTERS)
-        for seat in self._by_seat:
-            reporters[f"score_{seat}"] = _score_reporter(seat)
-        self.datacollector = mesa.DataCollector(
-            model_reporters=reporters,
-            agenttype_reporters={Lab: LAB_REPORTERS},
-        )
+        #: Running sums over played seasons of the reporters :meth:`summary` averages (per run).
+        self.season_sums = dict.fromkeys(SEASON_MEANS, 0.0)
         self.running = True
-        self.datacollector.collect(self)
+        self.datacollector: mesa.DataCollector | None = None
+        #: An ensemble's season-by-season reporters when ``record_seasons``: one dict per collected season
+        #: (the start first), reporter name -> array of shape (R,) (``season``: the label, a str); the same
+        #: columns as a game's data collector (:data:`MODEL_REPORTERS`, then ``score_<seat>``).
+        self.season_records: list[dict[str, Any]] | None = [] if record_seasons and not self.narrate else None
+        if self.narrate:
+            reporters = dict(MODEL_REPORTERS)
+            for seat in self._by_seat:
+                reporters[f"score_{seat}"] = _score_reporter(seat)
+            self.datacollector = mesa.DataCollector(
+                model_reporters=reporters,
+                agenttype_reporters={Lab: LAB_REPORTERS},
+            )
+        self._record_season()
 
     # ----------------------------------------------------------------- lookups
     @property
@@ -203,18 +245,21 @@ class AIRaceModel(mesa.Model):
         return season_label(self.start_index + self.seasons_played - 1)
 
     @property
-    def chip_market_index(self) -> float:
+    def chip_market_index(self) -> Any:
         """Size of the accelerator market relative to the start: ``(1 + us_output_growth)^seasons_played``.
 
         Smuggling volumes, overseas cloud capacity and PRC demand for licensed chips scale with it.
         """
-        return (1.0 + self.params.us_output_growth_per_quarter) ** self.seasons_played
+        if self._market_season != self.seasons_played:
+            self._market_season = self.seasons_played
+            self._market_index = np.power(1.0 + self.params.us_output_growth_per_quarter, self.seasons_played)
+        return self._market_index
 
     @property
     def h100e_price_usd(self) -> float:
         """Price of one H100e this season, USD: ``h100e_price_usd * (1 - decline)^seasons_played``."""
         p = self.params
-        return p.h100e_price_usd * (1.0 - p.h100e_price_decline_per_quarter) ** self.seasons_played
+        return p.h100e_price_usd * np.power(1.0 - p.h100e_price_decline_per_quarter, self.seasons_played)
 
     @property
     def total_seasons(self) -> int:
@@ -266,11 +311,11 @@ class AIRaceModel(mesa.Model):
 
     def best_deployed_capability(self, bloc: str) -> float:
         """Ln effective compute of the bloc's best deployed model."""
-        return max(lab.deployed_capability for lab in self.labs if lab.bloc == bloc)
+        return lane_max(lab.deployed_capability for lab in self.labs if lab.bloc == bloc)
 
     def best_internal_capability(self, bloc: str) -> float:
         """Ln effective compute of the bloc's best internal (trained) model."""
-        return max(lab.internal_capability for lab in self.labs if lab.bloc == bloc)
+        return lane_max(lab.internal_capability for lab in self.labs if lab.bloc == bloc)
 
     def us_distillation_defence(self) -> float:
         """Strength of defences against distillation: mean US lab defence plus anti-distillation measures."""
@@ -278,9 +323,9 @@ class AIRaceModel(mesa.Model):
         lab_defence = sum(lab.decision.distillation_defence for lab in us_labs) / len(us_labs)
         return lab_defence + self.government("us").decision.anti_distillation
 
-    def event_active(self, name: str) -> bool:
-        """Whether an inject is in play this season."""
-        return name in self.active_events
+    def event_active(self, name: str) -> Any:
+        """Whether an inject is in play this season (a bool in a game, a bool array of shape (R,) in an ensemble)."""
+        return self.events_on.get(name, False)
 
     # ---------------------------------------------------------------- randomness
     def reseed(self, seed: int) -> None:
@@ -323,13 +368,133 @@ class AIRaceModel(mesa.Model):
                 :data:`~wargame.mechanics.MAX_INCIDENT_HAZARD` here.
 
         Returns:
-            float64 (int64 for Poisson) array with the runs on its first axis.
+            float64 (int64 for Poisson) array with the runs on its first axis; a single game (R = 1) drops
+            that axis (a scalar for a scalar slot).
 
         """
         season = self.seasons_played if season is None else season
         if kind == "poisson":
-            return draws.poisson(lam, self.draw_seeds, stream, season, slot, max_count=MAX_INCIDENTS_PER_LAB)
-        return getattr(draws, kind)(self.draw_seeds, stream, season, slot)
+            out = draws.poisson(lam, self.draw_seeds, stream, season, slot, max_count=MAX_INCIDENTS_PER_LAB)
+        else:
+            out = getattr(draws, kind)(self.draw_seeds, stream, season, slot)
+        return out if self.n_runs > 1 else out[0]
+
+    def spawn_runs(self, seeds: Any, record_seasons: bool = False) -> AIRaceModel:
+        """A copy of this game that plays on as R runs at once, run r drawing from ``seeds[r]``.
+
+        This is how the futures of a game are played (:mod:`wargame.futures`): lane r of the copy plays
+        exactly what a copy of the game reseeded with ``seeds[r]`` (:meth:`reseed`) plays, the state so far
+        being the same in every run. With R > 1 the copy is an ensemble: it keeps no news, logs, flow map or
+        data collector, its planner seats play their fallback policy (as inside a planner's rollouts), and
+        with ``record_seasons`` it records the current season, then every season played, in
+        :attr:`season_records`. With one seed it is a reseeded copy of the game.
+
+        Args:
+            seeds: Seeds of the runs, a non-empty 1-D sequence of integers in [0, 2**63 - 1].
+            record_seasons: Whether the ensemble records its seasons.
+
+        Raises:
+            ValueError: If ``seeds`` is not such a sequence.
+
+        """
+        seed_array = np.asarray(seeds)
+        if seed_array.ndim != 1 or seed_array.size == 0 or seed_array.dtype.kind not in "iu" \
+                or seed_array.min() < 0 or seed_array.max() > MAX_SEED:
+            raise ValueError("seeds must be a non-empty 1-D sequence of integers from 0 to 2**63 - 1")
+        if seed_array.size == 1:
+            twin = copy.deepcopy(self)
+            twin.reseed(int(seed_array[0]))
+            return twin
+        memo: dict[int, Any] = {id(self.datacollector): None}
+        for shared in (self.scenario_spec, self.params, self.objectives, *(a.spec for a in self.seats())):
+            memo[id(shared)] = shared
+        for log in (self.news, self.decision_log, self.inject_log, self.note_log, self.decision_history):
+            memo[id(log)] = []
+        twin = copy.deepcopy(self, memo)
+        twin.reseed(int(seed_array[0]))
+        twin.draw_seeds = seed_array.astype(np.int64)
+        twin.n_runs = int(seed_array.size)
+        twin.narrate = False
+        for actor in twin.seats():
+            if actor.policy == PLANNER:
+                actor.policy = PLANNER_FALLBACK[actor.kind]
+        twin.season_records = [] if record_seasons else None
+        if record_seasons:
+            twin._record_season()
+        return twin
+
+    def stack_runs(self, worlds: list[AIRaceModel], index: Any, seeds: Any) -> AIRaceModel:
+        """An ensemble whose lane j continues single game ``worlds[index[j]]`` with draws from ``seeds[j]``.
+
+        The worlds are copies of this game that differ in some numbers (a planner's rollouts, each in a world
+        drawn from a seat's beliefs, :mod:`wargame.planner`); lane j plays exactly what that copy reseeded
+        with ``seeds[j]`` (:meth:`reseed`) plays. Numbers, dicts and lists of numbers of the model and of every
+        seat are stacked per lane (:func:`wargame.ensemble.lanes.stack_attributes`); the rest is this game's.
+        The ensemble keeps no news, logs, flow map or data collector and records no seasons.
+
+        Args:
+            worlds: Copies of this game between seasons, at least one.
+            index: The world of each lane, integers in [0, len(worlds)), shape (R,), R >= 2.
+            seeds: Seed of each lane, shape (R,).
+
+        Raises:
+            ValueError: If the shapes or seeds do not fit.
+
+        """
+        index = np.asarray(index)
+        if index.ndim != 1 or index.size < 2 or index.dtype.kind not in "iu" or index.min() < 0 \
+                or index.max() >= len(worlds):
+            raise ValueError("index must hold at least two world numbers, each in [0, len(worlds))")
+        twin = self.spawn_runs(seeds)
+        if twin.n_runs != index.size:
+            raise ValueError(f"one seed per lane: {index.size} lanes, {twin.n_runs} seeds")
+        stack_attributes(twin, worlds, index)
+        for position, actor in enumerate(twin.seats()):
+            stack_attributes(actor, [world.seats()[position] for world in worlds], index)
+        twin.n_runs, twin.narrate, twin.draw_seeds = index.size, False, np.asarray(seeds, dtype=np.int64)
+        return twin
+
+    def submit_per_run(self, seat: str, decisions: list[dict[str, Any]], index: Any) -> None:
+        """Submit a different decision per run of an ensemble: run j plays ``decisions[index[j]]``.
+
+        Each decision is validated as :meth:`submit_decision` validates one (all of a seat's offered levers
+        given; a lab's three shares together).
+
+        Args:
+            seat: Seat id.
+            decisions: Candidate decisions, each a dict of the seat's offered levers.
+            index: The decision of each run, integers in [0, len(decisions)), shape (R,).
+
+        Raises:
+            DecisionError: On an unknown seat, a lever not offered, a bad value, a game over or a bad index.
+
+        """
+        actor = self.actor(seat)
+        if not self.running:
+            raise DecisionError("the game is over; no more decisions can be submitted")
+        index = np.asarray(index)
+        if index.shape != (self.n_runs,) or index.dtype.kind not in "iu" or index.min() < 0 \
+                or index.max() >= len(decisions):
+            raise DecisionError(f"index must give one decision number per run ({self.n_runs} runs)")
+        names = list(decisions[0])
+        for levers in decisions:
+            if list(levers) != names:
+                raise DecisionError("every decision must give the same levers")
+            check_offered(actor.kind, getattr(actor, "role", None), actor.bloc, levers, seat)
+            make_decision(actor.kind, levers)
+        self._submitted[seat] = {name: np.asarray([levers[name] for levers in decisions])[index] for name in names}
+
+    def repeat_decision(self, seat: str) -> None:
+        """Have a seat play next season the offered levers it applies now, in every run (its own, per run).
+
+        Raises:
+            DecisionError: If there is no such seat or the game is over.
+
+        """
+        actor = self.actor(seat)
+        if not self.running:
+            raise DecisionError("the game is over; no more decisions can be submitted")
+        self._submitted[seat] = {k: getattr(actor.decision, k) for k in actor.levers}
 
     # ------------------------------------------------------ decisions from outside
     def default_decision(self, seat: str) -> dict[str, Any]:
@@ -337,7 +502,7 @@ class AIRaceModel(mesa.Model):
         actor = self.actor(seat)
         return {k: v for k, v in actor.proposed_decision().model_dump().items() if k in actor.levers}
 
-    def submit_decision(self, seat: str, levers: dict[str, Any] | Decision) -> Decision:
+    def submit_decision(self, seat: str, levers: dict[str, Any] | Decision) -> Decision | LeverLanes:
         """Supply a decision for a seat for the next season (the hook for human seats and replay).
 
         Levers not given are filled, when the seat acts, from its policy's proposal made then, after the seat
@@ -376,11 +541,15 @@ class AIRaceModel(mesa.Model):
         if actor.kind == "lab" and 0 < len(shares) < 3:
             raise DecisionError(f"lab decision: give training_share, safety_share and serving_share together "
                                 f"(they must sum to 1); got only {', '.join(shares)}")
+        if self.n_runs > 1:  # validate the levers given; each run fills the others from its own proposal
+            make_decision(actor.kind, given)
+            self._submitted[seat] = given
+            return actor.proposed_decision().updated(given)
         decision = make_decision(actor.kind, given, base=actor.proposed_decision())
         self._submitted[seat] = given
         return decision
 
-    def take_submitted_decision(self, seat: str) -> Decision | None:
+    def take_submitted_decision(self, seat: str) -> Decision | LeverLanes | None:
         """The decision a human submitted for a seat, completed from its policy now; ``None`` if none.
 
         The applied decision (every lever) is logged, so a replay is exact whatever the policy does.
@@ -389,6 +558,8 @@ class AIRaceModel(mesa.Model):
         if given is None:
             return None
         actor = self._by_seat[seat]
+        if self.n_runs > 1:
+            return actor.proposed_decision().updated(given)
         decision = make_decision(actor.kind, given, base=actor.proposed_decision())
         levers = {k: v for k, v in decision.model_dump().items() if k in actor.levers}
         self.decision_log.append({"season": self.season, "seat": seat, "levers": levers})
@@ -483,8 +654,8 @@ class AIRaceModel(mesa.Model):
         """
         p = self.params
         gov = self._by_role["us" if bloc == "US" else "prc"]
-        return 1.0 - (1.0 - p.visibility) * math.exp(-p.intelligence_rate_per_musd
-                                                      * gov.decision.intelligence_budget_musd)
+        return 1.0 - (1.0 - p.visibility) * np.exp(-p.intelligence_rate_per_musd
+                                                    * gov.decision.intelligence_budget_musd)
 
     def _snapshot_rules(self) -> dict[str, Any]:
         """Public moves of the governments.
@@ -501,9 +672,11 @@ class AIRaceModel(mesa.Model):
 
     def _perceive(self) -> None:
         """Each bloc's intelligence draws, then every lab's belief and race pressure (end of a season)."""
+        # Slots nested_slot(b, 0) (the lead) and nested_slot(b, 1) (compute) of blocs b = 0 (US), 1 (PRC).
+        errors = self.draw("normal", "intelligence", draws.nested_slot(_BLOC_SLOTS[0], _BLOC_SLOTS[1]))
         for b, bloc in enumerate(("US", "PRC")):
-            self.intel_error[bloc] = float(self.draw("normal", "intelligence", draws.nested_slot(b, 0))[0])
-            self.intel_compute_error[bloc] = float(self.draw("normal", "intelligence", draws.nested_slot(b, 1))[0])
+            self.intel_error[bloc] = errors[..., 2 * b]
+            self.intel_compute_error[bloc] = errors[..., 2 * b + 1]
         for lab in self.labs:
             lab.perceive()
 
@@ -518,8 +691,8 @@ class AIRaceModel(mesa.Model):
 
     # --------------------------------------------------------------- flows
     def record_flow(self, origin: str, dest: str, kind: str, h100e: float) -> None:
-        """Add a flow of compute (H100e) of a kind to the edge ``origin -> dest`` for this season."""
-        if h100e <= 0 or origin == dest:
+        """Add a flow of compute (H100e) of a kind to the edge ``origin -> dest`` for this season (a game only)."""
+        if not self.narrate or h100e <= 0 or origin == dest:
             return
         if not self.flow_graph.has_edge(origin, dest):
             self.flow_graph.add_edge(origin, dest, **dict.fromkeys(FLOW_KINDS, 0.0))
@@ -546,12 +719,12 @@ class AIRaceModel(mesa.Model):
         kind = {"legal": "legal", "domestic": "legal", "smuggled": "smuggled", "remote": "remote"}[source]
         self.record_flow(origin, bloc, kind, h100e - seized)
         if source == "legal" and bloc == "PRC":
-            self.licensed_prc_h100e += h100e
+            self.licensed_prc_h100e = self.licensed_prc_h100e + h100e
         if source == "smuggled":
-            self.smuggled_h100e += h100e
-            self.seized_h100e += seized
+            self.smuggled_h100e = self.smuggled_h100e + h100e
+            self.seized_h100e = self.seized_h100e + seized
         elif source == "remote":
-            self.remote_access_h100e += h100e
+            self.remote_access_h100e = self.remote_access_h100e + h100e
 
     def deliver_purchases(self, bloc: str, origin: str) -> float:
         """Deliver the compute a bloc's labs bought with last season's revenue, once a season; returns the H100e."""
@@ -560,9 +733,9 @@ class AIRaceModel(mesa.Model):
         self._purchases_delivered.add(bloc)
         total = 0.0
         for lab in self.labs:
-            if lab.bloc == bloc and lab.purchase_h100e > 0:
+            if lab.bloc == bloc:
                 lab.receive("purchased", lab.purchase_h100e)
-                total += lab.purchase_h100e
+                total = total + lab.purchase_h100e
         self.record_flow(origin, bloc, "legal", total)
         return total
 
@@ -571,10 +744,11 @@ class AIRaceModel(mesa.Model):
         for bloc in ("US", "PRC"):
             labs = [lab for lab in self.labs if lab.bloc == bloc]
             mean = sum(lab.revenue_busd for lab in labs) / len(labs)
-            if mean <= 0:
-                raw = [lab.chip_allocation_share for lab in labs]
-            else:
-                raw = [lab.chip_allocation_share * (max(lab.revenue_busd, 1e-12) / mean) ** elasticity for lab in labs]
+            earns = mean > 0
+            safe_mean = where(earns, mean, 1.0)
+            raw = [where(earns, lab.chip_allocation_share
+                         * np.power(np.maximum(lab.revenue_busd, 1e-12) / safe_mean, elasticity),
+                         lab.chip_allocation_share) for lab in labs]
             total = sum(raw)
             for lab, w in zip(labs, raw, strict=True):
                 lab.allocation_weight = w / total
@@ -591,8 +765,8 @@ class AIRaceModel(mesa.Model):
         p = self.params
         seize = seizure_probability(self.government("us").decision.enforcement_budget_musd, p.seizure_rate_per_musd,
                                     p.max_seizure_share)
-        if include_events and self.event_active("smuggling_bust"):
-            seize = 1.0 - (1.0 - seize) * 0.3
+        if include_events:
+            seize = where(self.event_active("smuggling_bust"), 1.0 - (1.0 - seize) * 0.3, seize)
         return seize
 
     def smuggling_supply_limit(self) -> float:
@@ -614,7 +788,7 @@ class AIRaceModel(mesa.Model):
         detect = seizure_probability(self.government("us").decision.enforcement_budget_musd, p.seizure_rate_per_musd)
         for maker in self.chipmakers:
             if maker.role == "accelerator_designer":
-                maker.penalty_busd += (shipped_h100e * (1.0 - maker.decision.customer_checks)
+                maker.penalty_busd = maker.penalty_busd + (shipped_h100e * (1.0 - maker.decision.customer_checks)
                                        * p.violation_fine_usd_per_h100e * p.diversion_fine_share * detect / 1e9)
 
     def prc_import_gap(self) -> float:
@@ -627,10 +801,9 @@ class AIRaceModel(mesa.Model):
         """
         p = self.params
         reference = p.prc_legal_chip_demand * REFERENCE_THRESHOLD_H100E * self.chip_market_index
-        if reference <= 0:
-            return 0.0
         legal = self.licensed_prc_h100e  # the total shipped, not a sum over labs (exact across runs)
-        return min(1.0, max(-10.0, (reference - legal) / reference))
+        gap = np.clip((reference - legal) / where(reference > 0, reference, 1.0), -10.0, 1.0)
+        return where(reference > 0, gap, 0.0)
 
     def smuggling_market(self, smuggler: Smuggler) -> float:
         """What PRC buyers absorb from a smuggling network at a premium this season, H100e.
@@ -647,7 +820,7 @@ class AIRaceModel(mesa.Model):
         base = smuggler.base_volume_h100e * self.chip_market_index
         reference = p.prc_legal_chip_demand * REFERENCE_THRESHOLD_H100E * self.chip_market_index
         shortfall = self.prc_import_gap() * reference / max(1, len(self.smugglers))
-        return (max(0.5 * base, base + p.smuggling_demand_boost * shortfall)
+        return (np.maximum(0.5 * base, base + p.smuggling_demand_boost * shortfall)
                 * (0.5 + self.government("prc").decision.smuggling_tolerance)
                 * (1.0 - p.diversion_check_effect * check))
 
@@ -671,10 +844,24 @@ class AIRaceModel(mesa.Model):
         self.seasons_played += 1
         if self.start_index + self.seasons_played > self.end_index:
             self.running = False
-            self.add_news("adjudication", f"Game over: outcome {self.outcome()} with a lead of "
-                          f"{self.lead_months:.1f} months.")
+            if self.narrate:
+                self.add_news("adjudication", f"Game over: outcome {self.outcome()} with a lead of "
+                              f"{self.lead_months:.1f} months.")
         self._perceive()  # 6. every seat perceives the new state
-        self.datacollector.collect(self)  # 7. collect
+        for name, reporter in SEASON_MEANS.items():
+            self.season_sums[name] = self.season_sums[name] + reporter(self)
+        self._record_season()  # 7. collect
+
+    def _record_season(self) -> None:
+        """Collect the season: the data collector of a game, or an ensemble's :attr:`season_records`."""
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
+        elif self.season_records is not None:
+            row = {name: per_run(reporter(self), self.n_runs) for name, reporter in MODEL_REPORTERS.items()
+                   if name != "season"}
+            for seat in self._by_seat:
+                row[f"score_{seat}"] = per_run(_score_reporter(seat)(self), self.n_runs)
+            self.season_records.append({"season": self.last_season, **row})
 
     def _phase(self, agent_type: type[Actor], method: str) -> None:
         """Run one phase: call ``method`` on every agent of a type, in creation order (an AgentSet call)."""
@@ -698,29 +885,39 @@ class AIRaceModel(mesa.Model):
         self.foundry_output_factor = 1.0
         self.season_severity = 0.0
         self._purchases_delivered: set[str] = set()
+        #: This season's distillation-detection draw of every lab (slot: the lab's index), used by PRC labs.
+        self.detection_draws = self.draw("uniform", "distillation", np.arange(len(self.labs))[None, :])
         deck = self.scenario_spec.events
-        occur = self.draw("uniform", "events", draws.nested_slot(np.arange(len(EVENT_NAMES))[None, :], 0))[0]
-        events = [e for e, u in zip(EVENT_NAMES, occur, strict=True) if u < getattr(deck, e)]
-        events += [s.event for s in deck.scheduled if s.season == self.season]
+        # Each event of the deck occurs with its chance (one draw per event and season, used or not); the
+        # scheduled events and the facilitator's injects of the season occur in every run.
+        occur = self.draw("uniform", "events", draws.nested_slot(np.arange(len(EVENT_NAMES))[None, :], 0))
+        self.events_on = {e: occur[..., i] < getattr(deck, e) for i, e in enumerate(EVENT_NAMES)}
+        forced = [s.event for s in deck.scheduled if s.season == self.season] + self._queued_injects
         for name in self._queued_injects:
             self.inject_log.append({"season": self.season, "event": name})
-        events += self._queued_injects
         self._queued_injects = []
-        self.active_events = list(dict.fromkeys(events))
-        for name in self.active_events:
-            self.add_news("events", EVENT_DESCRIPTIONS[name])
-        if self.event_active("taiwan_strait_crisis"):
-            self.foundry_output_factor = 0.5
-        bloc_draw = self.draw("uniform", "events",
-                              draws.nested_slot(EVENT_NAMES.index("algorithmic_breakthrough"), 1))[0]
-        if self.event_active("algorithmic_breakthrough"):
-            bloc = "US" if bloc_draw < 0.6 else "PRC"
-            self.log_efficiency[bloc] += math.log(2.0)
+        for name in forced:
+            self.events_on[name] = np.ones_like(self.events_on[name])
+        if self.narrate:
+            self.events_on = {e: bool(on) for e, on in self.events_on.items()}
+            drawn = [e for e, u in zip(EVENT_NAMES, occur, strict=True) if u < getattr(deck, e)]
+            self.active_events = list(dict.fromkeys(drawn + forced))
+            for name in self.active_events:
+                self.add_news("events", EVENT_DESCRIPTIONS[name])
+        self.foundry_output_factor = where(self.event_active("taiwan_strait_crisis"), 0.5, 1.0)
+        bloc_draw = self.draw("uniform", "events", draws.nested_slot(EVENT_NAMES.index("algorithmic_breakthrough"), 1))
+        breakthrough = self.event_active("algorithmic_breakthrough")
+        us_breakthrough = np.logical_and(breakthrough, bloc_draw < 0.6)
+        self.log_efficiency["US"] = self.log_efficiency["US"] + where(us_breakthrough, np.log(2.0), 0.0)
+        self.log_efficiency["PRC"] = self.log_efficiency["PRC"] + where(
+            np.logical_and(breakthrough, ~us_breakthrough), np.log(2.0), 0.0)
+        if self.narrate and breakthrough:
+            bloc = "US" if us_breakthrough else "PRC"
             self.add_news("events", f"The breakthrough happened in the {bloc} bloc.")
 
     def mutual_dialogue(self) -> float:
         """Safety dialogue both sides engage in: ``sqrt(us * prc)`` (none if either stays away), in [0, 1]."""
-        return math.sqrt(self._by_role["us"].decision.safety_dialogue * self._by_role["prc"].decision.safety_dialogue)
+        return np.sqrt(self._by_role["us"].decision.safety_dialogue * self._by_role["prc"].decision.safety_dialogue)
 
     def _adjudicate(self) -> None:
         p = self.params
@@ -729,15 +926,15 @@ class AIRaceModel(mesa.Model):
         # experiments relative to the start (elasticity ``algorithmic_compute_elasticity``: falling further
         # behind in compute slows it). Then a ``diffusion_share_per_quarter`` of the log-gap reaches the
         # laggard, more with mutual dialogue.
-        base = math.log(2.0) * 3.0 / p.algorithmic_halving_months
+        base = np.log(2.0) * 3.0 / p.algorithmic_halving_months
         relative = compute_ratio(self) / self.initial_compute_ratio
         us_progress = base
-        prc_progress = base * p.prc_algorithmic_progress_ratio * relative ** (-p.algorithmic_compute_elasticity)
+        prc_progress = base * p.prc_algorithmic_progress_ratio * np.power(relative, -p.algorithmic_compute_elasticity)
         dialogue = self.mutual_dialogue()
-        diffusion = min(1.0, p.diffusion_share_per_quarter + p.dialogue_diffusion * dialogue)
+        diffusion = np.minimum(1.0, p.diffusion_share_per_quarter + p.dialogue_diffusion * dialogue)
         gap = self.log_efficiency["US"] - self.log_efficiency["PRC"]
-        self.log_efficiency["US"] += us_progress + diffusion * max(0.0, -gap)
-        self.log_efficiency["PRC"] += prc_progress + diffusion * max(0.0, gap)
+        self.log_efficiency["US"] = self.log_efficiency["US"] + us_progress + diffusion * np.maximum(0.0, -gap)
+        self.log_efficiency["PRC"] = self.log_efficiency["PRC"] + prc_progress + diffusion * np.maximum(0.0, gap)
         self._update_leads()
         majors = self._incidents(dialogue)
         self._adoption(majors)
@@ -749,14 +946,14 @@ class AIRaceModel(mesa.Model):
                                   sum(majors.values()), p.enmity_control_hostility, p.enmity_retaliation_hostility,
                                   p.enmity_distillation_hostility, p.dialogue_enmity_relief, p.incident_enmity_relief,
                                   prc.smuggling_tolerance, p.enmity_smuggling_hostility)
-        if index > self.control_index + 0.05:
+        if self.narrate and index > self.control_index + 0.05:
             self.add_news("policy", f"Washington tightens export controls (control index {index:.2f}); "
                           f"enmity rises to {self.enmity:.2f}.")
-        if prc.retaliation >= 0.3:
+        if self.narrate and prc.retaliation >= 0.3:
             self.add_news("policy", f"Beijing restricts critical-mineral exports (retaliation {prc.retaliation:.0%}).")
         self.control_index = index
         self.detections = detections
-        self.best_deployed_capability_all = max(lab.deployed_capability for lab in self.labs)
+        self.best_deployed_capability_all = lane_max(lab.deployed_capability for lab in self.labs)
         self._score()
 
     def _score(self) -> None:
@@ -765,7 +962,7 @@ class AIRaceModel(mesa.Model):
             weights = self.objectives.for_kind(actor.kind)
             totals = self.score_totals[actor.seat]
             for name, value in season_components(self, actor).items():
-                totals[name] += getattr(weights, name) * value
+                totals[name] = totals[name] + getattr(weights, name) * value
 
     def _update_leads(self) -> None:
         g = self.params.frontier_effective_compute_growth_per_year
@@ -774,67 +971,90 @@ class AIRaceModel(mesa.Model):
         self.lead_internal_months = lead_months(self.best_internal_capability("US"),
                                                 self.best_internal_capability("PRC"), g)
 
-    def _incidents(self, dialogue: float) -> dict[str, int]:
-        """Draw this season's incidents; major ones pause the lab's releases. Returns major counts by bloc."""
+    def _incidents(self, dialogue: Any) -> dict[str, Any]:
+        """Draw this season's incidents; major ones pause the lab's releases. Returns major counts by bloc.
+
+        Lab i's count is a Poisson draw at slot i with its hazard as mean; the tier of its j-th incident is a
+        uniform draw at slot ``nested_slot(i, j)`` (:mod:`wargame.ensemble.draws`), so one lab's incidents
+        never shift another's draws.
+        """
         p = self.params
         severity = self.objectives.incident_severity
-        points = {"minor": severity.minor, "major": severity.major, "catastrophic": severity.catastrophic}
-        hazards = []
         relief = 1.0 - p.dialogue_hazard_reduction * dialogue
         for lab in self.labs:
             hazard = incident_hazard(
                 p.incident_base_hazard, lab.deployed_capability - self.reference_capability,
                 p.incident_capability_elasticity, lab.safety_share, p.incident_safety_effect,
                 lab.decision.testing_quarters, p.incident_testing_effect)
-            if lab.deployed_open:
-                hazard = min(MAX_INCIDENT_HAZARD, hazard * p.open_weights_hazard_multiplier)
+            opened = np.minimum(MAX_INCIDENT_HAZARD, hazard * p.open_weights_hazard_multiplier)
+            hazard = where(lab.deployed_open, opened, hazard)
             lab.hazard = hazard * relief
-            hazards.append(lab.hazard)
-        index = np.arange(len(self.labs))[None, :]
-        counts = self.draw("poisson", "incidents", index, lam=np.asarray(hazards)[None, :])[0]
-        top = int(counts.max(initial=0))
-        tiers = self.draw("uniform", "incidents", draws.nested_slot(index[:, :, None],
-                                                                    np.arange(top)[None, None, :]))[0]
-        majors = {"US": 0, "PRC": 0}
-        for i, (lab, n) in enumerate(zip(self.labs, counts, strict=True)):
-            lab.incidents = int(n)
-            for j in range(int(n)):
-                u = tiers[i, j]
+        index = np.arange(len(self.labs))
+        hazards = np.stack(np.broadcast_arrays(*(lab.hazard for lab in self.labs)), axis=-1)  # (..., labs)
+        counts = self.draw("poisson", "incidents", index[None, :], lam=hazards.reshape(self.n_runs, -1))
+        top = int(np.max(counts, initial=0))
+        tiers = self.draw("uniform", "incidents",
+                          draws.nested_slot(index[None, :, None], np.arange(top)[None, None, :]))
+        happened = np.arange(top) < counts[..., None]  # (..., labs, top): lab i's j-th incident happened
+        catastrophic = happened & (tiers < p.catastrophic_incident_share)
+        major = happened & ~catastrophic & (tiers < p.catastrophic_incident_share + p.major_incident_share)
+        minor = happened & ~catastrophic & ~major
+        majors: dict[str, Any] = {"US": 0, "PRC": 0}
+        for i, lab in enumerate(self.labs):
+            n_cat, n_major, n_minor = (t[..., i, :].sum(axis=-1) for t in (catastrophic, major, minor))
+            lab.incidents = counts[..., i]
+            lab.severity = lab.severity + (severity.minor * n_minor + severity.major * n_major
+                                           + severity.catastrophic * n_cat)
+            lab.pause_quarters = where(n_cat + n_major > 0, np.maximum(lab.pause_quarters, p.incident_pause_quarters),
+                                       lab.pause_quarters)
+            majors[lab.bloc] = majors[lab.bloc] + n_cat + n_major
+            for tier, n in (("minor", n_minor), ("major", n_major), ("catastrophic", n_cat)):
+                self.incidents_by_tier[tier] = self.incidents_by_tier[tier] + n
+        if self.narrate:
+            self._narrate_incidents(tiers, counts)
+        self.season_severity = sum(lab.severity for lab in self.labs)
+        self.major_incidents_last_season = majors["US"] + majors["PRC"]
+        self.incident_hazard_total = sum(lab.hazard for lab in self.labs)
+        self.cumulative_incidents = self.cumulative_incidents + counts.sum(axis=-1)
+        self.cumulative_no_incident_log = self.cumulative_no_incident_log + self.incident_hazard_total
+        if self.narrate:
+            majors = {bloc: int(n) for bloc, n in majors.items()}
+            self.major_incidents_last_season = int(self.major_incidents_last_season)
+            self.cumulative_incidents = int(self.cumulative_incidents)
+            self.incidents_by_tier = {tier: int(n) for tier, n in self.incidents_by_tier.items()}
+            for lab in self.labs:
+                lab.incidents, lab.pause_quarters = int(lab.incidents), int(lab.pause_quarters)
+        return majors
+
+    def _narrate_incidents(self, tiers: np.ndarray, counts: np.ndarray) -> None:
+        """The news of a game's incidents, lab by lab in order (tiers: (labs, max count), counts: (labs,))."""
+        p = self.params
+        for lab, lab_tiers, n in zip(self.labs, tiers, counts, strict=True):
+            for u in lab_tiers[:int(n)]:
                 if u < p.catastrophic_incident_share:
                     tier = "catastrophic"
                 elif u < p.catastrophic_incident_share + p.major_incident_share:
                     tier = "major"
                 else:
                     tier = "minor"
-                self.incidents_by_tier[tier] += 1
-                lab.severity += points[tier]
                 self.add_news("adjudication", f"A {tier} AI incident involving {lab.name}'s models.")
                 if tier != "minor":
-                    majors[lab.bloc] += 1
-                    lab.pause_quarters = max(lab.pause_quarters, p.incident_pause_quarters)
                     self.add_news("adjudication", f"{lab.name} pauses its releases for "
                                   f"{p.incident_pause_quarters} quarter(s); the incident raises the appetite "
                                   "for safety rules and talks.")
-        self.season_severity = sum(lab.severity for lab in self.labs)
-        self.major_incidents_last_season = sum(majors.values())
-        self.incident_hazard_total = sum(hazards)
-        self.cumulative_incidents += int(counts.sum())
-        self.cumulative_no_incident_log += self.incident_hazard_total
-        return majors
 
-    def _adoption(self, majors: dict[str, int]) -> None:
+    def _adoption(self, majors: dict[str, Any]) -> None:
         p = self.params
-        us_open = max((lab.deployed_open for lab in self.labs if lab.bloc == "US"), default=False)
-        prc_open = max((lab.deployed_open for lab in self.labs if lab.bloc == "PRC"), default=False)
+        us_open = lane_any(lab.deployed_open for lab in self.labs if lab.bloc == "US")
+        prc_open = lane_any(lab.deployed_open for lab in self.labs if lab.bloc == "PRC")
         promotion = self.government("us").decision.export_promotion - self.government("prc").decision.open_weights_push
-        target = adoption_target(self.lead_months, float(us_open), float(prc_open), promotion,
+        target = adoption_target(self.lead_months, us_open * 1.0, prc_open * 1.0, promotion,
                                  p.adoption_lead_weight, p.adoption_openness_weight, p.adoption_promotion_weight,
                                  p.adoption_price_advantage_prc)
         share = self.adoption_share_us + p.adoption_speed * (target - self.adoption_share_us)
-        if self.event_active("open_weights_shock"):
-            share -= 0.05
-        share += p.incident_adoption_loss * (majors["PRC"] - majors["US"])
-        self.adoption_share_us = min(1.0, max(0.0, share))
+        share = share - where(self.event_active("open_weights_shock"), 0.05, 0.0)
+        share = share + p.incident_adoption_loss * (majors["PRC"] - majors["US"])
+        self.adoption_share_us = np.clip(share, 0.0, 1.0)
 
     # --------------------------------------------------------------- outcomes
     def compute_h100e(self, bloc: str) -> float:
@@ -845,14 +1065,20 @@ class AIRaceModel(mesa.Model):
         """A bloc's gross inflow of compute from a source this season, H100e."""
         return sum(lab.inflow_h100e[source] for lab in self.labs if lab.bloc == bloc)
 
-    def best_open_capability(self, bloc: str) -> float | None:
-        """Ln effective compute of the bloc's best deployed open-weights model, or ``None`` if it has none."""
-        values = [lab.deployed_capability for lab in self.labs if lab.bloc == bloc and lab.deployed_open]
-        return max(values) if values else None
+    def best_open_capability(self, bloc: str) -> Any:
+        """Ln effective compute of the bloc's best deployed open-weights model, or ``None`` if it has none.
+
+        In an ensemble, an array of shape (R,) holding ``-inf`` in the runs where the bloc has none (``None``
+        if it has none in any run).
+        """
+        values = [where(lab.deployed_open, lab.deployed_capability, -np.inf) for lab in self.labs if lab.bloc == bloc]
+        best = lane_max(values) if values else -np.inf
+        return None if np.all(best == -np.inf) else best
 
     def largest_training_run_h100e(self, bloc: str) -> float:
         """H100e put into the bloc's largest training run this season (training share x available compute)."""
-        return max(lab.decision.training_share * lab.available_compute_h100e for lab in self.labs if lab.bloc == bloc)
+        return lane_max(lab.decision.training_share * lab.available_compute_h100e for lab in self.labs
+                        if lab.bloc == bloc)
 
     def outcome(self) -> str:
         """Outcome class of the current lead: ``"S1"``, ``"S2"`` or ``"contested"``."""
@@ -879,15 +1105,13 @@ class AIRaceModel(mesa.Model):
         Returns:
             ``outcome``, ``final_lead_months``, ``compute_ratio``, ``adoption_share_us``, ``incidents``,
             ``major_incidents``, ``cumulative_incident_probability``, ``mean_safety_share`` and
-            ``mean_race_pressure`` (means over labs and played seasons), ``seasons_played``, ``final_enmity``,
-            then ``score_<seat>`` for every seat (points).
+            ``mean_race_pressure`` (means over labs and played seasons, NaN before the first season),
+            ``seasons_played``, ``final_enmity``, then ``score_<seat>`` for every seat (points). Plain Python
+            values in a game; in an ensemble each value is an array of shape (R,), one entry per run.
 
         """
-        played = self.datacollector.model_vars  # column -> list, one entry per collected season
-
-        def season_mean(column: str) -> float:
-            values = played[column][1:]  # skip the initial row (before any season)
-            return float(sum(values) / len(values)) if values else float("nan")
+        def season_mean(name: str) -> Any:
+            return self.season_sums[name] / self.seasons_played if self.seasons_played else float("nan")
 
         out = {
             "outcome": self.outcome(),
@@ -896,7 +1120,7 @@ class AIRaceModel(mesa.Model):
             "adoption_share_us": self.adoption_share_us,
             "incidents": self.cumulative_incidents,
             "major_incidents": self.incidents_by_tier["major"] + self.incidents_by_tier["catastrophic"],
-            "cumulative_incident_probability": 1.0 - math.exp(-self.cumulative_no_incident_log),
+            "cumulative_incident_probability": 1.0 - np.exp(-self.cumulative_no_incident_log),
             "mean_safety_share": season_mean("mean_safety_share"),
             "mean_race_pressure": season_mean("mean_race_pressure"),
             "seasons_played": self.seasons_played,
@@ -904,12 +1128,14 @@ class AIRaceModel(mesa.Model):
         }
         for seat, score in self.seat_scores().items():
             out[f"score_{seat}"] = score
-        return out
+        if self.narrate:
+            return {k: plain(v) for k, v in out.items()}
+        return {k: per_run(v, self.n_runs) for k, v in out.items()}
 
 
-def compute_ratio(model: AIRaceModel) -> float:
+def compute_ratio(model: AIRaceModel) -> Any:
     """US over PRC compute available to labs this season (owned plus rented)."""
-    return model.compute_h100e("US") / max(model.compute_h100e("PRC"), 1e-9)
+    return model.compute_h100e("US") / np.maximum(model.compute_h100e("PRC"), 1e-9)
 
 
 def _mean(values: list[float]) -> float:
@@ -953,7 +1179,7 @@ MODEL_REPORTERS: dict[str, Any] = {
     "us_lab_revenue_busd": lambda m: sum(lab.revenue_busd for lab in m.labs if lab.bloc == "US"),
     "prc_lab_revenue_busd": lambda m: sum(lab.revenue_busd for lab in m.labs if lab.bloc == "PRC"),
     "distillation_gain_months": lambda m: sum(lab.distillation_gain_log for lab in m.labs)
-    * 12.0 / math.log(m.params.frontier_effective_compute_growth_per_year),
+    * 12.0 / np.log(m.params.frontier_effective_compute_growth_per_year),
     "mean_race_pressure": lambda m: _mean([lab.race_pressure for lab in m.labs]),
     "mean_safety_share": lambda m: _mean([lab.safety_share for lab in m.labs]),
     "us_mean_safety_share": lambda m: _mean([lab.safety_share for lab in m.labs if lab.bloc == "US"]),
@@ -982,3 +1208,6 @@ LAB_REPORTERS: dict[str, Any] = {
     "hazard": "hazard",
     "incidents": "incidents",
 }
+
+#: Reporters :meth:`AIRaceModel.summary` averages over played seasons (kept as running sums, per run).
+SEASON_MEANS: dict[str, Any] = {name: MODEL_REPORTERS[name] for name in ("mean_safety_share", "mean_race_pressure")}

@@ -6,8 +6,9 @@ the governments' public rules and the public news (plus its own bloc's private n
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
     from wargame.model import AIRaceModel
@@ -65,7 +66,7 @@ def observe(model: AIRaceModel, seat: str) -> dict[str, Any]:
         "deployed_lead_months": sign * model.lead_months,
         "estimated_lead_months": sign * estimate,
         "estimate_sd_months": sd,
-        "estimated_other_compute_h100e": model.compute_h100e(other) * math.exp(
+        "estimated_other_compute_h100e": model.compute_h100e(other) * np.exp(
             compute_sd * model.intel_compute_error[bloc]),
         "compute_estimate_sd_log": compute_sd,
         "rules": _copy_rules(model.public_rules),

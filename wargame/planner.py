@@ -302,6 +302,10 @@ def score_candidates(model: Any, seat: str, decisions: tuple[dict[str, Any], ...
     candidate's offered levers submitted for the seat; played to the end. The same ``r`` gives every
     candidate the same world and the same draws (common random numbers). The model is only read.
 
+    All K x M rollouts are played at once, as one ensemble whose lane ``k * M + r`` is rollout ``r`` of
+    candidate ``k`` (:meth:`~wargame.model.AIRaceModel.stack_runs`, then
+    :meth:`~wargame.model.AIRaceModel.submit_per_run`); a single rollout is played as a single game.
+
     Args:
         model: The game, between seasons, not over.
         seat: The planning seat.
@@ -314,23 +318,31 @@ def score_candidates(model: Any, seat: str, decisions: tuple[dict[str, Any], ...
         :func:`sample_world` drew.
 
     """
-    levers = model.actor(seat).levers
-    scores = np.empty((len(decisions), len(play_seeds)))
-    worlds: list[dict[str, float]] = []
-    for r, (play_seed, world_seed) in enumerate(zip(play_seeds, world_seeds, strict=True)):
-        for k, decision in enumerate(decisions):
-            world = _rollout_copy(model)
-            for actor in world.seats():
-                if actor.policy == PLANNER or actor.seat == seat:
-                    actor.policy = PLANNER_FALLBACK[actor.kind]
-            drawn = sample_world(world, seat, np.random.default_rng(world_seed))
-            if k == 0:
-                worlds.append(drawn)
-            world.reseed(int(play_seed))
-            world.submit_decision(seat, {name: decision[name] for name in levers})
-            world.run_to_end()
-            scores[k, r] = world.seat_scores()[seat]
-    return scores, tuple(worlds)
+    actor = model.actor(seat)
+    k, m = len(decisions), len(play_seeds)
+    worlds: list[Any] = []
+    drawn: list[dict[str, float]] = []
+    for world_seed in world_seeds:
+        world = _rollout_copy(model)
+        for other in world.seats():
+            if other.policy == PLANNER or other.seat == seat:
+                other.policy = PLANNER_FALLBACK[other.kind]
+        drawn.append(sample_world(world, seat, np.random.default_rng(world_seed)))
+        worlds.append(world)
+    offered = [{name: decision[name] for name in actor.levers} for decision in decisions]
+    if k * m == 1:  # a single rollout is a single game
+        rollout = worlds[0]
+        rollout.reseed(int(play_seeds[0]))
+        rollout.submit_decision(seat, offered[0])
+        return np.array([[rollout.run_to_end().seat_scores()[seat]]]), tuple(drawn)
+    # Lane k * M + r: world r, reseeded with play_seeds[r], playing candidate k.
+    world_of_lane = np.tile(np.arange(m), k)
+    ensemble = model.stack_runs(worlds, world_of_lane, np.asarray(play_seeds, dtype=np.int64)[world_of_lane])
+    ensemble.actor(seat).policy = PLANNER_FALLBACK[actor.kind]
+    ensemble.submit_per_run(seat, offered, np.repeat(np.arange(k), m))
+    ensemble.run_to_end()
+    scores = np.broadcast_to(ensemble.seat_scores()[seat], (k * m,)).reshape(k, m)
+    return np.array(scores, dtype=np.float64), tuple(drawn)
 
 
 # ----------------------------------------------------------------------------------------------- the API

@@ -17,6 +17,13 @@ Two families:
 
 Lever values and reaction coefficients are illustrative settings of the archetypes, not forecasts.
 :data:`POLICY_DESCRIPTIONS` says what each does in one plain sentence, for the UI and the docs.
+
+Policies serve one game or R runs at once (:mod:`wargame.ensemble.lanes`): an observation's numbers (and the
+numeric attributes of ``params``) are numbers or numpy arrays of shape ``(R,)``, its flags bools or bool
+arrays, the US remote-access rule a str or a str array; each lever comes back as a number, the same in every
+run, or an ``(R,)`` array (numpy scalars in a single game, which the model turns into Python values). What a
+seat is (its bloc, whether a lab distils, its base safety share and testing, a firm's base capacity) is the
+same in every run.
 """
 
 from __future__ import annotations
@@ -24,6 +31,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
+from wargame.ensemble.lanes import where
 from wargame.mechanics import control_index, optimal_smuggling_volume, safety_under_pressure, seizure_probability
 
 Observation = dict[str, Any]
@@ -34,12 +44,16 @@ Policy = Callable[[Observation], dict[str, Any]]
 MAX_FLOW_H100E = 1e9
 
 
-def _clip(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
-    return min(hi, max(lo, x))
+def _clip(x: Any, lo: float = 0.0, hi: float = 1.0) -> Any:
+    """``x`` (a number or an (R,) array) clipped to [lo, hi]."""
+    return np.clip(x, lo, hi)
 
 
-def us_control_index(rules: dict[str, Any]) -> float:
-    """The control index (:func:`wargame.mechanics.control_index`) of public US rules (a decision dict)."""
+def us_control_index(rules: dict[str, Any]) -> Any:
+    """The control index (:func:`wargame.mechanics.control_index`) of public US rules (a decision dict).
+
+    Each rule is a number (bool, str) or an (R,) array; the index has their broadcast shape.
+    """
     return control_index(rules["chip_threshold_h100e"], rules["licences_downgraded"],
                          rules["enforcement_budget_musd"], rules["remote_access_rule"], rules["ally_pressure"],
                          rules["anti_distillation"])
@@ -72,19 +86,19 @@ def _us_reactive(obs: Observation) -> dict[str, Any]:
     lead = obs["estimated_lead_months"]
     tight = _clip((15.0 - lead) / 10.0)
     prc = obs["rules"]["prc_government"]
-    rule = "ban" if tight > 0.66 else ("kyc" if tight > 0.33 else "open")
+    rule = where(tight > 0.66, "ban", where(tight > 0.33, "kyc", "open"))
     shaken = obs["major_incidents_last_season"] > 0
     return {
-        "chip_threshold_h100e": round(0.3 * (1.0 - tight), 3) if tight < 0.8 else 0.0,
+        "chip_threshold_h100e": where(tight < 0.8, np.round(0.3 * (1.0 - tight), 3), 0.0),
         "licences_downgraded": tight < 0.8,
         "revenue_share": 0.15,
         "enforcement_budget_musd": 25.0 + 175.0 * tight,
         "remote_access_rule": rule,
         "ally_pressure": _clip(0.3 + 0.6 * tight + 0.2 * prc["retaliation"]),
         "anti_distillation": 0.2 + 0.7 * tight,
-        "export_promotion": 0.6 if obs["adoption_share_us"] < 0.5 else 0.3,
+        "export_promotion": where(obs["adoption_share_us"] < 0.5, 0.6, 0.3),
         "intelligence_budget_musd": 20.0 + 60.0 * tight,
-        "safety_dialogue": 0.6 if shaken else _clip(0.1 + 0.1 * obs["enmity"] - 0.1 * tight),
+        "safety_dialogue": where(shaken, 0.6, _clip(0.1 + 0.1 * obs["enmity"] - 0.1 * tight)),
     }
 
 
@@ -108,20 +122,20 @@ def _prc_reactive(obs: Observation) -> dict[str, Any]:
     """Answer US tightening with subsidies, tolerance of smuggling and retaliation; push harder when behind."""
     us_now = us_control_index(obs["rules"]["us_government"])
     us_before = us_control_index(obs["previous_rules"]["us_government"])
-    tightened = max(0.0, us_now - us_before)
+    tightened = np.maximum(0.0, us_now - us_before)
     behind = _clip(-obs["estimated_lead_months"] / 12.0)  # own sign: negative when the US leads
     us = obs["rules"]["us_government"]
-    cut_off = not us["licences_downgraded"] or us["chip_threshold_h100e"] <= 0
+    cut_off = np.logical_or(np.logical_not(us["licences_downgraded"]), us["chip_threshold_h100e"] <= 0)
     shaken = obs["major_incidents_last_season"] > 0
-    hostile = max(0.0, obs["enmity"] - 0.6)  # a hostile climate mobilises Beijing beyond the rules themselves
+    hostile = np.maximum(0.0, obs["enmity"] - 0.6)  # a hostile climate mobilises Beijing beyond the rules themselves
     return {
         "domestic_subsidy_busd": 3.0 + 12.0 * us_now + 8.0 * behind + 6.0 * hostile,
-        "buy_domestic": 0.8 if cut_off else 0.2 + 0.3 * us_now,
+        "buy_domestic": where(cut_off, 0.8, 0.2 + 0.3 * us_now),
         "smuggling_tolerance": _clip(0.4 + 0.6 * us_now + 0.2 * hostile),
         "retaliation": _clip(2.0 * tightened + 0.8 * us_now - 0.2),
-        "open_weights_push": 0.8 if obs["adoption_share_us"] > 0.5 else 0.5,
+        "open_weights_push": where(obs["adoption_share_us"] > 0.5, 0.8, 0.5),
         "intelligence_budget_musd": 20.0 + 60.0 * us_now,
-        "safety_dialogue": 0.6 if shaken else _clip(0.3 - 0.3 * us_now),
+        "safety_dialogue": where(shaken, 0.6, _clip(0.3 - 0.3 * us_now)),
     }
 
 
@@ -145,19 +159,18 @@ def _ally_reactive(obs: Observation) -> dict[str, Any]:
 def _lab(sensitivity_param: str, distillation_effort: float, behind_boost: float = 0.0) -> Policy:
     def policy(obs: Observation) -> dict[str, Any]:
         params, own = obs["params"], obs["own"]
-        sensitivity = getattr(params, sensitivity_param)
         behind = own["perceived_lead_months"] < 0.0
-        if behind:
-            sensitivity *= 1.0 + behind_boost
+        sensitivity = getattr(params, sensitivity_param)
+        sensitivity = where(behind, sensitivity * (1.0 + behind_boost), sensitivity)
         pressure = own["race_pressure"]
         base_safety = own["base_safety_share"]
         safety = safety_under_pressure(base_safety, pressure, sensitivity)
-        testing = round(safety_under_pressure(own["base_testing_quarters"], pressure, sensitivity))
+        testing = np.rint(safety_under_pressure(own["base_testing_quarters"], pressure, sensitivity))
         # The training run is planned at its usual size (1 - base safety - 0.3 serving, more when behind for a
         # reactive lab); safety work cut under pressure goes to serving: the lab races to deploy and sell,
         # it does not grow this season's run (DESIGN: a close race makes labs cut safety and release faster).
-        training = max(0.0, 1.0 - base_safety - 0.3) + (0.1 if behind and behind_boost else 0.0)
-        training = min(training, 1.0 - safety)
+        training = np.maximum(0.0, 1.0 - base_safety - 0.3) + (where(behind, 0.1, 0.0) if behind_boost else 0.0)
+        training = np.minimum(training, 1.0 - safety)
         serving = 1.0 - safety - training
         rules = obs["rules"]
         bloc = obs["bloc"]
@@ -166,13 +179,13 @@ def _lab(sensitivity_param: str, distillation_effort: float, behind_boost: float
             "safety_share": safety,
             "serving_share": serving,
             "training_share": training,
-            "testing_quarters": int(testing),
+            "testing_quarters": testing.astype(np.int64),
             "release": True,
-            "open_weights": bloc == "PRC" and prc["open_weights_push"] >= 0.5,
+            "open_weights": np.logical_and(bloc == "PRC", prc["open_weights_push"] >= 0.5),
             # A distilling laggard races by copying: its effort grows with the pressure it feels.
-            "distillation_effort": (min(1.0, distillation_effort * (0.6 + 0.4 * pressure))
+            "distillation_effort": (np.minimum(1.0, distillation_effort * (0.6 + 0.4 * pressure))
                                     if (bloc == "PRC" and own["distils"]) else 0.0),
-            "distillation_defence": min(1.0, 0.2 + 0.5 * us["anti_distillation"]) if bloc == "US" else 0.0,
+            "distillation_defence": np.minimum(1.0, 0.2 + 0.5 * us["anti_distillation"]) if bloc == "US" else 0.0,
         }
 
     return policy
@@ -193,13 +206,13 @@ def _smuggler_profit_seeking(obs: Observation) -> dict[str, Any]:
     params, own = obs["params"], obs["own"]
     volume = optimal_smuggling_volume(own["market_h100e"], own["seizure_share"], params.smuggler_margin_usd_per_h100e,
                                       params.smuggler_seizure_loss_usd_per_h100e)
-    return {"volume_h100e": min(volume, MAX_FLOW_H100E)}
+    return {"volume_h100e": np.minimum(volume, MAX_FLOW_H100E)}
 
 
 def _cloud(kyc_compliance: float) -> Policy:
     def policy(obs: Observation) -> dict[str, Any]:
         capacity = obs["own"]["base_capacity_h100e"] * obs["chip_market_index"]
-        return {"capacity_offered_h100e": min(capacity, MAX_FLOW_H100E), "kyc_compliance": kyc_compliance}
+        return {"capacity_offered_h100e": np.minimum(capacity, MAX_FLOW_H100E), "kyc_compliance": kyc_compliance}
 
     return policy
 
@@ -210,10 +223,10 @@ def _cloud_reactive(obs: Observation) -> dict[str, Any]:
     us = obs["rules"]["us_government"]
     detect = seizure_probability(us["enforcement_budget_musd"], params.seizure_rate_per_musd)
     expected_fine = detect * params.violation_fine_usd_per_h100e
-    comply = 0.9 if expected_fine > params.cloud_rental_price_usd_per_h100e else 0.4
+    comply = where(expected_fine > params.cloud_rental_price_usd_per_h100e, 0.9, 0.4)
     scale = 1.0 - 0.6 * own["rule_level"] * comply
     capacity = own["base_capacity_h100e"] * obs["chip_market_index"] * scale
-    return {"capacity_offered_h100e": min(capacity, MAX_FLOW_H100E), "kyc_compliance": comply}
+    return {"capacity_offered_h100e": np.minimum(capacity, MAX_FLOW_H100E), "kyc_compliance": comply}
 
 
 #: Name of the look-ahead policy (:mod:`wargame.planner`), offered to the kinds of :data:`PLANNER_FALLBACK`.

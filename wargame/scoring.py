@@ -8,8 +8,11 @@ Every formula is illustrative: it states what the seat plays for, not a measured
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
+
+import numpy as np
+
+from wargame.ensemble.lanes import where
 
 if TYPE_CHECKING:  # pragma: no cover
     from wargame.model import AIRaceModel
@@ -61,7 +64,7 @@ def season_components(model: AIRaceModel, actor) -> dict[str, float]:
         home = model.inflow_h100e("PRC", "domestic") + model.inflow_h100e("PRC", "purchased")
         return {
             "parity": -model.lead_months / 12.0,
-            "self_sufficiency": home / total if total > 0 else 0.0,
+            "self_sufficiency": where(total > 0, home / where(total > 0, total, 1.0), 0.0),
             "adoption": 2.0 * (0.5 - model.adoption_share_us),
             "incidents": -model.season_severity,
             "fiscal": -actor.spend_busd,
@@ -75,7 +78,7 @@ def season_components(model: AIRaceModel, actor) -> dict[str, float]:
         }
     if kind == "lab":
         mean = sum(lab.deployed_capability for lab in model.labs) / len(model.labs)
-        years = 1.0 / math.log(model.params.frontier_effective_compute_growth_per_year)
+        years = 1.0 / np.log(model.params.frontier_effective_compute_growth_per_year)
         return {
             "capability": (actor.deployed_capability - mean) * years,
             "revenue": actor.revenue_busd,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import logging
+import math
 import multiprocessing as mp
 import os
 import sys
@@ -36,6 +37,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+
+from wargame.batch.ensemble import RunGroup, group_runs, parameter_lanes, play_group, records_to_long
 
 #: A run function: (scenario, seed) -> (summary scalars, model time series as {column: values}).
 RunFn = Callable[[Any, int], tuple[Mapping[str, Any], Mapping[str, Sequence[Any]]]]
@@ -252,7 +255,10 @@ def _series_to_long(run_id: int, series: Mapping[str, Sequence[Any]]) -> tuple[l
 def execute_chunk(task: ChunkTask) -> ChunkResult:
     """Run every run of a chunk; a run that raises is recorded with ``status="error"`` and its message.
 
-    This is the function submitted to executors. It never raises for a model error.
+    This is the function submitted to executors. It never raises for a model error. With the default run
+    function the chunk's runs are played as ensembles (:mod:`wargame.batch.ensemble`): the runs sharing
+    every override but ``parameters.*`` at once, lane r being exactly the single game of run r. If an
+    ensemble raises, its runs are played one by one, so only the failing run is recorded as failed.
 
     Args:
         task: The chunk.
@@ -261,20 +267,20 @@ def execute_chunk(task: ChunkTask) -> ChunkResult:
         The chunk's summary table (one row per run, in ``run_id`` order) and time-series table.
 
     """
-    schema = summary_schema(task.scores)
+    n = len(task)
     metrics = [*SUMMARY_METRICS, *((name, pa.float64()) for name in task.scores)]
-    cols: dict[str, list[Any]] = {f.name: [] for f in schema}
-    ts_run: list[int] = []
-    ts_season: list[str] = []
-    ts_var: list[str] = []
-    ts_val: list[float | None] = []
+    cols: dict[str, list[Any]] = {"run_id": list(task.run_ids), "scenario": [task.scenario_name] * n,
+                                  "sample_id": list(task.sample_ids), "replication": list(task.replications),
+                                  "seed": list(task.seeds), "status": ["ok"] * n, "error": [None] * n}
+    cols.update({name: [None] * n for name, _ in metrics})
+    series: dict[int, tuple[list, list, list]] = {}  # position -> one run's long time series
+    single = list(range(n))
+    if task.run_fn is run_model:
+        single = []
+        for group in group_runs(task.overrides):
+            single.extend(_play_ensemble(task, group, metrics, cols, series))
     cache: dict[str, Any] = {}
-    for i, run_id in enumerate(task.run_ids):
-        cols["run_id"].append(run_id)
-        cols["scenario"].append(task.scenario_name)
-        cols["sample_id"].append(task.sample_ids[i])
-        cols["replication"].append(task.replications[i])
-        cols["seed"].append(task.seeds[i])
+    for i in single:
         try:
             overrides = task.overrides[i]
             key = repr(sorted(overrides.items()))
@@ -282,32 +288,79 @@ def execute_chunk(task: ChunkTask) -> ChunkResult:
             if scenario is None:
                 scenario = task.scenario.with_overrides(overrides) if overrides else task.scenario
                 cache[key] = scenario
-            summary, series = task.run_fn(scenario, int(task.seeds[i]))
-            row = {name: _metric(summary.get(name), typ) for name, typ in metrics}
+            summary, run_series = task.run_fn(scenario, int(task.seeds[i]))
+            for name, typ in metrics:
+                cols[name][i] = _metric(summary.get(name), typ)
             if task.timeseries:
-                s, var, val = _series_to_long(run_id, series)
-            status, error = "ok", None
+                series[i] = _series_to_long(task.run_ids[i], run_series)
         except Exception as exc:  # noqa: BLE001 - a failed run is data, not an abort
-            row = {name: None for name, _ in metrics}
-            s, var, val = [], [], []
-            status, error = "error", _describe_error(exc)
-        cols["status"].append(status)
-        cols["error"].append(error)
-        for name, _ in metrics:
-            cols[name].append(row[name])
-        if task.timeseries and s:
-            ts_run.extend([run_id] * len(s))
+            cols["status"][i], cols["error"][i] = "error", _describe_error(exc)
+    summary_table = pa.table(cols, schema=summary_schema(task.scores))
+    ts_table = None
+    if task.timeseries:
+        ts_run: list[int] = []
+        ts_season: list[str] = []
+        ts_var: list[str] = []
+        ts_val: list[float | None] = []
+        for i in sorted(series):
+            s, var, val = series[i]
+            ts_run.extend([task.run_ids[i]] * len(s))
             ts_season.extend(s)
             ts_var.extend(var)
             ts_val.extend(val)
-    summary_table = pa.table(cols, schema=schema)
-    ts_table = None
-    if task.timeseries:
         ts_table = pa.table({"run_id": pa.array(ts_run, pa.int64()),
                              "season": pa.array(ts_season, pa.string()).dictionary_encode(),
                              "variable": pa.array(ts_var, pa.string()).dictionary_encode(),
                              "value": pa.array(ts_val, pa.float64())}, schema=TIMESERIES_WIRE_SCHEMA)
     return ChunkResult(summary_table, ts_table)
+
+
+def _play_ensemble(task: ChunkTask, group: RunGroup, metrics: list[tuple[str, pa.DataType]],
+                   cols: dict[str, list[Any]], series: dict[int, tuple[list, list, list]]) -> list[int]:
+    """Play one group of a chunk as an ensemble, filling its runs' rows; returns the runs left to play alone.
+
+    Runs whose parameter values their fields refuse are recorded as failed here. The rest are returned to be
+    played one by one when there is only one, or when the ensemble raised.
+    """
+    try:
+        scenario = task.scenario.with_overrides(group.overrides) if group.overrides else task.scenario
+    except Exception:  # noqa: BLE001 - each run then fails alone with the scenario's message
+        return group.positions
+    values, errors = parameter_lanes(scenario, [task.overrides[i] for i in group.positions])
+    good = []
+    for k, (i, error) in enumerate(zip(group.positions, errors, strict=True)):
+        if error is None:
+            good.append(k)
+        else:
+            cols["status"][i], cols["error"][i] = "error", error[:MAX_ERROR_CHARS]
+    positions = [group.positions[k] for k in good]
+    if len(positions) < 2:
+        return positions
+    try:
+        summary, records = play_group(scenario, [task.seeds[i] for i in positions],
+                                      {name: arr[good] for name, arr in values.items()}, task.timeseries)
+    except Exception:  # noqa: BLE001 - played one by one, the failing run is found and recorded
+        return positions
+    for name, typ in metrics:
+        column = summary.get(name)
+        if column is None:
+            continue
+        for i, value in zip(positions, _metric_column(column, typ), strict=True):
+            cols[name][i] = value
+    if task.timeseries and records:
+        for lane, i in enumerate(positions):
+            series[i] = records_to_long(records, lane)
+    return []
+
+
+def _metric_column(values: np.ndarray, typ: pa.DataType) -> list[Any]:
+    """An ensemble's summary array as the Python values of a summary column (:func:`_metric` for each run)."""
+    if pa.types.is_string(typ):
+        return [str(v) for v in values.tolist()]
+    arr = np.asarray(values, dtype=np.float64)
+    if pa.types.is_integer(typ):
+        return [int(v) if math.isfinite(v) and v.is_integer() else None for v in arr.tolist()]
+    return arr.tolist()
 
 
 # --------------------------------------------------------------------------------------------------
