@@ -2,7 +2,8 @@
 
 ``tools/lever_effects.py`` must cover every lever offered to every seat kind with finite numbers, and its
 ``--check`` exit code must agree with its printed verdict; ``tools/strategy_matrix.py`` likewise for its
-acceptance checks. Both write only between their markers.
+acceptance checks. Both write only between their markers. The shared runner plays each block of seeds as one
+ensemble, whose runs must be exactly the single games of their seeds.
 """
 
 import math
@@ -13,8 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wargame.model import AIRaceModel
+from wargame.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = ROOT / "tools"
@@ -23,7 +27,19 @@ NUMBER = r"[+-]?\d+(?:\.\d+)?"
 
 sys.path.insert(0, str(TOOLS))
 import strategy_matrix as sm  # noqa: E402
-from analysis_common import mean_se, moved, replace_block  # noqa: E402
+from analysis_common import (  # noqa: E402
+    OUTCOMES,
+    Config,
+    RunResult,
+    has_planner,
+    make_config,
+    mean_se,
+    moved,
+    replace_block,
+    run_configs,
+    run_games,
+    seed_blocks,
+)
 
 # Take tools/ off the path again (the tools add it themselves): worker processes started later (Dask) inherit
 # sys.path, and a tool's file name must never shadow an installed package.
@@ -46,6 +62,89 @@ def lever_run(tmp_path_factory):
     doc.write_text(DOC.read_text(encoding="utf-8"), encoding="utf-8")
     result = _run("lever_effects.py", "--seeds", "8", "--jobs", "2", "--check", "--write", str(doc))
     return result, doc
+
+
+PLANNER_CONFIG = make_config("baseline", overrides={"governments.us_gov.policy": "planner"}, scored=["us_gov"])
+
+
+def _single_game(config: Config, seed: int) -> RunResult:
+    """The reference: one game played on its own (``seed=``), levers submitted before every season."""
+    scenario = load_scenario(config.scenario).with_overrides(dict(config.overrides))
+    model = AIRaceModel(scenario, seed=seed)
+    assert model.n_runs == 1
+    while model.running:
+        for seat, levers in config.fixed:
+            model.submit_decision(seat, dict(levers))
+        model.step()
+    s = model.summary()
+    outcomes = {"lead": s["final_lead_months"], "s1": float(s["outcome"] == "S1"),
+                "s2": float(s["outcome"] == "S2"), "safety": s["mean_safety_share"], "incidents": s["incidents"],
+                "adoption": s["adoption_share_us"]}
+    return RunResult(outcomes, {seat: model.seat_scores()[seat] for seat in config.scored},
+                     {seat: model.score_breakdown(seat) for seat in config.scored})
+
+
+def _assert_same_numbers(got: RunResult, want: RunResult) -> None:
+    assert set(got.outcomes) == set(want.outcomes) == set(OUTCOMES)
+    for key, value in want.outcomes.items():
+        assert got.outcomes[key] == pytest.approx(value, rel=1e-12, abs=1e-12), key
+    assert set(got.scores) == set(want.scores) and set(got.components) == set(want.components)
+    for seat, score in want.scores.items():
+        assert got.scores[seat] == pytest.approx(score, rel=1e-12, abs=1e-12), seat
+        assert got.components[seat].keys() == want.components[seat].keys()
+        for part, value in want.components[seat].items():
+            assert got.components[seat][part] == pytest.approx(value, rel=1e-12, abs=1e-12), (seat, part)
+
+
+def test_ensemble_runs_are_the_single_games_of_their_seeds():
+    configs = [
+        make_config("baseline", scored=["us_gov", "prc_lab_b"]),
+        make_config("loopholes", overrides={"governments.prc_gov.policy": "hawkish"},
+                    fixed={"us_gov": {"enforcement_budget_musd": 300.0, "remote_access_rule": "ban",
+                                      "safety_dialogue": 0.6},
+                           "us_lab_b": {"training_share": 0.5, "safety_share": 0.25, "serving_share": 0.25,
+                                        "testing_quarters": 2}},
+                    scored=["us_gov", "us_lab_b"]),
+    ]
+    seeds = (7, 0, 31, 2)
+    assert seed_blocks(configs, seeds, jobs=1) == [[seeds], [seeds]]  # one ensemble of four runs each
+    results, seconds = run_configs(configs, seeds, jobs=1)
+    assert seconds > 0 and [len(runs) for runs in results] == [len(seeds), len(seeds)]
+    for config, runs in zip(configs, results, strict=True):
+        for seed, run in zip(seeds, runs, strict=True):
+            _assert_same_numbers(run, _single_game(config, seed))
+    # The fixed levers matter (the check above would be weak if they did nothing).
+    free = run_games(make_config("loopholes", overrides={"governments.prc_gov.policy": "hawkish"},
+                                 scored=["us_lab_b"]), seeds)
+    assert [r.scores["us_lab_b"] for r in free] != [r.scores["us_lab_b"] for r in results[1]]
+
+
+def test_planner_configurations_play_single_games():
+    assert has_planner(PLANNER_CONFIG) and not has_planner(make_config("baseline"))
+    seeds = (3, 1)
+    runs = run_games(PLANNER_CONFIG, seeds)
+    for seed, run in zip(seeds, runs, strict=True):
+        _assert_same_numbers(run, _single_game(PLANNER_CONFIG, seed))
+
+
+@settings(max_examples=60, deadline=None)
+@given(planner=st.lists(st.booleans(), min_size=1, max_size=6),
+       seeds=st.lists(st.integers(0, 10_000), min_size=1, max_size=40, unique=True), jobs=st.integers(1, 8))
+def test_seed_blocks_cover_every_seed_once_and_keep_processes_busy(planner, seeds, jobs):
+    configs = [PLANNER_CONFIG if slow else make_config("baseline", scored=[f"x{i}"])
+               for i, slow in enumerate(planner)]
+    blocks = seed_blocks(configs, seeds, jobs)
+    assert len(blocks) == len(configs)
+    for slow, config_blocks in zip(planner, blocks, strict=True):
+        assert [seed for block in config_blocks for seed in block] == seeds  # in order, each seed once
+        if slow:
+            assert all(len(block) == 1 for block in config_blocks)  # one planner game per task
+    ensemble_blocks = [config_blocks for slow, config_blocks in zip(planner, blocks, strict=True) if not slow]
+    if ensemble_blocks:
+        if len(ensemble_blocks) >= jobs:
+            assert all(len(b) == 1 for b in ensemble_blocks)  # one ensemble per configuration
+        else:  # fewer configurations than processes: enough tasks to keep every process busy, if seeds allow
+            assert sum(len(b) for b in ensemble_blocks) >= min(jobs, len(seeds) * len(ensemble_blocks))
 
 
 def test_moved_rule():

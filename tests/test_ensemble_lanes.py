@@ -89,6 +89,25 @@ def test_a_lane_does_not_depend_on_its_chunk(name, n, cut):
         assert np.array_equal(values, joined), key
 
 
+SWEPT = {"visibility": (0.0, 1.0), "enmity": (0.0, 3.0), "catastrophic_incident_share": (0.0, 0.5),
+         "incident_base_hazard": (0.0, 1.0), "distillation_rate": (0.0, 1.0), "incident_pause_quarters": (0, 8),
+         "frontier_effective_compute_growth_per_year": (2.0, 30.0)}
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(SCENARIOS), data=st.data(), n=st.integers(2, 5))
+def test_a_lane_with_its_own_parameters_equals_the_single_run_with_them(name, data, n):
+    """Sweeps: each lane plays its own parameter values, exactly as a game with those overrides."""
+    values = {key: [data.draw(st.integers(*bounds) if isinstance(bounds[0], int) else st.floats(*bounds))
+                    for _ in range(n)] for key, bounds in SWEPT.items()}
+    seeds = list(range(50, 50 + n))
+    ensemble = AIRaceModel(name, seeds=seeds, parameters={k: np.asarray(v) for k, v in values.items()},
+                           record_seasons=True).run_to_end()
+    runs = [AIRaceModel(load_scenario(name).with_overrides({f"parameters.{k}": v[r] for k, v in values.items()}),
+                        seed=seed).run_to_end() for r, seed in enumerate(seeds)]
+    assert_lanes_match(ensemble, runs)
+
+
 def test_an_ensemble_of_one_is_the_game():
     game = AIRaceModel("baseline", seed=42).run_to_end()
     one = AIRaceModel("baseline", seeds=[42]).run_to_end()

@@ -1,15 +1,17 @@
-"""Shared machinery of the analysis tools (``lever_effects.py``, ``strategy_matrix.py``).
+"""Shared machinery of the analysis tools (``lever_effects.py``, ``strategy_matrix.py``, ``planner_matrix.py``).
 
 A *configuration* is a scenario (a name plus dotted overrides, see
 :meth:`wargame.scenario.Scenario.with_overrides`) and a set of levers that seats hold fixed for the whole game
 (submitted with :meth:`wargame.model.AIRaceModel.submit_decision` before every season). A *task* runs one
-configuration over a tuple of seeds; tasks are spread over a process pool. Every configuration of one
+configuration over a tuple of seeds, as one ensemble (one model playing a run per seed, each run exactly the
+single game of its seed); tasks are spread over a process pool. Every configuration of one
 analysis runs on the same seeds, so differences between configurations are paired (common random numbers).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import sys
@@ -27,7 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from wargame.ensemble.lanes import per_run  # noqa: E402
 from wargame.model import AIRaceModel  # noqa: E402
+from wargame.policies import PLANNER  # noqa: E402
 from wargame.scenario import Scenario, load_scenario  # noqa: E402
 
 #: Outcomes every run reports, with their table headers and units.
@@ -100,47 +104,91 @@ class RunResult:
     components: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
-def run_game(config: Config, seed: int) -> RunResult:
-    """Play one game of a configuration to the end.
+def has_planner(config: Config) -> bool:
+    """Whether a seat of the configuration's scenario plays the planner (an ensemble would play its fallback)."""
+    return any(seat.policy == PLANNER for seat in _scenario(config.scenario, config.overrides).seats())
+
+
+def run_games(config: Config, seeds: Sequence[int]) -> list[RunResult]:
+    """Play a configuration to the end on several seeds at once, as one ensemble (one run per seed).
+
+    Run r of the ensemble plays exactly the game ``AIRaceModel(scenario, seed=seeds[r])`` with the same fixed
+    levers (:mod:`wargame.ensemble`), so the results are those of single games. A configuration with a planner
+    seat is played as single games, one seed at a time (an ensemble's planner seats play their fallback policy).
 
     Args:
         config: The configuration.
-        seed: Model seed.
+        seeds: Model seeds, shape (R,), R >= 1.
 
     Returns:
-        The run's outcomes and the scored seats' scores.
+        The outcomes and the scored seats' scores of each run, in ``seeds`` order.
 
     """
-    model = AIRaceModel(_scenario(config.scenario, config.overrides), seed=seed)
+    if has_planner(config) and len(seeds) > 1:
+        return [run for seed in seeds for run in run_games(config, (seed,))]
+    model = AIRaceModel(_scenario(config.scenario, config.overrides), seeds=list(seeds))
     fixed = [(seat, dict(levers)) for seat, levers in config.fixed]
     while model.running:
         for seat, levers in fixed:
             model.submit_decision(seat, levers)
         model.step()
+    r = model.n_runs
     s = model.summary()
-    outcomes = {
-        "lead": float(s["final_lead_months"]),
-        "s1": float(s["outcome"] == "S1"),
-        "s2": float(s["outcome"] == "S2"),
-        "safety": float(s["mean_safety_share"]),
-        "incidents": float(s["incidents"]),
-        "adoption": float(s["adoption_share_us"]),
+    outcome = per_run(s["outcome"], r)
+    lanes = {
+        "lead": per_run(s["final_lead_months"], r),
+        "s1": outcome == "S1",
+        "s2": outcome == "S2",
+        "safety": per_run(s["mean_safety_share"], r),
+        "incidents": per_run(s["incidents"], r),
+        "adoption": per_run(s["adoption_share_us"], r),
     }
     scores = model.seat_scores()
-    return RunResult(outcomes, {seat: scores[seat] for seat in config.scored},
-                     {seat: model.score_breakdown(seat) for seat in config.scored})
+    seat_scores = {seat: per_run(scores[seat], r) for seat in config.scored}
+    components = {seat: {c: per_run(v, r) for c, v in model.score_breakdown(seat).items()} for seat in config.scored}
+    return [RunResult({k: float(v[i]) for k, v in lanes.items()},
+                      {seat: float(v[i]) for seat, v in seat_scores.items()},
+                      {seat: {c: float(v[i]) for c, v in parts.items()} for seat, parts in components.items()})
+            for i in range(r)]
 
 
 def _run_task(task: tuple[Config, tuple[int, ...]]) -> list[RunResult]:
     config, seeds = task
-    return [run_game(config, seed) for seed in seeds]
+    return run_games(config, seeds)
+
+
+def seed_blocks(configs: Sequence[Config], seeds: Sequence[int], jobs: int) -> list[list[tuple[int, ...]]]:
+    """How each configuration's seeds are cut into tasks.
+
+    A configuration played as ensembles takes one block of every seed (one ensemble), or a few blocks when
+    there are fewer such configurations than processes, so every process has work. A configuration with a
+    planner seat plays single games of about a second each: one task per seed, so they spread over the
+    processes.
+
+    Args:
+        configs: Configurations.
+        seeds: Common seeds.
+        jobs: Number of processes.
+
+    Returns:
+        Per configuration, its blocks of seeds (consecutive, in ``seeds`` order, together every seed once).
+
+    """
+    seeds = tuple(seeds)
+    planner = [has_planner(config) for config in configs]
+    ensembles = max(1, planner.count(False))
+    blocks = min(len(seeds), max(1, math.ceil(jobs / ensembles)))
+    bounds = [len(seeds) * k // blocks for k in range(blocks + 1)]  # near-equal, none empty
+    return [[(seed,) for seed in seeds] if slow else [seeds[a:b] for a, b in itertools.pairwise(bounds)]
+            for slow in planner]
 
 
 def run_configs(configs: Sequence[Config], seeds: Sequence[int], jobs: int) -> tuple[list[list[RunResult]], float]:
     """Run every configuration on the same seeds, in parallel over processes.
 
-    Work is cut into tasks of one configuration and a block of seeds (whole seed lists unless there are fewer
-    configurations than processes), handed out in chunks so each process gets a few tasks at a time.
+    Work is cut into tasks of one configuration and a block of seeds (:func:`seed_blocks`); each task plays
+    its block as one ensemble (:func:`run_games`). Tasks of single planner games are handed out first, so the
+    long ones do not end up last on one process.
 
     Args:
         configs: Configurations.
@@ -152,28 +200,24 @@ def run_configs(configs: Sequence[Config], seeds: Sequence[int], jobs: int) -> t
         the wall-clock time taken, seconds.
 
     """
-    seeds = tuple(seeds)
-    blocks = max(1, min(len(seeds), math.ceil(2 * jobs / max(1, len(configs)))))
-    size = math.ceil(len(seeds) / blocks)
-    seed_blocks = [seeds[i:i + size] for i in range(0, len(seeds), size)]
-    tasks = [(config, block) for config in configs for block in seed_blocks]
     start = time.perf_counter()
     # Load and validate every scenario here, before the workers fork: they inherit the cache, so every run
     # sees the same scenario files even if they are edited while the analysis runs.
     for config in dict.fromkeys(configs):
         _scenario(config.scenario, config.overrides)
+    blocks = seed_blocks(configs, seeds, jobs)
+    slow = [has_planner(config) for config in configs]
+    keys = sorted(((i, j) for i, config_blocks in enumerate(blocks) for j in range(len(config_blocks))),
+                  key=lambda key: not slow[key[0]])  # stable: planner configurations' tasks first, else in order
+    tasks = [(configs[i], blocks[i][j]) for i, j in keys]
     if jobs <= 1:
         parts = [_run_task(t) for t in tasks]
     else:
-        chunk = max(1, len(tasks) // (jobs * 8))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            parts = list(pool.map(_run_task, tasks, chunksize=chunk))
-    results = []
-    for i in range(len(configs)):
-        runs: list[RunResult] = []
-        for part in parts[i * len(seed_blocks):(i + 1) * len(seed_blocks)]:
-            runs.extend(part)
-        results.append(runs)
+            parts = list(pool.map(_run_task, tasks))
+    by_key = dict(zip(keys, parts, strict=True))
+    results = [[run for j in range(len(config_blocks)) for run in by_key[(i, j)]]
+               for i, config_blocks in enumerate(blocks)]
     return results, time.perf_counter() - start
 
 

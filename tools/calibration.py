@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -28,39 +27,80 @@ SCENARIOS = ("baseline", "tight_controls", "loopholes")
 BEGIN, END = "<!-- BEGIN GENERATED CALIBRATION -->", "<!-- END GENERATED CALIBRATION -->"
 
 
-def measure(job: tuple[str, int]) -> dict[str, float]:
-    """One run's calibration figures: start and final lead (months), outcome flags, safety, pressure, pace."""
+def measure(job: tuple[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
+    """Calibration figures of a scenario's runs on some seeds, played as one ensemble (run r is seed r's game).
+
+    Args:
+        job: ``(scenario name, seeds)``, seeds of shape (R,).
+
+    Returns:
+        Per figure an array of shape (R,), one entry per seed: start and final lead (months), outcome flags
+        (0/1), mean safety share and race pressure, final compute ratio, US adoption share, cumulative incident
+        probability, major+ incidents (count), final enmity, growth per year of the largest US and PRC runs
+        (x/yr), domestic-chain over US-designer output in 2026 and 2027 (shares), and simulated frontier growth
+        over ``frontier_effective_compute_growth_per_year`` (ratio).
+
+    """
+    from wargame.ensemble.lanes import per_run
     from wargame.model import AIRaceModel
 
-    name, seed = job
-    model = AIRaceModel(name, seed=seed).run_to_end()
-    mv = model.datacollector.model_vars
-    s = model.summary()
-    years = (len(mv["season"]) - 2) / 4.0  # first season played to the last
+    name, seeds = job
+    model = AIRaceModel(name, seeds=list(seeds), record_seasons=True).run_to_end()
+    r = model.n_runs
+    if model.datacollector is not None:  # one seed: a single game keeps its data collector
+        mv = model.datacollector.model_vars
+        seasons = list(mv["season"])
+
+        def column(key: str) -> np.ndarray:
+            return np.asarray(mv[key], dtype=float)[:, None]
+    else:
+        seasons = [record["season"] for record in model.season_records]
+
+        def column(key: str) -> np.ndarray:
+            return np.stack([record[key] for record in model.season_records]).astype(float)
+
+    s = {k: per_run(v, r) for k, v in model.summary().items()}
+    years = (len(seasons) - 2) / 4.0  # first season played to the last
     g = model.params.frontier_effective_compute_growth_per_year
-    ratio = [d / u for d, u in zip(mv["prc_domestic_output_h100e"], mv["us_designer_output_h100e"], strict=True)]
-    seasons = mv["season"]
+    ratio = column("prc_domestic_output_h100e") / column("us_designer_output_h100e")  # (seasons, R)
+    in_2026 = np.array([q.startswith("2026") for q in seasons])[:, None] & (ratio > 0)
+    in_2027 = np.broadcast_to(np.array([q.startswith("2027") for q in seasons])[:, None], ratio.shape)
+    us_run, prc_run, capability = (column(k) for k in ("us_largest_run_h100e", "prc_largest_run_h100e",
+                                                       "us_frontier_capability"))
     return {
-        "start": model.initial_lead_months, "final": s["final_lead_months"],
-        "s1": float(s["outcome"] == "S1"), "s2": float(s["outcome"] == "S2"),
+        "start": per_run(model.initial_lead_months, r), "final": s["final_lead_months"],
+        "s1": (s["outcome"] == "S1").astype(float), "s2": (s["outcome"] == "S2").astype(float),
         "safety": s["mean_safety_share"], "pressure": s["mean_race_pressure"], "ratio": s["compute_ratio"],
         "adoption": s["adoption_share_us"], "p_incident": s["cumulative_incident_probability"],
         "majors": s["major_incidents"], "enmity": s["final_enmity"],
-        "us_run": (mv["us_largest_run_h100e"][-1] / mv["us_largest_run_h100e"][1]) ** (1 / years),
-        "prc_run": (mv["prc_largest_run_h100e"][-1] / mv["prc_largest_run_h100e"][1]) ** (1 / years),
-        "dom26": float(np.mean([r for r, q in zip(ratio, seasons, strict=True) if q.startswith("2026") and r > 0])),
-        "dom27": float(np.mean([r for r, q in zip(ratio, seasons, strict=True) if q.startswith("2027")])),
-        "pace": math.exp((mv["us_frontier_capability"][-1] - mv["us_frontier_capability"][1]) / years) / g,
+        "us_run": (us_run[-1] / us_run[1]) ** (1 / years),
+        "prc_run": (prc_run[-1] / prc_run[1]) ** (1 / years),
+        "dom26": np.where(in_2026, ratio, 0.0).sum(axis=0) / in_2026.sum(axis=0),
+        "dom27": np.where(in_2027, ratio, 0.0).sum(axis=0) / in_2027.sum(axis=0),
+        "pace": np.exp((capability[-1] - capability[1]) / years) / g,
     }
 
 
 def table(seeds: int, jobs: int) -> str:
-    """Run every scenario over ``seeds`` seeds and return the markdown block."""
-    rows = {}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for name in SCENARIOS:
-            results = list(pool.map(measure, [(name, s) for s in range(seeds)], chunksize=max(1, seeds // (4 * jobs))))
-            rows[name] = {k: np.array([r[k] for r in results]) for k in results[0]}
+    """Run every scenario over ``seeds`` seeds and return the markdown block.
+
+    Each scenario plays its seeds as one ensemble (single games, one per seed, if a seat plays the planner,
+    which an ensemble would replace by its fallback); the scenarios are spread over ``jobs`` processes.
+    """
+    from wargame.policies import PLANNER
+    from wargame.scenario import load_scenario
+
+    tasks = []
+    for name in SCENARIOS:
+        planner = any(seat.policy == PLANNER for seat in load_scenario(name).seats())
+        tasks += [(name, (s,)) for s in range(seeds)] if planner else [(name, tuple(range(seeds)))]
+    if jobs <= 1:
+        parts = [measure(task) for task in tasks]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            parts = list(pool.map(measure, tasks))
+    rows = {name: {k: np.concatenate([part[k] for (n, _), part in zip(tasks, parts, strict=True) if n == name])
+                   for k in parts[0]} for name in SCENARIOS}
     out = [f"Measured with `.venv/bin/python tools/calibration.py --seeds {seeds}` on {dt.date.today()} "
            f"(seeds 0..{seeds - 1} per scenario, default parameters). Ranges are 5–95% over seeds.", "",
            "| scenario | start lead, median (5–95%) | 2028Q4 lead, median (5–95%) | P(S1) | P(S2) | mean safety "

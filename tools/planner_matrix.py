@@ -8,8 +8,10 @@ For each analysed seat (default: the US government ``us_gov``, the PRC governmen
 own final score (points) ± its standard error, the paired difference planner minus the policy ± its standard
 error (the SE of the per-seed differences), and the outcome shares (S1, S2, contested) over the seeds.
 
-A planner game costs about a second on one core (ten seasons of K x M rollouts), a named-policy game about
-20 ms, so 20 seeds of three seats take a minute or two; the ensemble engine will make many more seeds cheap.
+A planner game is played on its own (an ensemble's planner seats would play their fallback) and costs about
+0.3-0.7 s on one core (ten seasons of K x M rollouts); each named policy's games are played as one ensemble
+over all the seeds (:func:`analysis_common.run_games`), a fraction of a second. 200 seeds of the three default
+seats took about 3.5 minutes on two processes.
 
 Usage::
 

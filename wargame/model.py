@@ -989,19 +989,31 @@ class AIRaceModel(mesa.Model):
             opened = np.minimum(MAX_INCIDENT_HAZARD, hazard * p.open_weights_hazard_multiplier)
             hazard = where(lab.deployed_open, opened, hazard)
             lab.hazard = hazard * relief
-        index = np.arange(len(self.labs))
+        n_labs = len(self.labs)
         hazards = np.stack(np.broadcast_arrays(*(lab.hazard for lab in self.labs)), axis=-1)  # (..., labs)
-        counts = self.draw("poisson", "incidents", index[None, :], lam=hazards.reshape(self.n_runs, -1))
-        top = int(np.max(counts, initial=0))
-        tiers = self.draw("uniform", "incidents",
-                          draws.nested_slot(index[None, :, None], np.arange(top)[None, None, :]))
-        happened = np.arange(top) < counts[..., None]  # (..., labs, top): lab i's j-th incident happened
-        catastrophic = happened & (tiers < p.catastrophic_incident_share)
-        major = happened & ~catastrophic & (tiers < p.catastrophic_incident_share + p.major_incident_share)
-        minor = happened & ~catastrophic & ~major
+        counts = self.draw("poisson", "incidents", np.arange(n_labs)[None, :], lam=hazards.reshape(self.n_runs, -1))
+        # One tier draw per incident that happened: run r, lab i, its j-th incident of the season.
+        by_run = counts.reshape(self.n_runs, n_labs)
+        run, lab_index = np.nonzero(by_run)
+        n = by_run[run, lab_index]
+        run, lab_index = np.repeat(run, n), np.repeat(lab_index, n)
+        nth = np.arange(run.size) - np.repeat(np.cumsum(n) - n, n)
+        tiers = draws.uniform(self.draw_seeds[run], "incidents", self.seasons_played,
+                              draws.nested_slot(lab_index, nth))
+        cat_share = per_run(p.catastrophic_incident_share, self.n_runs)[run]  # each incident's run's shares
+        major_share = per_run(p.major_incident_share, self.n_runs)[run]
+        catastrophic = tiers < cat_share
+        major = ~catastrophic & (tiers < cat_share + major_share)
+        cell = run * n_labs + lab_index  # (run, lab) of each incident
+
+        def tally(mask: np.ndarray) -> np.ndarray:
+            """Incidents per run and lab where ``mask`` holds, shaped like ``counts``."""
+            return np.bincount(cell[mask], minlength=self.n_runs * n_labs).reshape(counts.shape)
+
+        catastrophic, major, minor = tally(catastrophic), tally(major), tally(~catastrophic & ~major)
         majors: dict[str, Any] = {"US": 0, "PRC": 0}
         for i, lab in enumerate(self.labs):
-            n_cat, n_major, n_minor = (t[..., i, :].sum(axis=-1) for t in (catastrophic, major, minor))
+            n_cat, n_major, n_minor = catastrophic[..., i], major[..., i], minor[..., i]
             lab.incidents = counts[..., i]
             lab.severity = lab.severity + (severity.minor * n_minor + severity.major * n_major
                                            + severity.catastrophic * n_cat)
@@ -1011,7 +1023,7 @@ class AIRaceModel(mesa.Model):
             for tier, n in (("minor", n_minor), ("major", n_major), ("catastrophic", n_cat)):
                 self.incidents_by_tier[tier] = self.incidents_by_tier[tier] + n
         if self.narrate:
-            self._narrate_incidents(tiers, counts)
+            self._narrate_incidents(lab_index, tiers)
         self.season_severity = sum(lab.severity for lab in self.labs)
         self.major_incidents_last_season = majors["US"] + majors["PRC"]
         self.incident_hazard_total = sum(lab.hazard for lab in self.labs)
@@ -1026,22 +1038,22 @@ class AIRaceModel(mesa.Model):
                 lab.incidents, lab.pause_quarters = int(lab.incidents), int(lab.pause_quarters)
         return majors
 
-    def _narrate_incidents(self, tiers: np.ndarray, counts: np.ndarray) -> None:
-        """The news of a game's incidents, lab by lab in order (tiers: (labs, max count), counts: (labs,))."""
+    def _narrate_incidents(self, lab_index: np.ndarray, tiers: np.ndarray) -> None:
+        """The news of a game's incidents in order (lab by lab): each incident's lab index and tier draw."""
         p = self.params
-        for lab, lab_tiers, n in zip(self.labs, tiers, counts, strict=True):
-            for u in lab_tiers[:int(n)]:
-                if u < p.catastrophic_incident_share:
-                    tier = "catastrophic"
-                elif u < p.catastrophic_incident_share + p.major_incident_share:
-                    tier = "major"
-                else:
-                    tier = "minor"
-                self.add_news("adjudication", f"A {tier} AI incident involving {lab.name}'s models.")
-                if tier != "minor":
-                    self.add_news("adjudication", f"{lab.name} pauses its releases for "
-                                  f"{p.incident_pause_quarters} quarter(s); the incident raises the appetite "
-                                  "for safety rules and talks.")
+        for i, u in zip(lab_index.tolist(), tiers.tolist(), strict=True):
+            lab = self.labs[i]
+            if u < p.catastrophic_incident_share:
+                tier = "catastrophic"
+            elif u < p.catastrophic_incident_share + p.major_incident_share:
+                tier = "major"
+            else:
+                tier = "minor"
+            self.add_news("adjudication", f"A {tier} AI incident involving {lab.name}'s models.")
+            if tier != "minor":
+                self.add_news("adjudication", f"{lab.name} pauses its releases for "
+                              f"{p.incident_pause_quarters} quarter(s); the incident raises the appetite "
+                              "for safety rules and talks.")
 
     def _adoption(self, majors: dict[str, Any]) -> None:
         p = self.params

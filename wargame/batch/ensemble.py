@@ -23,6 +23,8 @@ from wargame.parameters import Parameters
 
 #: Prefix of the overrides an ensemble plays per run; any other override splits the chunk into groups.
 PARAMETER_PREFIX = "parameters."
+#: Types of override values that are numbers and not bools (a sweep's values), checked all at once.
+_PLAIN_NUMBERS = {int, float, np.float64, np.int64}
 
 
 @dataclass
@@ -49,6 +51,11 @@ def group_runs(overrides: Sequence[Mapping[str, Any]]) -> list[RunGroup]:
         The groups; every position appears in exactly one.
 
     """
+    keys: set[str] = set()
+    for run in overrides:
+        keys.update(run)
+    if all(key.startswith(PARAMETER_PREFIX) for key in keys):  # the usual sweep: one group
+        return [RunGroup({}, list(range(len(overrides))))]
     groups: dict[str, RunGroup] = {}
     for position, run in enumerate(overrides):
         shared = {k: v for k, v in run.items() if not k.startswith(PARAMETER_PREFIX)}
@@ -82,9 +89,13 @@ def parameter_lanes(scenario: Any, overrides: Sequence[Mapping[str, Any]]) -> tu
             continue
         default = getattr(scenario.parameters, name)
         raw = [run.get(path, default) for run in overrides]
-        numeric = np.array([isinstance(v, int | float | np.integer | np.floating)
-                            and not isinstance(v, bool | np.bool_) for v in raw])
-        arr = np.array([v if ok else np.nan for v, ok in zip(raw, numeric, strict=True)], dtype=np.float64)
+        if set(map(type, raw)) <= _PLAIN_NUMBERS:  # the usual sweep: numbers only, checked at once
+            numeric = np.ones(n, dtype=bool)
+            arr = np.asarray(raw, dtype=np.float64)
+        else:
+            numeric = np.array([isinstance(v, int | float | np.integer | np.floating)
+                                and not isinstance(v, bool | np.bool_) for v in raw])
+            arr = np.array([v if ok else np.nan for v, ok in zip(raw, numeric, strict=True)], dtype=np.float64)
         bad = ~numeric | invalid_runs(name, arr)
         for i in np.flatnonzero(bad):
             errors[i] = errors[i] or (f"override {path!r}: {raw[i]!r} is not allowed; allowed: "

@@ -30,9 +30,10 @@ def plain(value: Any) -> Any:
 def where(condition: Any, if_true: Any, if_false: Any) -> Any:
     """``numpy.where`` per run; with scalar arguments a numpy scalar (never a 0-d array).
 
-    A single bool condition (a single game, or a rule the same in every run) picks its branch as it is.
+    A single bool condition with two non-array branches (a single game) picks its branch as it is.
     """
-    if isinstance(condition, bool | np.bool_):
+    if isinstance(condition, bool | np.bool_) and not isinstance(if_true, np.ndarray) \
+            and not isinstance(if_false, np.ndarray):
         return if_true if condition else if_false
     out = np.where(condition, if_true, if_false)
     return out[()] if out.ndim == 0 else out
