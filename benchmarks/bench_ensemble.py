@@ -30,10 +30,11 @@ so the figures do not move when a default changes.
 
 Usage::
 
-    python benchmarks/bench_ensemble.py --quick   # smoke test, about 1-2 minutes on 2 cores
-    python benchmarks/bench_ensemble.py           # about 5-15 minutes on 2 cores (shared machine)
-    python benchmarks/bench_ensemble.py --full    # the real sizes of 3. and 4. (the Sobol study alone:
-                                                  # about 20-40 minutes with today's per-run model)
+    python benchmarks/bench_ensemble.py --quick   # smoke test, under a minute on 2 cores (sizes too small
+                                                  # for the goals: fixed costs dominate the extrapolations)
+    python benchmarks/bench_ensemble.py           # a few minutes on 2 cores
+    python benchmarks/bench_ensemble.py --full    # the real sizes of 3. and 4.: about 4 minutes on 2 cores,
+                                                  # most of it mesa.batch_run's 10,000 single games
 """
 
 from __future__ import annotations

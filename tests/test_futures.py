@@ -134,6 +134,21 @@ def test_fresh_seeds_make_the_futures_differ_after_the_saved_point(futures10):
         f"score_{a.seat}" for a in play_game(0).seats()]
 
 
+def test_each_future_is_the_game_reseeded_and_played_alone(log, futures10):
+    """The ensemble of futures: lane i equals the replayed game reseeded with future i's seed, played alone."""
+    for i, seed in enumerate(future_seeds(3, 10)[:4]):
+        alone = replay(log)
+        alone.reseed(int(seed))
+        alone.run_to_end()
+        row = futures10.runs.iloc[i]
+        assert row["outcome"] == alone.outcome()
+        assert row["final_lead_months"] == pytest.approx(alone.lead_months, rel=1e-12, abs=1e-12)
+        for seat, score in alone.seat_scores().items():
+            assert row[f"score_{seat}"] == pytest.approx(score, rel=1e-12, abs=1e-12), seat
+        path = alone.datacollector.get_model_vars_dataframe()["lead_months"].to_numpy()
+        np.testing.assert_allclose(futures10.lead_paths.iloc[i, 1:].to_numpy(dtype=float), path, rtol=1e-12)
+
+
 def test_future_i_does_not_depend_on_n_workers_or_chunking(log, monkeypatch):
     five = play_futures(log, 5, seed=3)
     eight = play_futures(log, 8, seed=3, workers=2)

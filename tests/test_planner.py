@@ -143,6 +143,29 @@ def test_candidates_share_the_rollouts_worlds_and_seeds():
     np.testing.assert_array_equal(two[0], scores[0, :2])
 
 
+def test_every_rollout_of_the_ensemble_is_that_rollout_played_alone():
+    """Lane k * M + r of the planner's ensemble equals world r, reseeded, playing candidate k as a single game."""
+    model = AIRaceModel(short(), seed=8)
+    model.step()
+    model.step()
+    labels, decisions = pl.candidate_decisions(model, "prc_gov", 3)
+    play_seeds, world_seeds = pl.planner_seeds(8, model.seasons_played, "prc_gov", 2)
+    scores, _ = score_candidates(model, "prc_gov", decisions, play_seeds, world_seeds)
+    assert scores.shape == (len(decisions), 2) and len(labels) == len(decisions) >= 2
+    offered = model.actor("prc_gov").levers
+    for k, decision in enumerate(decisions):
+        for r, (play_seed, world_seed) in enumerate(zip(play_seeds, world_seeds, strict=True)):
+            alone = pl._rollout_copy(model)
+            for actor in alone.seats():
+                if actor.policy == PLANNER or actor.seat == "prc_gov":
+                    actor.policy = PLANNER_FALLBACK[actor.kind]
+            sample_world(alone, "prc_gov", np.random.default_rng(world_seed))
+            alone.reseed(int(play_seed))
+            alone.submit_decision("prc_gov", {name: decision[name] for name in offered})
+            alone.run_to_end()
+            assert scores[k, r] == pytest.approx(alone.seat_scores()["prc_gov"], rel=1e-12, abs=1e-12), (k, r)
+
+
 # ----------------------------------------------------------------------------------------------- the game is untouched
 
 
