@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import mesa
 
@@ -10,9 +10,6 @@ from wargame.decisions import Decision, decision_model_for, make_decision, offer
 from wargame.ensemble.lanes import LeverLanes
 from wargame.policies import PLANNER, PLANNER_FALLBACK, POLICIES
 from wargame.scenario import Seat, seat_kind
-
-if TYPE_CHECKING:  # pragma: no cover
-    from wargame.model import AIRaceModel
 
 
 class Actor(mesa.Agent):
@@ -35,9 +32,9 @@ class Actor(mesa.Agent):
 
     """
 
-    model: AIRaceModel
+    model: Any  # a wargame.model.AIRaceModel (not imported: the model imports the agents)
 
-    def __init__(self, model: AIRaceModel, spec: Seat) -> None:
+    def __init__(self, model: Any, spec: Seat) -> None:
         super().__init__(model)
         self.spec = spec
         self.seat = spec.id

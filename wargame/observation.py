@@ -6,15 +6,12 @@ the governments' public rules and the public news (plus its own bloc's private n
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:  # pragma: no cover
-    from wargame.model import AIRaceModel
 
-
-def observe(model: AIRaceModel, seat: str) -> dict[str, Any]:
+def observe(model: Any, seat: str) -> dict[str, Any]:
     """What a seat knows now, the only input of its policy (and of its team's view in the browser).
 
     Returns:
@@ -80,7 +77,7 @@ def observe(model: AIRaceModel, seat: str) -> dict[str, Any]:
     }
 
 
-def _recent_news(model: AIRaceModel, seasons: set[str], bloc: str) -> list[dict[str, Any]]:
+def _recent_news(model: Any, seasons: set[str], bloc: str) -> list[dict[str, Any]]:
     """News of the given seasons that is public or private to ``bloc``, oldest first."""
     items = []
     for item in reversed(model.news):

@@ -8,14 +8,11 @@ Every formula is illustrative: it states what the seat plays for, not a measured
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
 from wargame.ensemble.lanes import where
-
-if TYPE_CHECKING:  # pragma: no cover
-    from wargame.model import AIRaceModel
 
 #: Points of US ally relations lost per unit of ally pressure applied, whatever the allies do (illustrative:
 #: pressing allies strains relations even when they comply).
@@ -32,7 +29,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def season_components(model: AIRaceModel, actor) -> dict[str, float]:
+def season_components(model: Any, actor: Any) -> dict[str, Any]:
     """The unweighted score components of one seat for the season just played.
 
     Args:
