@@ -39,8 +39,8 @@ from wargame.gamelog import replay
 from wargame.model import MAX_SEED, AIRaceModel
 from wargame.seasons import parse_season, season_label
 
-#: Most futures in one call (illustrative: about 35 minutes on one core at the batch sizing's 0.02 s a run, a
-#: branch twice that, and a few hundred MB for the result rows). More than that is almost surely a typo.
+#: Most futures in one call (illustrative: a few hundred MB for the result rows and lead paths, a branch
+#: twice that; under a minute of computing). More than that is almost surely a typo.
 MAX_FUTURES = 100_000
 #: Futures per chunk, one ensemble (and per task given to a worker process, which replays the game once per
 #: task). Illustrative: 2,500 runs stay in cache (issue 9: beyond R of about 1,000 to 10,000 arrays fall out

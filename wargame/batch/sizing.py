@@ -18,11 +18,13 @@ from typing import Any
 
 from wargame.batch.design import SweepError
 
-#: Runs above which a batch needs explicit confirmation (``--yes``, ``max_runs=None``). Illustrative: about
-#: a day of computing on one core at :data:`SECONDS_PER_RUN`, and 6 GB of memory to plan.
+#: Runs above which a batch needs explicit confirmation (``--yes``, ``max_runs=None``). Illustrative: 6 GB of
+#: memory to plan, and over an hour of computing on one core at :data:`SECONDS_PER_RUN`.
 MAX_RUNS = 10_000_000
-#: Seconds per run per worker (measured 0.011 s for ``baseline``; doubled for heavier scenarios). Illustrative.
-SECONDS_PER_RUN = 0.02
+#: Seconds per run per worker, chunks played as ensembles (measured 0.22 ms for ``baseline`` in the 225,280-run
+#: Sobol study of ``benchmarks/bench_ensemble.py --full``, 2 workers, start-up and Parquet included; doubled for
+#: heavier scenarios and time series). Illustrative.
+SECONDS_PER_RUN = 0.0005
 #: Bytes on disk per run without time series (measured 185 B per run of ``baseline`` in chunks of 1,250 and
 #: after merging, 830 B in chunks of 20; rounded up for scenarios with more seats). Illustrative.
 DISK_BYTES_PER_RUN = 300
