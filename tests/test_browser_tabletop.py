@@ -489,7 +489,7 @@ def test_the_debrief_of_a_full_game_shows_every_news_item(tabletop_server, table
     from wargame.tabletop.panels import news_line
     from wargame.tabletop.session import GameSession
 
-    expected = GameSession.new("baseline", 2028, ["us_gov", "prc_gov"])  # the same game, played here
+    expected = GameSession.new("baseline", 2033, ["us_gov", "prc_gov"])  # the same game, played here
     expected.play_inject("taiwan_strait_crisis")
     expected.step()
     expected.play_inject("taiwan_strait_crisis")
@@ -499,7 +499,7 @@ def test_the_debrief_of_a_full_game_shows_every_news_item(tabletop_server, table
 
     ctx = tabletop_context()
     page = open_app(ctx, tabletop_server.url)
-    page.locator(".seed-input input").fill("2028")
+    page.locator(".seed-input input").fill("2033")
     start_game(page)
     page.get_by_role("button", name="Play inject next season").click()
     page.get_by_text("Queued for next season: Taiwan Strait crisis").wait_for()

@@ -74,7 +74,7 @@ def _add_run_options(p: argparse.ArgumentParser, replications: int) -> None:
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``batch``, ``report`` and ``sensitivity`` subcommands.
+    """Add the ``batch``, ``report``, ``sensitivity`` and ``discover`` subcommands.
 
     Args:
         subparsers: The object returned by ``ArgumentParser.add_subparsers()``.
@@ -119,6 +119,26 @@ def register(subparsers: Any) -> None:
     s.add_argument("--out", metavar="DIR", dest="report_out", help="output folder (default: DIR/report)")
     _add_run_options(s, 10)
     s.set_defaults(func=cmd_sensitivity)
+
+    from wargame.batch.discover import DEFAULT_MAX_BOXES, DEFAULT_THRESHOLD, cmd_discover
+
+    d = subparsers.add_parser(
+        "discover", help="scenario discovery: PRIM boxes of the swept factors where an outcome is frequent",
+        description="Run PRIM (EMA Workbench) over the successful runs of a batch: find the ranges of the "
+                    "swept factors inside which the runs end in the chosen outcome, print the chosen box with "
+                    "its coverage and density, and optionally chart the peeling trajectory.")
+    d.add_argument("dir", metavar="DIR", help="results folder of 'wargame batch'")
+    d.add_argument("--outcome", default="S2", metavar="{S1,S2,contested}",
+                   help="runs ending in this outcome are the cases of interest (default: S2)")
+    d.add_argument("--threshold", default=str(DEFAULT_THRESHOLD), metavar="T",
+                   help="density threshold in (0, 1]: the chosen box is the one of highest coverage among "
+                        f"those with density >= T (default: {DEFAULT_THRESHOLD})")
+    d.add_argument("--boxes", default=str(DEFAULT_MAX_BOXES), metavar="N",
+                   help="at most N boxes, each sought among the runs outside the earlier ones "
+                        f"(default: {DEFAULT_MAX_BOXES})")
+    d.add_argument("--chart", metavar="FILE.png", help="write the peeling trajectory chart (coverage vs density)")
+    d.add_argument("--out", metavar="FILE.csv", help="write the chosen boxes (one row per restricted factor)")
+    d.set_defaults(func=cmd_discover)
 
 
 #: Exit status when the disk is full (distinct from 2, bad input): the folder is valid, re-running resumes.
