@@ -186,6 +186,8 @@ def test_scenario_paths_with_the_same_name_stay_distinct(tmp_path, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["batch", "--set", "parameters.enmitty=1"], "unknown field 'enmitty'"),
     (["batch", "--set", "parameters.enmity=-3"], "greater than or equal to 0"),
+    (["batch", "--set", "parameters.enmity=0.3,,0.5"], "an empty value between commas"),
+    (["batch", "--set", "parameters.enmity=0.3,"], "an empty value between commas"),
     (["batch", "--scenario", "atlantis"], "unknown scenario 'atlantis'"),
     (["batch", "--lhs", "4"], "--lhs needs a sweep file"),
     (["batch", "--scheduler", "tcp://127.0.0.1:1"], "--scheduler needs --engine dask"),
@@ -198,6 +200,17 @@ def test_usage_errors_exit_2_with_a_message(tmp_path, monkeypatch, capsys, argv,
     err = capsys.readouterr().err
     assert err.startswith(f"wargame {argv[0]}: error:") and message in err
     assert not (tmp_path / "results").exists()
+
+
+def test_a_damaged_manifest_is_refused_by_report_and_resume(tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main(["batch", "-n", "2", "--workers", "1", "--quiet", "--out", str(out)]) == 0
+    (out / "manifest.json").write_text("{}")
+    capsys.readouterr()
+    for argv in (["report", str(out)], ["batch", "-n", "2", "--workers", "1", "--quiet", "--out", str(out)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "manifest.json: damaged manifest (missing format, master_seed" in err[0], err
 
 
 def test_bad_sweep_file_and_wrong_batch_kind(tmp_path, capsys):

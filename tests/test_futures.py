@@ -377,6 +377,35 @@ def test_cli_branch_end_to_end(game_file, tmp_path, capsys):
     assert runs["arm"].tolist() == ["as_played"] * 6 + ["changed"] * 6
 
 
+def test_cli_branch_at_the_next_season_says_what_the_seat_would_play(game_file, capsys):
+    code = main(["branch", str(game_file), "--season", SEASONS[PLAYED], "--seat", "prc_gov", "--set",
+                 "smuggling_tolerance=0", "-n", "2", "--workers", "1"])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "In the game, prc_gov would play smuggling_tolerance=" in printed
+    assert f"in {SEASONS[PLAYED]} (its computer policy" in printed and "the season is not played yet" in printed
+    code = main(["branch", str(game_file), "--season", SEASONS[1], "--seat", "prc_gov", "--set",
+                 "smuggling_tolerance=0", "-n", "2", "--workers", "1"])
+    assert "In the game, prc_gov played smuggling_tolerance=" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["futures", "branch"])
+def test_cli_ctrl_c_prints_one_line_and_exits_130(game_file, capsys, monkeypatch, command):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("wargame.futures_cli.play_futures", interrupted)
+    monkeypatch.setattr("wargame.futures_cli.branch", interrupted)
+    args = [command, str(game_file), "-n", "4"]
+    if command == "branch":
+        args += ["--season", SEASONS[1], "--seat", "us_gov", "--set", "remote_access_rule=ban"]
+    assert main(args) == 130
+    captured = capsys.readouterr()
+    assert captured.err.strip().splitlines() == [
+        f"interrupted; nothing was written. Re-run the same command to play the {command} again (the same seed "
+        "gives the same futures)."]
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["futures", "{missing}", "-n", "5"], "cannot read file"),
     (["futures", "{corrupt}", "-n", "5"], "not a valid JSON file"),

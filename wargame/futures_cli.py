@@ -21,6 +21,7 @@ from wargame.cli_args import TABLE_SUFFIXES, check_output_path, seed_arg
 from wargame.decisions import decision_model_for
 from wargame.futures import ARMS, MAX_FUTURES, Branch, Futures, FuturesError, branch, fan_chart, play_futures
 from wargame.gamelog import load_game, replay
+from wargame.seasons import parse_season
 
 #: Futures played when ``-n`` is not given (illustrative: about 10-20 s on a 2-core laptop today).
 DEFAULT_FUTURES = 1000
@@ -176,6 +177,23 @@ def _timing(runs: int, seconds: float, workers: int) -> str:
     return f"{runs:,} runs in {seconds:.1f} s: {runs / max(seconds, 1e-9):,.0f} runs/s with {workers} worker(s)"
 
 
+def _interruptible(handler: Any) -> Any:
+    """Wrap a command: Ctrl-C anywhere in it prints one line and exits 130 (futures are never saved half-way)."""
+
+    def wrapped(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except KeyboardInterrupt:
+            print(f"interrupted; nothing was written. Re-run the same command to play the {args.command} again "
+                  "(the same seed gives the same futures).", file=sys.stderr)
+            return 130
+
+    wrapped.__name__ = handler.__name__
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+@_interruptible
 def cmd_futures(args: argparse.Namespace) -> int:
     """``wargame futures GAME.json``: play futures from a saved game's current season."""
     out = None if args.out is None else check_output_path(args.out, TABLE_SUFFIXES, "--out")
@@ -213,6 +231,7 @@ def cmd_futures(args: argparse.Namespace) -> int:
     return 0
 
 
+@_interruptible
 def cmd_branch(args: argparse.Namespace) -> int:
     """``wargame branch GAME.json --season S --seat SEAT --set LEVER=VALUE``: a changed decision vs the game."""
     out = None if args.out is None else check_output_path(args.out, TABLE_SUFFIXES, "--out")
@@ -234,7 +253,12 @@ def cmd_branch(args: argparse.Namespace) -> int:
         played = ", ".join(f"{k}={_shown(v)}" for k, v in result.as_played.items())
         by = ("a human decision" if result.as_played_by == "human" else
               "its computer policy, which may choose differently in each future")
-        print(f"In the game, {result.seat} played {played} in {result.season} ({by}).")
+        start = parse_season(log["scenario"]["scenario"]["start"])
+        if parse_season(result.season) - start >= log["seasons_played"]:  # the next season, not played yet
+            print(f"In the game, {result.seat} would play {played} in {result.season} ({by}; the season is not "
+                  "played yet).")
+        else:
+            print(f"In the game, {result.seat} played {played} in {result.season} ({by}).")
         if result.as_played == result.levers and result.as_played_by == "human":
             print("That is the decision as played: the two arms are the same game, so every difference is 0.")
     print()

@@ -260,9 +260,13 @@ def parse_set_options(options: Iterable[str]) -> dict[str, list[Any]]:
         key = key.strip()
         if not sep or not key:
             raise SweepError(f"--set {opt!r}: expected key=value[,value...], e.g. parameters.enmity=0.2,0.8")
-        values = [parse_value(v) for v in rest.split(",") if v.strip()]
-        if not values:
+        if not rest.strip():
             raise SweepError(f"--set {opt!r}: no values after '='")
+        parts = rest.split(",")
+        if any(not v.strip() for v in parts):
+            raise SweepError(f"--set {opt!r}: an empty value between commas; list the values as "
+                             "v1,v2,... with no empty item")
+        values = [parse_value(v) for v in parts]
         if key in grid:
             raise SweepError(f"--set {key}: given more than once; list all values in one option")
         grid[key] = values

@@ -322,9 +322,11 @@ def fan_charts(lead_ts: pd.DataFrame, design: pd.DataFrame, out: Path,
         for ax in list(axes.flat)[len(panels):]:
             ax.set_visible(False)
         axes.flat[0].legend(fontsize=8, loc="best")
-        n_runs = int(bands.groupby("season")["n"].max().max())
-        fig.suptitle(_wrap(f"US lead over the PRC, scenario {scen}: median, 25-75% and 5-95% of {n_runs} runs "
-                           "per season", width, 10), fontsize=10)
+        shown = pd.concat([band for _, band in panels])  # the pooled bands when the samples are pooled
+        n_runs = int(shown.groupby("season")["n"].max().max())
+        each = "" if panels[0][0] == -1 else " (per sample)"
+        fig.suptitle(_wrap(f"US lead over the PRC, scenario {scen}: median, 25-75% and 5-95% of {n_runs:,} runs "
+                           f"per season{each}", width, 10), fontsize=10)
         path = out / f"fan_{stems[str(scen)]}.png"
         fig.savefig(path, dpi=110, bbox_inches="tight")
         plt.close(fig)

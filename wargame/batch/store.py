@@ -97,6 +97,9 @@ IDENTITY_KEYS = {
 }
 
 
+#: Fields every batch's manifest holds, whatever version wrote it; a manifest without one of them is damaged
+#: (``code_version`` may be missing: such a folder is refused as written by an unknown version).
+REQUIRED_MANIFEST_KEYS = ("format", "master_seed", "scenarios", "design_hash", "timeseries", "n_runs")
 #: Why a batch has no time series, and how to get them.
 NO_TIMESERIES = ("this batch stored no time series (they are off by default), so it has no lead bands or fan "
                  "charts. To get them, run the batch's 'wargame batch' command again with --timeseries "
@@ -512,11 +515,22 @@ class ResultsStore:
 
     # -- reading -----------------------------------------------------------------------------------
     def manifest(self) -> dict[str, Any]:
-        """The manifest as a dict."""
+        """The manifest as a dict.
+
+        Raises:
+            StoreError: If it cannot be read, is not JSON, or lacks a field every batch writes
+                (:data:`REQUIRED_MANIFEST_KEYS`): a damaged manifest.
+
+        """
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise StoreError(f"{self.manifest_path}: unreadable manifest ({exc})") from None
+        missing = [k for k in REQUIRED_MANIFEST_KEYS if not isinstance(manifest, dict) or k not in manifest]
+        if missing:
+            raise StoreError(f"{self.manifest_path}: damaged manifest (missing {', '.join(missing)}); the folder "
+                             "cannot be read or resumed: run the batch again into a new folder")
+        return manifest
 
     def score_columns(self) -> list[str]:
         """The batch's ``score_<seat id>`` columns, in order (none for a folder written before scores)."""
