@@ -253,6 +253,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     futures_cli.register(sub)
     batch_cli.register(sub)
+    from wargame.report import aar_cli, cards_cli, compare_cli  # reports of played games (wargame.report)
+
+    aar_cli.register(sub)
+    compare_cli.register(sub)
+    cards_cli.register(sub)
     return parser
 
 

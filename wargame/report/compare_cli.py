@@ -1,0 +1,9 @@
+"""The ``wargame compare`` command (being built: registers nothing yet)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``compare`` command to the ``wargame`` parser's subcommands."""
