@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from agents.base import Actor
+from wargame import explain
 from wargame.ensemble.lanes import pick_back, where
 from wargame.mechanics import (
     detection_probability,
@@ -72,6 +73,13 @@ class Lab(Actor):
         self.internal_capability = start
         self.deployed_capability = start
         self.trained_history = [start] * 5
+        if model.narrate:  # a game explains its seasons (wargame.explain): each model's ledger of causes
+            self.stock_by_source = dict.fromkeys(explain.COMPUTE_SOURCES[:-1], 0.0)
+            self.stock_by_source["initial"] = float(self.stock_h100e)
+            self.seized_by_source = dict.fromkeys(SOURCES, 0.0)
+            self.ledger = explain.start_ledger(self.stock_h100e, self.decision.training_share, self.skill)
+            self.deployed_ledger = self.ledger
+            self.ledger_history = [self.ledger] * 5
         self.deployed_open: Any = False
         self.race_pressure = 0.0
         self.perceived_lead_months = 0.0
@@ -106,11 +114,15 @@ class Lab(Actor):
         self.penalty_busd = 0.0
         self.incidents = 0
         self.severity = 0.0
+        if self.model.narrate:
+            self.seized_by_source = dict.fromkeys(SOURCES, 0.0)
 
     def receive(self, source: str, h100e: float, seized: float = 0.0) -> None:
         """Book an inflow of compute (gross, before seizure) from a source, H100e."""
         self.inflow_h100e[source] += h100e
         self.seized_h100e += seized
+        if self.model.narrate:
+            self.seized_by_source[source] += seized
 
     def perceive(self) -> None:
         """Form the lab's belief about the lead and the race pressure it feels.
@@ -157,10 +169,20 @@ class Lab(Actor):
         self.depreciation_h100e = self.stock_h100e * dep
         owned_in = sum(self.inflow_h100e[s] for s in SOURCES if s != "remote")
         self.stock_h100e = self.stock_h100e + owned_in - self.seized_h100e - self.depreciation_h100e
+        if self.model.narrate:
+            self.stock_by_source = {
+                s: held * (1.0 - dep) + (self.inflow_h100e[s] - self.seized_by_source[s] if s in SOURCES else 0.0)
+                for s, held in self.stock_by_source.items()}
 
     def _train(self) -> None:
         training = np.maximum(self.decision.training_share * self.available_compute_h100e, 1e-9)
         run = np.log(training) + self.model.log_efficiency[self.bloc] + self.skill
+        if self.model.narrate:
+            if run > self.internal_capability:
+                self.ledger = explain.run_ledger({**self.stock_by_source, "remote": self.inflow_h100e["remote"]},
+                                                 self.decision.training_share,
+                                                 self.model.efficiency_parts[self.bloc], self.skill)
+            self.ledger_history.append(self.ledger)
         self.internal_capability = np.maximum(self.internal_capability, run)
         self.trained_history.append(self.internal_capability)
 
@@ -175,6 +197,8 @@ class Lab(Actor):
         self.internal_capability = self.internal_capability + gain
         self.trained_history[-1] = self.internal_capability
         self.open_weights_gain_log = gain
+        if model.narrate:
+            self.ledger = self.ledger_history[-1] = explain.with_gain(self.ledger, "open_weights", gain)
 
     def _distil(self, detection_draw: Any) -> None:
         """Distil US models where the lab makes an effort this season: detected, it is sanctioned; else it gains."""
@@ -192,6 +216,7 @@ class Lab(Actor):
         self.trained_history[-1] = self.internal_capability
         self.distillation_gain_log = gain
         if model.narrate:
+            self.ledger = self.ledger_history[-1] = explain.with_gain(self.ledger, "distillation", gain)
             self.distillation_detected = bool(detected)
             if detected:
                 model.add_news("labs", f"{self.name}: distillation campaign detected, its accounts closed and the "
@@ -219,6 +244,8 @@ class Lab(Actor):
                 self.model.add_news("labs", f"{self.name} released a new {kind} model (+{months:.1f} months, "
                                     f"after {d.testing_quarters} quarter(s) of testing).")
         self.deployed_capability = where(released, tested, self.deployed_capability)
+        if self.model.narrate and released:
+            self.deployed_ledger = pick_back(self.ledger_history, d.testing_quarters)
 
     def serving_demand_h100e(self) -> float:
         """Inference demand the lab's deployed model meets this season, H100e-quarters.

@@ -45,8 +45,13 @@ class AdjudicationMixin:
         dialogue = self.mutual_dialogue()
         diffusion = np.minimum(1.0, p.diffusion_share_per_quarter + p.dialogue_diffusion * dialogue)
         gap = self.log_efficiency["US"] - self.log_efficiency["PRC"]
-        self.log_efficiency["US"] = self.log_efficiency["US"] + us_progress + diffusion * np.maximum(0.0, -gap)
-        self.log_efficiency["PRC"] = self.log_efficiency["PRC"] + prc_progress + diffusion * np.maximum(0.0, gap)
+        us_diffusion, prc_diffusion = diffusion * np.maximum(0.0, -gap), diffusion * np.maximum(0.0, gap)
+        self.log_efficiency["US"] = self.log_efficiency["US"] + us_progress + us_diffusion
+        self.log_efficiency["PRC"] = self.log_efficiency["PRC"] + prc_progress + prc_diffusion
+        if self.narrate:  # the efficiency by cause, for the season's explanation (wargame.explain)
+            for bloc, progress, diffused in (("US", us_progress, us_diffusion), ("PRC", prc_progress, prc_diffusion)):
+                parts = self.efficiency_parts[bloc]
+                parts["progress"], parts["diffusion"] = parts["progress"] + progress, parts["diffusion"] + diffused
         self._update_leads()
         majors = self._incidents(dialogue)
         self._adoption(majors)

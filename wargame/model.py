@@ -32,6 +32,7 @@ from wargame.decisions import Decision, DecisionError, check_offered, decision_m
 from wargame.ensemble import draws
 from wargame.ensemble.lanes import LeverLanes, lane_max, per_run, plain, where
 from wargame.ensemble.parameters import LaneParameters
+from wargame.explain import EFFICIENCY_PARTS, ExplanationMixin
 from wargame.flows import FLOW_KINDS as FLOW_KINDS
 from wargame.flows import FlowsMixin
 from wargame.mechanics import (
@@ -61,7 +62,7 @@ MAX_NOTE_CHARS = 1000
 MAX_NOTES_PER_SEASON = 50
 
 
-class AIRaceModel(RunsMixin, SeasonMixin, AdjudicationMixin, FlowsMixin, SmugglingMixin, mesa.Model):
+class AIRaceModel(RunsMixin, SeasonMixin, AdjudicationMixin, FlowsMixin, SmugglingMixin, ExplanationMixin, mesa.Model):
     """Agent-based model of the US-PRC race for AI leadership, one step per season.
 
     One model plays R runs at once (an ensemble) when given ``seeds``: the mechanics are the same code, and
@@ -96,6 +97,11 @@ class AIRaceModel(RunsMixin, SeasonMixin, AdjudicationMixin, FlowsMixin, Smuggli
         flow_graph: Directed graph of jurisdictions; edge attributes ``legal``, ``smuggled``, ``remote`` hold
             this season's flows in H100e; nodes carry a fixed ``pos``.
         news: List of ``{"season", "phase", "text", "audience"}`` dicts, oldest first.
+        explanations: A single game's explained seasons (:mod:`wargame.explain`): one dict per season played
+            with ``season``, ``lead_before``, ``lead_after`` (months), ``parts`` (part -> months, adding up to
+            the change), ``sentence`` and ``scores`` (seat -> component -> points this season).
+        efficiency_parts: A single game's ln algorithmic efficiency per bloc by cause (adds up to
+            ``log_efficiency``).
         decision_log: Human decisions applied, as ``{"season", "seat", "levers"}`` dicts.
         inject_log: Injects played by hand, as ``{"season", "event"}`` dicts.
         note_log: Facilitator's notes (:meth:`add_note`), as ``{"season", "text", "audience"}`` dicts, oldest first.
@@ -141,6 +147,9 @@ class AIRaceModel(RunsMixin, SeasonMixin, AdjudicationMixin, FlowsMixin, Smuggli
         self._market_index: Any = 1.0
         self.enmity = self.params.enmity
         self.log_efficiency = {"US": 0.0, "PRC": 0.0}
+        #: A game's ln algorithmic efficiency per bloc by cause (:data:`wargame.explain.EFFICIENCY_PARTS`),
+        #: adding up to :attr:`log_efficiency`; kept up to date in a single game only.
+        self.efficiency_parts = {bloc: dict.fromkeys(EFFICIENCY_PARTS, 0.0) for bloc in ("US", "PRC")}
         self.adoption_share_us = self.params.initial_adoption_share_us
         self.foundry_output_factor = 1.0
         self.news: list[dict[str, Any]] = []
@@ -200,6 +209,8 @@ class AIRaceModel(RunsMixin, SeasonMixin, AdjudicationMixin, FlowsMixin, Smuggli
         self.public_rules = self.previous_rules = self._snapshot_rules()
         self.control_index = us_control_index(self.public_rules["us_government"])
         self._perceive()
+        if self.narrate:
+            self._start_explanations()
 
         #: Running sums over played seasons of the reporters :meth:`summary` averages (per run).
         self.season_sums = dict.fromkeys(SEASON_MEANS, 0.0)
@@ -456,8 +467,9 @@ class AIRaceModel(RunsMixin, SeasonMixin, AdjudicationMixin, FlowsMixin, Smuggli
         Args:
             phase: Phase of the season that produced it.
             text: The news line (plain text).
-            audience: ``"public"``, or the bloc (``"US"`` / ``"PRC"``) that alone knows it (e.g. an undetected
-                distillation gain); :meth:`observe` shows a seat only public news and its own bloc's.
+            audience: ``"public"``, the bloc (``"US"`` / ``"PRC"``) that alone knows it (e.g. an undetected
+                distillation gain), or ``"facilitator"`` (the umpire's explanation of the season,
+                :mod:`wargame.explain`); :meth:`observe` shows a seat only public news and its own bloc's.
 
         """
         self.news.append({"season": self.season, "phase": phase, "text": text, "audience": audience})

@@ -47,6 +47,8 @@ class SeasonMixin:
         self._phase(OverseasCloud, "rent")
         self._phase(Lab, "work")  # 4. labs
         self._adjudicate()  # 5. adjudication
+        if self.narrate:
+            self._explain_season()  # why the lead moved, in parts (wargame.explain)
         self.seasons_played += 1
         if self.start_index + self.seasons_played > self.end_index:
             self.running = False
@@ -119,4 +121,5 @@ class SeasonMixin:
             np.logical_and(breakthrough, ~us_breakthrough), np.log(2.0), 0.0)
         if self.narrate and breakthrough:
             bloc = "US" if us_breakthrough else "PRC"
+            self.efficiency_parts[bloc]["breakthrough"] += np.log(2.0)
             self.add_news("events", f"The breakthrough happened in the {bloc} bloc.")

@@ -358,7 +358,8 @@ def news_line(item: dict[str, Any]) -> str:
     """One news item as a plain-text line: ``"• <phase>: <text>"``, marked if only one bloc knew it."""
     phase = item.get("phase") or item.get("kind") or ""
     audience = item.get("audience", "public")
-    secret = "" if audience == "public" else f" (known only to the {audience} bloc)"
+    secret = "" if audience == "public" else (" (for the facilitator)" if audience == "facilitator"
+                                              else f" (known only to the {audience} bloc)")
     return f"• {phase}: {item.get('text', '')}{secret}"
 
 
