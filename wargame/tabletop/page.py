@@ -30,6 +30,7 @@ from wargame.tabletop.panels import (
 )
 from wargame.tabletop.session import GameSession, valid_game_id
 from wargame.tabletop.store import GameStore
+from wargame.tabletop.waterfall_view import WaterfallCard
 
 logger = logging.getLogger(__name__)
 
@@ -100,9 +101,10 @@ module.exports = {
 
 @solara.component
 def GameViews(session: GameSession, version: int) -> solara.Element:
-    """The views of a game in progress: a tab per chart (lead, compute, labs, adoption, flow map), then news."""
+    """The views of a game in progress: chart tabs, why the lead moved (the waterfall), then the news."""
     with solara.Column(classes=["views"]):
         ViewTabs(session.model, version)
+        WaterfallCard(session.model, version)
         NewsLog(session, version)
 
 
