@@ -253,7 +253,7 @@ def test_workers_exit_when_the_batch_process_is_killed(tmp_path):
 
 
 def test_workers_are_capped_at_four_per_core(tmp_path, capsys):
-    from wargame.batch.runner import MAX_WORKERS_PER_CORE, cap_workers, default_workers
+    from wargame.batch.workers import MAX_WORKERS_PER_CORE, cap_workers, default_workers
 
     cap = MAX_WORKERS_PER_CORE * default_workers()
     assert cap_workers(10**6) == (cap, cap_workers(10**6)[1]) and "lowered to" in cap_workers(10**6)[1]

@@ -199,7 +199,7 @@ def test_ctrl_c_to_the_process_group_prints_one_message_and_no_traceback(tmp_pat
 
 
 def test_pool_workers_ignore_sigint():
-    from wargame.batch.runner import make_executor
+    from wargame.batch.workers import make_executor
 
     with make_executor("local", 1) as (executor, _):
         assert executor.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN

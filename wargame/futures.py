@@ -17,7 +17,7 @@ Engine: a chunk of futures is one ensemble (:meth:`wargame.model.AIRaceModel.spa
 played on as R runs at once, run r drawing from the seed of future r, so lane r is exactly the game reseeded
 with that seed (:func:`_play_chunk`). Future ``i`` depends only on the log, the plan and seed ``i``, so results
 are the same whatever ``n``, ``workers`` or chunking (workers run chunks of futures in separate processes
-through :func:`wargame.batch.runner.make_executor`).
+through :func:`wargame.batch.workers.make_executor`).
 """
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ def _run_plan(plan: _Plan, base: AIRaceModel, n: int, seed: int, workers: int,
             if progress is not None:
                 progress(stop - start)
     else:
-        from wargame.batch.runner import make_executor, run_tasks
+        from wargame.batch.workers import make_executor, run_tasks
 
         def collect(chunk: tuple[int, int, list[int]], result: tuple[list, list]) -> None:
             results[chunk[0]] = result

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from wargame.batch.runner import cap_workers
+from wargame.batch.workers import cap_workers
 from wargame.cli_args import TABLE_SUFFIXES, check_output_path, seed_arg
 from wargame.decisions import decision_model_for
 from wargame.futures import ARMS, MAX_FUTURES, Branch, Futures, FuturesError, branch, fan_chart, play_futures

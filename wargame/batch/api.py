@@ -37,18 +37,15 @@ from wargame.batch.runner import (
     ChunkTask,
     Engine,
     RunFn,
-    cap_workers,
     default_chunk_size,
-    default_workers,
     iter_chunks,
-    make_executor,
     run_model,
-    run_tasks,
     scenario_seat_ids,
     score_columns,
 )
 from wargame.batch.sizing import MAX_RUNS, BatchSize, check_size, sample_count
 from wargame.batch.store import ResultsStore
+from wargame.batch.workers import cap_workers, default_workers, make_executor, run_tasks
 
 DEFAULT_SCENARIO = "baseline"
 DEFAULT_REPLICATIONS = 100

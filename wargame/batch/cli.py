@@ -173,9 +173,9 @@ def _run(args: argparse.Namespace, cmd: str, out: str | None) -> tuple[int, Any]
     from wargame.batch.api import execute_plan, plan_batch
     from wargame.batch.design import SweepError, parse_set_options
     from wargame.batch.results import BatchResult
-    from wargame.batch.runner import cap_workers
     from wargame.batch.sizing import BatchSize
     from wargame.batch.store import StoreError
+    from wargame.batch.workers import cap_workers
     from wargame.scenario import ScenarioError
 
     method, n = _method(args)
