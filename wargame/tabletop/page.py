@@ -310,6 +310,7 @@ def TabletopApp(store_dir: str | None = None) -> solara.Element:
     - ``?room=<id>&key=<token>``: the facilitator's console, a team's view or the projector (by the token);
     - ``?join=<code>``: a team's short join code, which opens its link;
     - ``?setup=room``: set up a game for teams on their own devices;
+    - ``?compare=1``: compare several groups' uploaded games (:mod:`wargame.tabletop.compare_view`);
     - anything else: the one-screen (hot-seat) game, ``?game=<id>`` resuming one.
 
     Args:
@@ -329,5 +330,10 @@ def TabletopApp(store_dir: str | None = None) -> solara.Element:
         return
     if query_value(search, "setup") == "room":
         RoomSetup(store_dir)
+        return
+    if query_value(search, "compare") is not None:
+        from wargame.tabletop.compare_view import ComparePage
+
+        ComparePage()
         return
     TabletopPage(store_dir)
