@@ -11,7 +11,7 @@ from widget_text import all_text, texts
 from wargame.decisions import decision_model_for
 from wargame.model import EVENT_DESCRIPTIONS, MAX_SEED
 from wargame.scenario import EVENT_NAMES
-from wargame.tabletop.charts import ChartView, adoption_figure, compute_figure, labs_figure, lead_figure
+from wargame.tabletop.charts import ChartView, ViewTabs, adoption_figure, compute_figure, labs_figure, lead_figure
 from wargame.tabletop.debrief import OUTCOME_TEXT, Debrief, decision_rows
 from wargame.tabletop.errors import SessionError
 from wargame.tabletop.forms import lever_rows
@@ -178,10 +178,25 @@ def test_game_views_have_a_tab_per_view(session):
     assert len(rc.find(widgets.Image).widgets) == 1  # lazy tabs: only the open one is drawn
 
 
+def test_game_views_explain_the_season_just_played(session):
+    """After a season, the views hold the waterfall card: its sentence, chart and a table whose parts add up."""
+    box, rc = solara.render(GameViews(session, session.version), handle_error=False)
+    assert "After the first season is played" in all_text(box)
+    session.step()
+    box, rc = solara.render(GameViews(session, session.version), handle_error=False)
+    entry = session.model.explanations[-1]
+    assert entry["sentence"] in all_text(box)
+    assert len(rc.find(widgets.Image).widgets) == 2  # the open chart tab and the waterfall
+    table = rc.find(TextTable, table_class="waterfall-table").widget
+    months = [float(row[1]) for row in table.rows]
+    assert sum(months[1:-2]) == pytest.approx(months[-2], abs=0.0005 * len(months))
+    assert months[-1] - months[0] == pytest.approx(entry["lead_after"] - entry["lead_before"], abs=0.002)
+
+
 def test_chart_tabs_are_headers_and_the_open_chart_follows_the_tab(session):
     """No v-window items: a lazily filled window item starts its slide empty and stays 0 px high."""
     session.step()
-    box, rc = solara.render(GameViews(session, session.version), handle_error=False)
+    box, rc = solara.render(ViewTabs(session.model, session.version), handle_error=False)
     assert not rc.find(v.TabsItems).widgets and not rc.find(v.TabItem).widgets
     tabs = rc.find(v.Tabs).widget
     seen = set()

@@ -76,6 +76,8 @@ def test_the_comparison_page_for_three_games_renders(tabletop_server, tabletop_c
 
     ctx = tabletop_context()
     page = ctx.new_page()
+    page.goto(tabletop_server.url)  # the landing page links to the comparison
+    expect(page.locator(".compare-button")).to_have_attribute("href", "?compare=1")
     page.goto(tabletop_server.url + "?compare=1")
     expect(page.locator(".compare-waiting")).to_contain_text("Add at least two games to compare them.")
     for i, path in enumerate(files, start=1):

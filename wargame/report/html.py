@@ -28,8 +28,14 @@ h3 { font-size: 1.05rem; margin-top: 1.2rem; }
 table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.88rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
 th, td { border: 1px solid #d0d7de; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
+td, caption, h1, h2, h3, p, li { overflow-wrap: anywhere; }
 th { background: #f6f8fa; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; }
+td.whole { overflow-wrap: normal; }
+tr.marked td { background: #eef5ff; }
+.pre-line td, p.pre-line { white-space: pre-line; }
+nav.contents ol { columns: 2; padding-left: 1.4rem; }
+nav.contents a { color: #0b5cad; }
 figure { margin: 0.6rem 0 1rem; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 0.85rem; color: #57606a; }
@@ -42,7 +48,10 @@ ul.plain { padding-left: 1.2rem; }
   section:first-of-type { break-before: auto; }
   h2, h3 { break-after: avoid; }
   table, figure, tr, .keep { break-inside: avoid; }
+  table.long { break-inside: auto; }
   thead { display: table-header-group; }
+  nav.contents a { color: inherit; text-decoration: none; }
+  tr.marked td { background: #eef5ff; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
 
@@ -91,7 +100,8 @@ def bullet_list(items: Iterable[Any]) -> Html:
 
 
 def table(header: Sequence[Any], rows: Iterable[Sequence[Any]], caption: Any = None,
-          numeric: Sequence[int] = (), class_: str | None = None) -> Html:
+          numeric: Sequence[int] = (), class_: str | None = None,
+          row_classes: Sequence[str | None] | None = None, whole: Sequence[int] = ()) -> Html:
     """A table with a header row.
 
     Args:
@@ -99,13 +109,62 @@ def table(header: Sequence[Any], rows: Iterable[Sequence[Any]], caption: Any = N
         rows: One sequence of cells per row, as long as ``header``.
         caption: Optional caption above the table.
         numeric: Indices of columns to right-align (numbers).
-        class_: Optional CSS class of the table (tests find tables by it).
+        class_: Optional CSS class of the table (tests find tables by it); ``"pre-line"`` among its classes
+            keeps the line breaks of the cells' text, ``"long"`` lets print break the table between rows (a
+            table is otherwise kept on one page when it fits one).
+        row_classes: Optional CSS class of each row (``None`` for none), as many as ``rows``; ``"marked"``
+            shades a row.
+        whole: Indices of columns of short words (seasons, codes) that are never broken inside a word. Other
+            text may break anywhere when it must, so a long name cannot push a table off a printed page.
 
     """
+    rows = list(rows)
+    classes = list(row_classes) if row_classes is not None else [None] * len(rows)
+    if len(classes) != len(rows):
+        raise ValueError(f"table: {len(classes)} row classes for {len(rows)} rows")
     head = tag("thead", tag("tr", [tag("th", h) for h in header]))
-    body = tag("tbody", [tag("tr", [tag("td", cell, class_="num" if i in numeric else None)
-                                    for i, cell in enumerate(row)]) for row in rows])
+    body = tag("tbody", [tag("tr", [tag("td", cell, class_="num" if i in numeric else "whole" if i in whole else None)
+                                    for i, cell in enumerate(row)], class_=row_class)
+                         for row, row_class in zip(rows, classes, strict=True)])
     return tag("table", [tag("caption", caption) if caption is not None else "", head, body], class_=class_)
+
+
+def split_columns(header: Sequence[Any], rows: Sequence[Sequence[Any]], keep: int,
+                  per_table: int) -> list[tuple[list[Any], list[list[Any]]]]:
+    """Split a wide table into narrower ones that each repeat the first ``keep`` columns.
+
+    A table too wide for a printed page is clipped; split, each part fits. Every column after the first
+    ``keep`` appears in exactly one part, in order.
+
+    Args:
+        header: Column headings.
+        rows: Rows of cells, each as long as ``header``.
+        keep: How many leading columns every part repeats (e.g. the season), at least 0.
+        per_table: Most other columns in one part, at least 1.
+
+    Returns:
+        ``(header, rows)`` of each part; one part (the table itself) if it is narrow enough, and one part
+        with the kept columns alone if there are no others.
+
+    """
+    if per_table < 1 or keep < 0:
+        raise ValueError(f"split_columns: per_table must be at least 1 and keep at least 0, got {per_table}, {keep}")
+    rest = list(range(keep, len(header)))
+    groups = [rest[i:i + per_table] for i in range(0, len(rest), per_table)] or [[]]
+    return [([*header[:keep], *(header[i] for i in group)], [[*row[:keep], *(row[i] for i in group)] for row in rows])
+            for group in groups]
+
+
+def contents(entries: Iterable[tuple[str, Any]], title: Any = "Contents") -> Html:
+    """A table of contents: a numbered list of links to sections on the same page.
+
+    Args:
+        entries: ``(section id, title)`` pairs, in page order (ids as given to :func:`section`).
+        title: Heading of the list.
+
+    """
+    items = [tag("li", tag("a", label, href=f"#{section_id}")) for section_id, label in entries]
+    return tag("nav", [tag("h2", title), tag("ol", items)], class_="contents")
 
 
 def figure_png(fig: Figure) -> bytes:

@@ -5,6 +5,10 @@ a room through :func:`RoomDebrief`): the outcome, every seat's score, every seat
 (human and computer), what each seat believed against the truth, the charts, and the full news log, private
 news included and marked. :func:`Debrief` is the shorter debrief of human decisions only.
 
+The facilitator's debrief (the one-screen game, and a room's console with ``allow_branch=True``) also has the
+branch panel (:mod:`wargame.tabletop.branch_view`): a season, a seat and a different decision, and the
+ending distribution of that branch beside the game as played. A team's view and the projector do not get it.
+
 Plain text only: scenario titles, seat names, team names and news come from outside, so they are shown with
 ``solara.Text`` and the text widgets of :mod:`wargame.tabletop.text_widgets`, never as Markdown or HTML. Each
 table and the news list is one widget (:class:`~wargame.tabletop.text_widgets.TextTable`,
@@ -20,10 +24,12 @@ from typing import Any
 
 import pandas as pd
 import solara
-from matplotlib.figure import Figure
 
 from wargame.beliefs import beliefs_frame
-from wargame.tabletop.charts import DPI, FIG_SIZE, PRC_COLOR, US_COLOR, ChartView, ViewTabs
+from wargame.figures import beliefs_figure
+from wargame.tabletop.branch_game import PlayedGame, played_game
+from wargame.tabletop.branch_view import BranchPanel
+from wargame.tabletop.charts import ChartView, ViewTabs
 from wargame.tabletop.forms import format_points, format_value, lever_rows
 from wargame.tabletop.panels import KIND_LABELS, SMALL_TEXT, NewsList
 from wargame.tabletop.session import GameSession
@@ -334,51 +340,6 @@ def belief_tables(frame: pd.DataFrame) -> list[SeatBeliefs]:
     return tables
 
 
-def beliefs_figure(frame: pd.DataFrame) -> Figure:
-    """Each bloc's estimate of the lead of trained models (±1 sd) against the true lead, as the US lead.
-
-    Args:
-        frame: :func:`wargame.beliefs.beliefs_frame` of a game. The first seat of each bloc (its government)
-            stands for the bloc; the PRC's estimate (PRC sign) is turned into a US lead (sign flipped).
-
-    Returns:
-        A figure (months on the y axis, seasons on the x axis); a note instead if no season was played.
-
-    """
-    fig = Figure(figsize=FIG_SIZE, dpi=DPI, layout=None)
-    ax = fig.subplots()
-    fig.subplots_adjust(left=0.12, right=0.97, top=0.88, bottom=0.14)
-    ax.set_title("Believed lead (±1 sd) and the true lead", fontsize=10, loc="left")
-    ax.set_ylabel("US lead, months (internal)", fontsize=8)
-    ax.tick_params(labelsize=7)
-    ax.grid(alpha=0.3)
-    if frame.empty:
-        ax.text(0.5, 0.5, "No season played yet.", ha="center", va="center", transform=ax.transAxes)
-        return fig
-    seasons = list(dict.fromkeys(str(s) for s in frame["season"]))
-    x_of = {s: i for i, s in enumerate(seasons)}
-    truth_drawn = False
-    for bloc, color, shift, sign in (("US", US_COLOR, -0.08, 1.0), ("PRC", PRC_COLOR, 0.08, -1.0)):
-        rows = frame[frame["bloc"] == bloc]
-        if rows.empty:
-            continue
-        rows = rows[rows["seat"] == rows["seat"].iloc[0]]
-        x = [x_of[str(s)] + shift for s in rows["season"]]
-        ax.errorbar(x, sign * rows["estimated_lead_months"], yerr=rows["estimate_sd_months"], fmt="o", ms=3,
-                    capsize=2, lw=0.9, color=color, label=f"{bloc} estimate")
-        if not truth_drawn:
-            ax.plot([x_of[str(s)] for s in rows["season"]], sign * rows["true_lead_months"], color="black", lw=1.2,
-                    label="truth")
-            truth_drawn = True
-    ax.axhline(0, color="grey", lw=0.6)
-    ax.legend(fontsize=7, loc="best")
-    short = [s[2:] if len(s) == 6 and s[4] == "Q" else s for s in seasons]
-    step = max(1, (len(short) + 5) // 6)
-    ax.set_xticks(list(range(0, len(short), step)))
-    ax.set_xticklabels(short[::step], fontsize=7)
-    return fig
-
-
 def reveal_data(game: GameSession, teams: dict[str, str] | None = None) -> Reveal:
     """Read everything the reveal debrief shows from a game (replays the game's log once for the beliefs).
 
@@ -451,12 +412,23 @@ def BeliefsCard(data: Reveal, model: Any, version: int) -> solara.Element:
 
 
 @solara.component
-def RevealView(data: Reveal, model: Any, version: int) -> solara.Element:
-    """The reveal debrief drawn from a :class:`Reveal` (reads nothing else but the model's charts)."""
+def RevealView(data: Reveal, model: Any, version: int, branch: PlayedGame | None = None) -> solara.Element:
+    """The reveal debrief drawn from a :class:`Reveal` (reads nothing else but the model's charts).
+
+    Args:
+        data: What the debrief shows.
+        model: The model its charts draw from.
+        version: The change counter.
+        branch: The game for the branch panel (:func:`~wargame.tabletop.branch_view.played_game`); ``None``
+            shows no branch panel (a team's view, the projector).
+
+    """
     with solara.Column(classes=["debrief", "reveal-debrief"]):
         OutcomeCard(data.summary, data.scenario_title, data.seed, data.seasons_played)
         ScoreCard(data.scores)
         ViewTabs(model, version)
+        if branch is not None:
+            BranchPanel(branch).key(f"branch-{id(model)}")  # a new game (an undo, a load) starts it afresh
         BeliefsCard(data, model, version)
         DecisionsCard(data.decisions)
         NewsList(data.news, newest_first=False, scroll=False, classes=["reveal-news"],
@@ -469,7 +441,8 @@ def RevealDebrief(game: GameSession, version: int, teams: dict[str, str] | None 
 
     Shows the outcome and key figures, every seat's score, the charts, what each government and lab believed
     against the truth (:mod:`wargame.beliefs`), every seat's decisions season by season (human and computer
-    marked) and the full news log, never cut, private news marked as known only to its bloc.
+    marked) and the full news log, never cut, private news marked as known only to its bloc; and the branch
+    panel (:func:`~wargame.tabletop.branch_view.BranchPanel`): the one-screen game is the facilitator's.
 
     Args:
         game: The game.
@@ -479,11 +452,12 @@ def RevealDebrief(game: GameSession, version: int, teams: dict[str, str] | None 
     """
     key = tuple(sorted((teams or {}).items()))
     data = solara.use_memo(lambda: reveal_data(game, teams), [id(game), id(game.model), version, key])
-    RevealView(data, game.model, version)
+    played = solara.use_memo(lambda: played_game(game.log(), game.model), [id(game), id(game.model), version])
+    RevealView(data, game.model, version, branch=played)
 
 
 @solara.component
-def RoomDebrief(room: Any, version: int) -> solara.Element:
+def RoomDebrief(room: Any, version: int, allow_branch: bool = False) -> solara.Element:
     """The reveal debrief of a room's game, the same for every role once the game is over.
 
     The room is read under its lock (teams, the game and its data, at one moment); the charts then draw from
@@ -493,10 +467,12 @@ def RoomDebrief(room: Any, version: int) -> solara.Element:
     Args:
         room: A :class:`wargame.tabletop.room.Room`.
         version: The room's change counter.
+        allow_branch: Show the branch panel (:func:`~wargame.tabletop.branch_view.BranchPanel`): the
+            facilitator's console only, never a team's view or the projector.
 
     """
 
-    def snapshot() -> tuple[Any, Reveal]:
+    def snapshot() -> tuple[Any, Reveal, PlayedGame | None]:
         with room.lock:
             game = room.game
             teams = {}
@@ -504,7 +480,8 @@ def RoomDebrief(room: Any, version: int) -> solara.Element:
                 team = room.team_of(actor.seat)
                 if team is not None:
                     teams[actor.seat] = str(team.name)
-            return game.model, reveal_data(game, teams)
+            played = played_game(game.log(), game.model) if allow_branch else None
+            return game.model, reveal_data(game, teams), played
 
-    model, data = solara.use_memo(snapshot, [id(room), version])
-    RevealView(data, model, version)
+    model, data, played = solara.use_memo(snapshot, [id(room), version, allow_branch])
+    RevealView(data, model, version, branch=played)

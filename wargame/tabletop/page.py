@@ -217,6 +217,11 @@ def TabletopPage(store_dir: str | None = None) -> solara.Element:
                     solara.Button("Set up a game with teams", href="?setup=room", color="primary",
                                   classes=["setup-room-button"], text=True)
                 JoinByCode(store_dir)
+                with solara.Card("Compare groups' games", classes=["room-entry-card"]):
+                    solara.Text("Several groups played the same scenario? Upload their saved games to see their paths "
+                                "side by side and how much of each gap came from decisions rather than dice.")
+                    solara.Button("Compare games", href="?compare=1", color="primary", classes=["compare-button"],
+                                  text=True)
             SetupPanel(on_start=start, error=error)
             with solara.Div(classes=["landing-upload"], style={"max-width": "600px"}):
                 SaveLoadPanel(None, on_upload=upload)
