@@ -16,6 +16,7 @@ The first page of each section is rendered to ``test-artifacts/report-pdf-<secti
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -156,3 +157,26 @@ def test_the_command_line_prints_the_report_with_chromium(report, tmp_path, caps
     assert doc.page_count > 10
     assert "After-action report" in doc[0].get_text()
     assert squeeze(f"team {HOSTILE_TEAM}") in squeeze("".join(p.get_text() for p in doc))
+
+
+def test_the_debrief_downloads_the_after_action_report(tabletop_server, tabletop_context):
+    """The facilitator's debrief (the one-screen game) builds the report on a click and downloads it."""
+    ctx = tabletop_context()
+    page = ctx.new_page()
+    page.goto(tabletop_server.url)
+    page.get_by_role("button", name="Start game").click()
+    page.get_by_role("button", name="Play to end").click()
+    page.get_by_text("Human decisions").wait_for()
+    card = page.locator(".aar-card")
+    card.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    card.screenshot(path=str(ARTIFACTS / "report-debrief-button.png"))
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Download the after-action report").click()
+    assert re.fullmatch(r"after-action-baseline-seed\d+\.html", download.value.suggested_filename)
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    for section, title in SECTIONS:
+        assert f'id="{section}"' in text and html.escape(title) in text
+    assert page.locator(".waterfall-card").count() == 1  # why the lead moved, in the facilitator's debrief
+    assert ctx.problems == [], f"the page is not offline-clean: {ctx.problems}"

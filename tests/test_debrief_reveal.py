@@ -164,7 +164,8 @@ def test_reveal_shows_each_seats_beliefs_with_their_sd_against_the_truth(game):
         assert rows[0][3] == ("yes" if inside else "no")
         assert all("±" in row[1] and "×/÷" in row[4] for row in rows)
     images = rc.find(widgets.Image).widgets
-    assert len(images) == 2 and all(img.value for img in images)  # the lead chart and the beliefs chart
+    # the lead chart, the beliefs chart, and (the one-screen game is the facilitator's) why the lead moved
+    assert len(images) == 3 and all(img.value for img in images)
 
 
 def test_reveal_shows_the_full_news_log_private_news_marked(game):
@@ -202,10 +203,11 @@ def test_the_reveal_draws_each_table_and_the_news_as_one_widget(game):
     assert not [w for w in every if isinstance(w, v.Html) and w.tag in ("table", "tr", "td", "th")]
     tables = [w for w in every if isinstance(w, TextTable)]
     data = reveal_data(game)
-    assert len(tables) == 2 + len(data.decisions) + len(data.beliefs)  # figures, scores, decisions, beliefs
+    # figures, scores, the waterfall's parts and score changes, decisions, beliefs
+    assert len(tables) == 2 + 2 + len(data.decisions) + len(data.beliefs)
     cells = sum(len(row) for table in tables for row in table.rows)
     assert cells > 1500 and len(every) < 300, (cells, len(every))
-    assert len([w for w in every if isinstance(w, TextLines)]) == 1  # the whole news log
+    assert len([w for w in every if isinstance(w, TextLines)]) == 2  # the whole news log, the waterfall's sentence
 
 
 HOSTILE = "<img src=x onerror=alert(1)> {{7*7}} <script>alert(2)</script>"

@@ -1,10 +1,11 @@
 """The facilitator's console of a room: links, who has submitted, the clock, lock, step, injects and notes.
 
-The facilitator sees the true state of the game (full charts, every news item of every audience) but
-never the contents of a team's pending decision: the console shows only each seat's status. Every action
-goes through the room (:class:`~wargame.tabletop.room.Room`) with the facilitator's
-:class:`~wargame.tabletop.room.Access`; a refusal (a :class:`~wargame.tabletop.errors.RoomError`) or any
-other failure is shown as one plain message and never takes the page down.
+The facilitator sees the true state of the game (full charts, every news item of every audience, the odds
+meter of :mod:`wargame.tabletop.odds_view` with its switch) but never the contents of a team's pending
+decision: the console shows only each seat's status. Every action goes through the room
+(:class:`~wargame.tabletop.room.Room`) with the facilitator's :class:`~wargame.tabletop.room.Access`; a
+refusal (a :class:`~wargame.tabletop.errors.RoomError`) or any other failure is shown as one plain message and
+never takes the page down.
 
 The Step button is pressed once per season: the browser greys it out on the first click
 (:class:`~wargame.tabletop.room_widgets.OnceButtonWidget`), it is keyed by the season, and it asks the room
@@ -32,18 +33,20 @@ from wargame.scenario import EVENT_NAMES
 from wargame.tabletop.charts import ViewTabs, model_frame, seasons_axis
 from wargame.tabletop.errors import SessionError
 from wargame.tabletop.live import RoundTimerView
+from wargame.tabletop.odds_view import OddsMeter
 from wargame.tabletop.page_widgets import SafeArea, ScrollToTop
 from wargame.tabletop.panels import KIND_LABELS, SMALL_TEXT, PlainTable, policy_description
 from wargame.tabletop.public_charts import public_adoption_option, public_lead_option
 from wargame.tabletop.room import Access, Room
 from wargame.tabletop.room_store import room_link
 from wargame.tabletop.room_widgets import OnceButtonWidget, RoomLinkWidget
+from wargame.tabletop.waterfall_view import WaterfallCard, seat_names
 
 logger = logging.getLogger(__name__)
 
 #: The audiences of a facilitator's note as the console offers them, and the model's name for each.
 AUDIENCES = {"public": "public", "US only": "US", "PRC only": "PRC"}
-AUDIENCE_MARKS = {"US": "US only", "PRC": "PRC only"}
+AUDIENCE_MARKS = {"US": "US only", "PRC": "PRC only", "facilitator": "facilitator only"}
 BLOCK = {"display": "block"}
 ERROR_STYLE = {"white-space": "pre-line"}
 
@@ -227,8 +230,12 @@ def FacilitatorConsole(room: Room, access: Access, version: int,
                 LinksCard(room, state)
                 DownloadCard(room, state)
             with solara.Column():
+                with solara.Card(classes=["odds-card"]):
+                    OddsMeter(room, now, state["season"],
+                              on_show=lambda shown: act(lambda: room.set_odds_hidden(access, not shown)))
                 StatusCard(state)
                 ConsoleCharts(room, charts_version)
+                ConsoleWaterfall(room, charts_version)
                 ConsoleNews(state["news"])
                 SeatTable(state)
 
@@ -456,6 +463,24 @@ def ConsoleCharts(room: Room, now: int) -> solara.Element:
             ViewTabs(snapshot, now, live=LIVE_CHARTS)
 
 
+@solara.component
+def ConsoleWaterfall(room: Room, now: int) -> solara.Element:
+    """Why the lead moved, season by season (:mod:`wargame.tabletop.waterfall_view`), read under the room's lock.
+
+    Args:
+        room: The room.
+        now: Changes when a season is played or taken back.
+
+    """
+
+    def read() -> tuple[list[dict[str, Any]], dict[str, str]]:
+        with room.lock:
+            return list(room.game.model.explanations), seat_names(room.game.model)
+
+    entries, names = solara.use_memo(read, [id(room), now])
+    WaterfallCard(entries, names, now)
+
+
 def truth_series(model: Any) -> dict[str, list[Any]]:
     """The console's chart series from a model (or :class:`ModelSnapshot`): the public ones plus the internal lead.
 
@@ -508,7 +533,7 @@ def FinishedConsole(room: Room, access: Access, state: dict[str, Any], act: Call
             room.undo(access)
 
     with SafeArea(reset_key=now):
-        RoomDebrief(room, now)
+        RoomDebrief(room, now, allow_branch=True)
     with solara.Columns([5, 7]):
         with solara.Column():
             DownloadCard(room, state)

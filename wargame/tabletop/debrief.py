@@ -32,8 +32,10 @@ from wargame.tabletop.branch_view import BranchPanel
 from wargame.tabletop.charts import ChartView, ViewTabs
 from wargame.tabletop.forms import format_points, format_value, lever_rows
 from wargame.tabletop.panels import KIND_LABELS, SMALL_TEXT, NewsList
+from wargame.tabletop.report_download import ReportDownload
 from wargame.tabletop.session import GameSession
 from wargame.tabletop.text_widgets import text_table
+from wargame.tabletop.waterfall_view import WaterfallCard, seat_names
 
 OUTCOME_TEXT = {
     "S1": ("S1: democracies lead", "The US bloc ends with a frontier lead of a year or more: export controls "
@@ -412,23 +414,28 @@ def BeliefsCard(data: Reveal, model: Any, version: int) -> solara.Element:
 
 
 @solara.component
-def RevealView(data: Reveal, model: Any, version: int, branch: PlayedGame | None = None) -> solara.Element:
+def RevealView(data: Reveal, model: Any, version: int, branch: PlayedGame | None = None,
+               teams: dict[str, str] | None = None) -> solara.Element:
     """The reveal debrief drawn from a :class:`Reveal` (reads nothing else but the model's charts).
 
     Args:
         data: What the debrief shows.
         model: The model its charts draw from.
         version: The change counter.
-        branch: The game for the branch panel (:func:`~wargame.tabletop.branch_view.played_game`); ``None``
-            shows no branch panel (a team's view, the projector).
+        branch: The game for the facilitator's panels (:func:`~wargame.tabletop.branch_game.played_game`):
+            why the lead moved, the branch panel and the after-action report; ``None`` shows none of them (a
+            team's view, the projector).
+        teams: Team name per seat id (for the after-action report), ``None`` for the one-screen game.
 
     """
     with solara.Column(classes=["debrief", "reveal-debrief"]):
         OutcomeCard(data.summary, data.scenario_title, data.seed, data.seasons_played)
         ScoreCard(data.scores)
         ViewTabs(model, version)
-        if branch is not None:
+        if branch is not None:  # the facilitator's: what seats could not see, and what-ifs
+            WaterfallCard(model.explanations, seat_names(model), version)
             BranchPanel(branch).key(f"branch-{id(model)}")  # a new game (an undo, a load) starts it afresh
+            ReportDownload(branch.log, teams)
         BeliefsCard(data, model, version)
         DecisionsCard(data.decisions)
         NewsList(data.news, newest_first=False, scroll=False, classes=["reveal-news"],
@@ -453,7 +460,7 @@ def RevealDebrief(game: GameSession, version: int, teams: dict[str, str] | None 
     key = tuple(sorted((teams or {}).items()))
     data = solara.use_memo(lambda: reveal_data(game, teams), [id(game), id(game.model), version, key])
     played = solara.use_memo(lambda: played_game(game.log(), game.model), [id(game), id(game.model), version])
-    RevealView(data, game.model, version, branch=played)
+    RevealView(data, game.model, version, branch=played, teams=teams)
 
 
 @solara.component
@@ -472,7 +479,7 @@ def RoomDebrief(room: Any, version: int, allow_branch: bool = False) -> solara.E
 
     """
 
-    def snapshot() -> tuple[Any, Reveal, PlayedGame | None]:
+    def snapshot() -> tuple[Any, Reveal, PlayedGame | None, dict[str, str]]:
         with room.lock:
             game = room.game
             teams = {}
@@ -481,7 +488,7 @@ def RoomDebrief(room: Any, version: int, allow_branch: bool = False) -> solara.E
                 if team is not None:
                     teams[actor.seat] = str(team.name)
             played = played_game(game.log(), game.model) if allow_branch else None
-            return game.model, reveal_data(game, teams), played
+            return game.model, reveal_data(game, teams), played, teams
 
-    model, data, played = solara.use_memo(snapshot, [id(room), version, allow_branch])
-    RevealView(data, model, version, branch=played)
+    model, data, played, teams = solara.use_memo(snapshot, [id(room), version, allow_branch])
+    RevealView(data, model, version, branch=played, teams=teams)

@@ -30,7 +30,7 @@ from wargame.tabletop.panels import (
 )
 from wargame.tabletop.session import GameSession, valid_game_id
 from wargame.tabletop.store import GameStore
-from wargame.tabletop.waterfall_view import WaterfallCard
+from wargame.tabletop.waterfall_view import WaterfallCard, seat_names
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def GameViews(session: GameSession, version: int) -> solara.Element:
     """The views of a game in progress: chart tabs, why the lead moved (the waterfall), then the news."""
     with solara.Column(classes=["views"]):
         ViewTabs(session.model, version)
-        WaterfallCard(session.model, version)
+        WaterfallCard(session.model.explanations, seat_names(session.model), version)
         NewsLog(session, version)
 
 

@@ -1,7 +1,9 @@
 """The projector's view of a room: the season, the clock, who has submitted, public charts and public news.
 
 It is drawn from :func:`~wargame.tabletop.role_views.projector_snapshot` alone, never from the model: no
-decision, no lever value and no true internal lead can appear on the room's screen. Type is sized to be
+decision, no lever value and no true internal lead can appear on the room's screen. The one exception is the
+odds meter (:mod:`wargame.tabletop.odds_view`), unless the facilitator hides it: chances of the endings over
+futures played from the true state, and the public (deployed) lead's fan. Type is sized to be
 read from the back of a room (19 px and up on a 1366 x 768 screen, larger on a bigger one), there is no
 sidebar, and nothing floats over the content. At the end of the game it shows the debrief, which reveals
 everything to everyone, in type of the same size: Vuetify sizes card text in ``rem`` (14 px), which the view's
@@ -17,6 +19,7 @@ from typing import Any
 import solara
 
 from wargame.tabletop.live import RoundTimerView
+from wargame.tabletop.odds_view import OddsMeter
 from wargame.tabletop.role_views import projector_snapshot
 from wargame.tabletop.room import Access, Room
 
@@ -87,6 +90,7 @@ def ProjectorView(room: Room, access: Access, version: int) -> solara.Element:
             RoomDebrief(room, now)
             return
         ProjectorStatuses(snap["statuses"])
+        OddsMeter(room, now, snap["season"], big=True)
         from wargame.tabletop.public_charts import PublicCharts
 
         with solara.Div(classes=["projector-charts"], style={"width": "100%"}):

@@ -30,6 +30,7 @@ from wargame.decisions import DecisionError
 from wargame.gamelog import replay
 from wargame.tabletop.errors import RoomError, SessionError
 from wargame.tabletop.forms import SeatForm
+from wargame.tabletop.room_odds import RoomOdds
 from wargame.tabletop.session import GameSession, last_decisions, seat_form
 
 ROLES = ("facilitator", "team", "projector")
@@ -188,6 +189,7 @@ class Room:
         timer: The round timer.
         version: Change counter: bumped by every action, so views know to redraw.
         message: The last notice about the room itself (e.g. an autosave that failed), or ``""``.
+        odds: The odds meter of the console and the projector (:class:`~wargame.tabletop.room_odds.RoomOdds`).
         on_change: Called with the room after every change, under the lock (the store saves the room).
 
     Raises:
@@ -234,6 +236,7 @@ class Room:
         self.timer = RoundTimer()
         self.version = 0
         self.message = ""
+        self.odds = RoomOdds()
         self.created = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self.on_change: Callable[[Room], None] | None = None
         self.lock = threading.RLock()
@@ -464,6 +467,7 @@ class Room:
                 names = ", ".join(self.game.seat(s).name for s in missing)
                 model.add_note(f"{MISSING_NOTE} {names}: the computer's proposal was played.")
             model.step()
+            self.odds.refresh(self.lock, self.game)
             if not self.message.startswith("Autosave failed"):  # "taken back" and such notices are about the
                 self.message = ""  # season just played; an autosave failure stays until a save works
             self._new_season()
@@ -516,6 +520,7 @@ class Room:
             except Exception as exc:  # noqa: BLE001 - keep the current game if the replay fails
                 raise RoomError(f"Undo failed, the game is unchanged ({type(exc).__name__}: {exc}).") from None
             self.game.model = replayed
+            self.odds.refresh(self.lock, self.game)
             self._new_season()
             self.submissions = taken_back
             self.opened = set(taken_back)
@@ -562,6 +567,13 @@ class Room:
             self.game.version += 1
             self._commit()
 
+    def set_odds_hidden(self, access: Access, hidden: bool) -> None:
+        """Hide the odds meter from the console and the projector, or show it again (saved with the room)."""
+        with self.lock:
+            self._require(access, "facilitator")
+            if self.odds.set_hidden(hidden):
+                self._commit()
+
     def set_timer(self, access: Access, minutes: Any = None, running: bool | None = None) -> None:
         """Set the round timer's minutes per season (restarting this season's clock), or pause / resume it.
 
@@ -598,7 +610,7 @@ class Room:
 
     # ----------------------------------------------------------------- save files
     def state(self) -> dict[str, Any]:
-        """Everything a restart needs besides the game log: teams, tokens, submissions, timer.
+        """Everything a restart needs besides the game log: teams, tokens, submissions, timer, odds meter hidden.
 
         This holds the tokens, so it is written only to the server's own room file, never to a download.
         """
@@ -609,6 +621,7 @@ class Room:
                       for t in self.teams.values()],
             "season": self.season, "submissions": self.submissions, "opened": sorted(self.opened),
             "drafting": sorted(self.drafting), "locked": self.locked, "timer": self.timer.to_dict(),
+            "odds_hidden": self.odds.hidden,
         }
 
 

@@ -265,6 +265,7 @@ def room_from_state(state: Any, log: dict[str, Any], room_id: str) -> Room:
         raise SessionError(f"The save file of game {room_id} is damaged ({type(exc).__name__}: {exc}).") from None
     room.created = str(state.get("created", room.created))
     room.timer = RoundTimer.from_dict(state.get("timer"))
+    room.odds.hidden = state.get("odds_hidden") is True
     if state.get("season") == room.season and not room.finished:
         dropped = []
         for seat_id, levers in (state.get("submissions") or {}).items():

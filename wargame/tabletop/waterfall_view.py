@@ -46,22 +46,27 @@ def score_rows(entry: dict[str, Any], names: dict[str, str]) -> list[list[str]]:
     return rows
 
 
+def seat_names(model: Any) -> dict[str, str]:
+    """Seat id -> the seat's name, of a game."""
+    return {actor.seat: actor.name for actor in model.seats()}
+
+
 @solara.component
-def WaterfallCard(model: Any, version: int) -> solara.Element:
+def WaterfallCard(entries: list[dict[str, Any]], names: dict[str, str], version: int) -> solara.Element:
     """The season's explanation: a season picker, the news sentence, the waterfall chart and its table, scores.
 
     Args:
-        model: A single game (:class:`wargame.model.AIRaceModel`) with its ``explanations``.
+        entries: The game's explained seasons (``AIRaceModel.explanations``, or a copy taken under a room's lock).
+        names: Seat id -> the seat's name (:func:`seat_names`).
         version: The game's version (redraws the chart when a season is played or taken back).
 
     """
-    entries = list(getattr(model, "explanations", []))
     season, set_season = solara.use_state("")
     labels = [e["season"] for e in entries]
     chosen = season if season in labels else (labels[-1] if labels else "")
     png = solara.use_memo(
-        lambda: safe_png(lambda _m: waterfall_figure(entries[labels.index(chosen)]), model) if chosen else b"",
-        dependencies=[id(model), version, chosen])
+        lambda: safe_png(lambda _m: waterfall_figure(entries[labels.index(chosen)]), None) if chosen else b"",
+        dependencies=[version, chosen, len(entries)])
     with solara.Card("Why the lead moved", classes=["waterfall-card"]):
         if not entries:
             solara.Text("After the first season is played, its change of the lead shows here, part by part.")
@@ -75,6 +80,5 @@ def WaterfallCard(model: Any, version: int) -> solara.Element:
                     "of each bloc with the one it replaced (what its training compute came from, its share of "
                     "compute, algorithmic efficiency, distillation).")
         text_table(["part", "months"], lead_rows(entry), classes=["waterfall-table"], numeric=[1])
-        names = {actor.seat: actor.name for actor in model.seats()}
         text_table(["seat", "score change (points)", "from"], score_rows(entry, names),
                    classes=["waterfall-scores"], numeric=[1])
