@@ -408,3 +408,12 @@ def test_page_upload_of_a_saved_game_resumes_it(tmp_path, no_kernel):
     answer_reads_with(zone, data, chunk=1000)
     zone.file_info = [{"name": "saved.json", "size": len(data), "pick": 1}]
     wait_until(lambda: "Next season: 2026Q4" in _all_text(box))
+
+
+def test_the_after_action_report_is_named_for_the_scenario_and_seed(game):
+    from wargame.tabletop.report_download import report_name
+
+    assert report_name(game.log()) == f"after-action-{game.scenario.name}-seed{game.model.seed}.html"
+    hostile = game.log()
+    hostile["scenario"]["scenario"]["name"] = "../<b>x</b> y"
+    assert report_name(hostile) == f"after-action-----b-x--b--y-seed{game.model.seed}.html"

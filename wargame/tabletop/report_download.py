@@ -11,7 +11,7 @@ from wargame.report.aar import build_report
 
 def report_name(log: dict[str, Any]) -> str:
     """The report's file name: ``after-action-<scenario>-seed<seed>.html`` (letters, digits, ``-`` and ``_`` only)."""
-    name = str((log.get("scenario") or {}).get("name", "game"))
+    name = str(((log.get("scenario") or {}).get("scenario") or {}).get("name", "game"))
     scenario = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in name)[:40]
     return f"after-action-{scenario or 'game'}-seed{int(log.get('seed', 0))}.html"
 
