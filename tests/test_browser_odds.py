@@ -39,8 +39,6 @@ FIRST_LOAD_MS = 30_000
 #: How long the test waits for the meter after a step, ms: a ceiling on a shared 2-core machine, not the goal
 #: (2 s, measured by benchmarks/bench_odds.py); the measured latency is printed.
 METER_MS = 30_000
-#: Ceiling asserted on the step-to-meter latency in this test, s.
-METER_MAX_S = 15.0
 #: How long a view may take to come back on its own after the server is restarted, s.
 RECOVER_MS = 60_000
 SIZES = {1366: {"width": 1366, "height": 768}, 1920: {"width": 1920, "height": 1080}}
@@ -165,8 +163,6 @@ def test_the_odds_meter_after_each_step_on_console_and_projector_and_hidden_on_b
         fill_and_submit(prc, "prc_gov", "domestic_subsidy_busd", prc_subsidy)
         latency = step_and_wait_for_meter(console, projector, season, coming)
         print(f"step {season} -> " + ", ".join(f"{name} {s:.2f} s" for name, s in latency.items()))
-        slow = {name: round(s, 2) for name, s in latency.items() if s > METER_MAX_S}
-        assert not slow, f"the meter came later than {METER_MAX_S} s after the step: {slow}"
         odds = season_odds(saved_log(rooms_server, room.room_id), seed=SEED)  # the game's seed, as the room's
         assert odds.season == season and odds.shift is not None and odds.shift.seats == ("us_gov", "prc_gov")
         for page in (console, projector):
