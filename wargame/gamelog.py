@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from wargame import __version__
 from wargame.decisions import DecisionError
+from wargame.files import write_text_atomic
 from wargame.model import MAX_NOTES_PER_SEASON, AIRaceModel
 from wargame.scenario import EVENT_NAMES, ScenarioError, validate_scenario
 from wargame.seasons import season_label
@@ -82,20 +81,7 @@ def save_game(model: AIRaceModel, path: str | Path, meta: dict[str, Any] | None 
     if path.is_dir():
         raise IsADirectoryError(f"{path}: is a directory; give a file name such as game.json")
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(game_log(model, meta), indent=1)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise OSError(f"{path}: cannot write the game log here ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # readable like any saved document (mkstemp makes it private)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_text_atomic(path, json.dumps(game_log(model, meta), indent=1))
 
 
 def parse_game_log(text: str | bytes, source: str = "game log") -> dict[str, Any]:

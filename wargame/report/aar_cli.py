@@ -10,13 +10,12 @@ as one line, exit 2; a PDF that Chromium fails to print is one line and exit 1.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from wargame.cli_args import check_output_path
+from wargame.files import write_text_atomic
 from wargame.futures import MAX_FUTURES
 from wargame.gamelog import load_game
 from wargame.report.pdf import PdfPrintError, find_chromium, print_pdf
@@ -52,19 +51,6 @@ def default_output(game: str | Path) -> Path:
     return game.with_name(f"{game.stem}-report.html")
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write a text file atomically (a temp file in the same folder, renamed into place)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # readable like any saved document (mkstemp makes it private)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def cmd_report_game(args: argparse.Namespace) -> int:
     """``wargame report-game GAME.json``: write the after-action report of a saved game."""
     from wargame.report.aar import build_report  # loads matplotlib: only when the command runs
@@ -77,7 +63,7 @@ def cmd_report_game(args: argparse.Namespace) -> int:
     log = load_game(args.game)
     started = time.perf_counter()
     page = build_report(log, games=games)
-    write_text(out, page)
+    write_text_atomic(out, page)
     print(f"After-action report of {args.game} written to {out} ({len(page) / 1e6:.1f} MB, {games:,} "
           f"computer-played games, built in {time.perf_counter() - started:.1f} s)")
     if pdf is not None:

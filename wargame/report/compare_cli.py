@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from wargame.cli_args import check_output_path
+from wargame.files import write_text_atomic
 from wargame.report.compare import CompareError, Comparison, compare_files
 from wargame.report.compare_report import endings_table, report_html, signed
 
@@ -78,7 +79,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise CompareError(f"--reference must be a game number from 1 to {len(args.games)}, got {args.reference}")
     comparison = compare_files(args.games, reference=args.reference - 1)
     print(summary_text(comparison))
-    out.write_text(report_html(comparison), encoding="utf-8")
+    write_text_atomic(out, report_html(comparison))
     print(f"\nReport written to {_printable(str(out))}")
     return 0
 

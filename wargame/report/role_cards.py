@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from wargame.decisions import decision_model_for, make_decision, offered_levers
+from wargame.files import write_text_atomic
 from wargame.policies import describe_policy
 from wargame.report.html import Html, bullet_list, page, paragraph, section, table, tag
 from wargame.scenario import Scenario, Seat, seat_kind
@@ -598,5 +599,5 @@ def cards_page(scenario: Scenario) -> str:
 def write_cards(scenario: Scenario, path: str | Path) -> Path:
     """Write the cards page (:func:`cards_page`) to ``path`` (UTF-8) and return the path."""
     path = Path(path)
-    path.write_text(cards_page(scenario), encoding="utf-8")
+    write_text_atomic(path, cards_page(scenario))
     return path
