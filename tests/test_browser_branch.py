@@ -74,6 +74,7 @@ def run_and_wait(page, sentence: str | re.Pattern) -> list[list[str]]:
     Also checks that the panel said "Computing…" meanwhile.
     """
     page.evaluate(_WATCH_COMPUTING_JS)
+    expect(page.locator(".run-branch")).to_be_enabled()
     page.locator(".run-branch").click()
     expect(page.locator(".branch-sentence")).to_contain_text(sentence, timeout=60_000)
     expect(page.locator(".branch-computing")).to_have_count(0)
@@ -144,6 +145,8 @@ def test_a_branch_in_the_debrief_changes_the_distribution_only_when_the_decision
 
     pick(page, ".branch-seat", "(AI lab, PRC bloc; computer)")  # a computer seat, left as its policy played it
     expect(page.locator(".branch-played-by")).to_contain_text("a computer policy chose")
+    # the form is redrawn with the lab's levers (and so a new Branch button): wait for it before pressing
+    expect(page.locator(".branch-lever-training_share input")).to_be_visible()
     computer = run_and_wait(page, "left as played")
     assert all(row[1] == row[2] and row[3] in SAME_DIFFERENCE for row in computer), computer
 

@@ -467,3 +467,17 @@ def test_a_saved_game_file_reports(tmp_path):
     assert main(["report-game", str(path), "-o", str(out), "--games", "3"]) == 0
     text = out.read_text(encoding="utf-8")
     assert "2 of 10 seasons played" in text and "3 computer-played games" in text
+
+
+def test_ctrl_c_is_one_line_exit_130_and_no_file(game_file, tmp_path, capsys, monkeypatch):
+    from wargame.report import aar
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(aar, "build_report", interrupted)
+    out = tmp_path / "aar.html"
+    assert main(["report-game", str(game_file), "-o", str(out)]) == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "wargame: interrupted; no file was left half-written." and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []

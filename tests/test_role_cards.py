@@ -256,7 +256,7 @@ def test_cli_takes_a_scenario_file_and_escapes_it(tmp_path):
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["role-cards", "no_such_scenario"], "error: unknown scenario 'no_such_scenario'; shipped scenarios:"),
-    (["role-cards", "-o", "cards.txt"], "error: -o must end in .html, got 'cards.txt'"),
+    (["role-cards", "-o", "cards.txt"], "error: -o must end in .html or .htm, got 'cards.txt'"),
     (["role-cards", "-o", "missing/cards.html"], "error: -o missing/cards.html: folder missing does not exist"),
     (["role-cards", "--pdf", "cards.html"], "error: --pdf must end in .pdf, got 'cards.html'"),
 ])

@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``wargame`` console script.
 
     Returns:
-        The exit code: 0 on success, 2 on bad input.
+        The exit code: 0 on success, 2 on bad input, 130 when interrupted (Ctrl-C).
 
     """
     parser = build_parser()
@@ -284,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback (files are written atomically: none is half done)
+        print("wargame: interrupted; no file was left half-written.", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

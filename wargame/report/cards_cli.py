@@ -33,12 +33,12 @@ def cmd_role_cards(args: argparse.Namespace) -> int:
         0 when written, 1 if Chromium failed to print.
 
     """
-    html_out = check_output_path(args.output, (".html",), "-o") if args.output else None
+    html_out = check_output_path(args.output, (".html", ".htm"), "-o") if args.output else None
     pdf_out = check_output_path(args.pdf, (".pdf",), "--pdf") if args.pdf else None
     chromium = find_chromium() if pdf_out else None
     scenario = load_scenario(args.scenario)
     if html_out is None and pdf_out is None:
-        html_out = check_output_path(default_html_name(scenario.name), (".html",), "-o")
+        html_out = check_output_path(default_html_name(scenario.name), (".html", ".htm"), "-o")
     seats = len(scenario.seats())
     if html_out is not None:
         write_cards(scenario, html_out)
