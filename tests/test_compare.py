@@ -135,6 +135,10 @@ def test_identical_games_have_every_gap_zero(games):
     (div,) = c.divergences
     assert div.seat == "us_gov" and div.first_season is None and div.differences == ()
     assert div.human_in == (0, 1, 2)
+    assert [n for n in c.notes if "same game as" in n] == [
+        "two.json is the same game as one.json (same seed, seasons, decisions and injects): was one file given twice?",
+        "three.json is the same game as one.json (same seed, seasons, decisions and injects): was one file given "
+        "twice?"]
 
 
 def test_every_game_is_split_against_the_chosen_reference(games):

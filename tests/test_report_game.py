@@ -481,3 +481,12 @@ def test_ctrl_c_is_one_line_exit_130_and_no_file(game_file, tmp_path, capsys, mo
     err = capsys.readouterr().err
     assert err.strip() == "wargame: interrupted; no file was left half-written." and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_lever_headings_never_nest_brackets():
+    from wargame.report.aar import lever_heading
+
+    assert lever_heading({"name": "training_share", "unit": "share of compute [0, 1]"}) == \
+        "Training share (share of compute [0, 1])"
+    assert lever_heading({"name": "enforcement_budget_musd", "unit": "USD million per quarter"}) == \
+        "Enforcement budget [USD million per quarter]"

@@ -117,12 +117,17 @@ def lever_value(value: Any) -> str:
 
 
 def lever_heading(info: Mapping[str, Any]) -> str:
-    """A lever's column heading with its unit: ``Enforcement budget [USD million per quarter]``."""
+    """A lever's column heading with its unit: ``Enforcement budget [USD million per quarter]``.
+
+    A unit holding a bracketed range goes in parentheses: ``Training share (share of compute [0, 1])``.
+    """
     name = str(info["name"])
     for suffix in ("_h100e", "_musd", "_busd"):
         name = name.removesuffix(suffix)
     words = " ".join(ACRONYMS.get(word, word) for word in name.split("_"))
-    return f"{words[:1].upper()}{words[1:]} [{info['unit']}]"
+    unit = str(info["unit"])
+    # a unit that already holds a bracketed range ("share [0, 1]") goes in parentheses, not nested brackets
+    return f"{words[:1].upper()}{words[1:]} " + (f"({unit})" if "[" in unit else f"[{unit}]")
 
 
 def component_words(name: str) -> str:

@@ -407,6 +407,20 @@ def _notes(games: Sequence[Game], season: str, seasons: int, total: int) -> tupl
     return tuple(notes)
 
 
+def _twins(labels: Sequence[str], logs: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    """Remarks on games given twice: the same seed, seasons, decisions and injects (e.g. one file given twice)."""
+    seen: dict[str, str] = {}
+    notes = []
+    for label, log in zip(labels, logs, strict=True):
+        key = json.dumps([log["seed"], log["seasons_played"], log["decisions"], log["injects"]], sort_keys=True)
+        if key in seen:
+            notes.append(f"{label} is the same game as {seen[key]} (same seed, seasons, decisions and injects): "
+                         "was one file given twice?")
+        else:
+            seen[key] = label
+    return tuple(notes)
+
+
 def compare_games(games: Sequence[tuple[str, Mapping[str, Any]]], reference: int = 0) -> Comparison:
     """Compare several saved games of one scenario.
 
@@ -509,7 +523,7 @@ def compare_games(games: Sequence[tuple[str, Mapping[str, Any]]], reference: int
         total_seasons=int(first.total_seasons), seats=seats, games=tuple(built), reference=r, season=season,
         seasons=k, splits=tuple(splits),
         divergences=_divergences(models, [g.human_seats for g in built], seasons, seats),
-        notes=_notes(built, season, k, int(first.total_seasons)))
+        notes=_notes(built, season, k, int(first.total_seasons)) + _twins(labels, logs))
 
 
 def compare_files(paths: Sequence[str | Path], reference: int = 0) -> Comparison:
